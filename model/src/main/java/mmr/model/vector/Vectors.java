@@ -1,0 +1,82 @@
+package mmr.model.vector;
+
+import java.util.List;
+
+/** Dense float-vector arithmetic shared by encoders, tag initialisation and ranking. */
+public final class Vectors {
+    private Vectors() {}
+
+    public static double dot(float[] a, float[] b) {
+        requireSameLength(a, b);
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
+    public static double norm(float[] a) {
+        return Math.sqrt(dot(a, a));
+    }
+
+    /** Cosine similarity; 0 when either vector is all zeros (no direction to compare). */
+    public static double cosine(float[] a, float[] b) {
+        double na = norm(a);
+        double nb = norm(b);
+        if (na == 0 || nb == 0) {
+            return 0;
+        }
+        return dot(a, b) / (na * nb);
+    }
+
+    /** Scales {@code v} in place to unit length; an all-zero vector stays zero. */
+    public static float[] normaliseInPlace(float[] v) {
+        double n = norm(v);
+        if (n > 0) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (v[i] / n);
+            }
+        }
+        return v;
+    }
+
+    /** Element-wise mean of equally long vectors. */
+    public static float[] mean(List<float[]> vectors) {
+        if (vectors.isEmpty()) {
+            throw new IllegalArgumentException("mean of no vectors is undefined");
+        }
+        int dim = vectors.get(0).length;
+        double[] acc = new double[dim];
+        for (float[] v : vectors) {
+            if (v.length != dim) {
+                throw new IllegalArgumentException(
+                        "vectors of different dimensions: " + dim + " and " + v.length);
+            }
+            for (int i = 0; i < dim; i++) {
+                acc[i] += v[i];
+            }
+        }
+        float[] out = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            out[i] = (float) (acc[i] / vectors.size());
+        }
+        return out;
+    }
+
+    /** Index of the first NaN or infinite component, or -1 when all are finite. */
+    public static int firstNonFinite(float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void requireSameLength(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException(
+                    "vectors of different dimensions: " + a.length + " and " + b.length);
+        }
+    }
+}

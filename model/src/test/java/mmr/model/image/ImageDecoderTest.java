@@ -1,0 +1,119 @@
+package mmr.model.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageDecoderTest {
+    private final ImageDecoder decoder = new ImageDecoder();
+
+    @Test
+    void decodesPngAndJpeg() throws Exception {
+        BufferedImage img = TestImages.circle(40, Color.RED, 0, true);
+        assertThat(decoder.decode(TestImages.bytes(img, "png"), "x").getWidth()).isEqualTo(40);
+        BufferedImage rgb = TestImages.circle(50, Color.RED, 0, false);
+        assertThat(decoder.decode(TestImages.bytes(rgb, "jpg"), "x").getHeight()).isEqualTo(50);
+    }
+
+    @Test
+    void zeroBytes() {
+        assertRejected(new byte[0], ImageRejectedException.Reason.EMPTY, "'q' is empty (0 bytes), not an image");
+    }
+
+    @Test
+    void notAnImage() {
+        assertRejected("hello, world".getBytes(StandardCharsets.UTF_8),
+                ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
+                "'q' is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF");
+    }
+
+    @Test
+    void webpIsNamed() {
+        byte[] webp = "RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.US_ASCII);
+        assertRejected(webp, ImageRejectedException.Reason.UNSUPPORTED_FORMAT, "(it looks like WebP)");
+    }
+
+    @Test
+    void truncatedPng() {
+        byte[] png = TestImages.bytes(TestImages.circle(64, Color.BLUE, 0, true), "png");
+        assertRejected(Arrays.copyOf(png, png.length / 2), ImageRejectedException.Reason.CORRUPT,
+                "'q' is a truncated or corrupt image");
+    }
+
+    @Test
+    void truncatedJpeg() {
+        byte[] jpg = TestImages.bytes(TestImages.circle(128, Color.BLUE, 0, false), "jpg");
+        ImageRejectedException e = rejected(Arrays.copyOf(jpg, jpg.length / 2));
+        assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.CORRUPT);
+        assertThat(e.getMessage()).startsWith("'q' is a");
+    }
+
+    @Test
+    void overThePixelCapIsRefusedFromTheHeaderAlone() {
+        // A PNG header declaring 100000 x 100000 pixels with no pixel data behind it.
+        byte[] bomb = pngHeaderOnly(100_000, 100_000);
+        assertRejected(bomb, ImageRejectedException.Reason.TOO_LARGE,
+                "'q' is 100000x100000 = 10000000000 pixels; at most 40000000 pixels are accepted");
+        ImageDecoder small = new ImageDecoder(100);
+        assertThatThrownBy(() -> small.decode(TestImages.bytes(TestImages.square(11, Color.RED), "png"), "q"))
+                .hasMessage("q is 11x11 = 121 pixels; at most 100 pixels are accepted");
+    }
+
+    @Test
+    void missingFileAndDirectory(@TempDir Path dir) {
+        assertThatThrownBy(() -> decoder.decode(dir.resolve("gone.png")))
+                .isInstanceOf(ImageRejectedException.class)
+                .hasMessage("file not found: '" + dir.resolve("gone.png") + "'");
+        assertThatThrownBy(() -> decoder.decode(dir))
+                .hasMessageContaining("is a directory, not an image file");
+    }
+
+    @Test
+    void zeroByteFile(@TempDir Path dir) throws Exception {
+        Path empty = Files.write(dir.resolve("empty.png"), new byte[0]);
+        assertThatThrownBy(() -> decoder.decode(empty))
+                .isInstanceOf(ImageRejectedException.class)
+                .hasMessage("'" + empty + "' is empty (0 bytes), not an image");
+    }
+
+    private void assertRejected(byte[] bytes, ImageRejectedException.Reason reason, String message) {
+        ImageRejectedException e = rejected(bytes);
+        assertThat(e.reason()).isEqualTo(reason);
+        assertThat(e.getMessage()).contains(message);
+    }
+
+    private ImageRejectedException rejected(byte[] bytes) {
+        try {
+            decoder.decode(bytes, "'q'");
+        } catch (ImageRejectedException e) {
+            return e;
+        }
+        throw new AssertionError("expected a rejection");
+    }
+
+    static byte[] pngHeaderOnly(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(17);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 6).put((byte) 0).put((byte) 0).put((byte) 0);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(13).array());
+        out.writeBytes(ihdr.array());
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return out.toByteArray();
+    }
+}
