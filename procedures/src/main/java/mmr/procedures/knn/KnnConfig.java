@@ -1,0 +1,60 @@
+package mmr.procedures.knn;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import mmr.procedures.config.ConfigMap;
+
+/**
+ * Settings of {@code mmr.knn}: the paper's K=5 visual neighbours with cosine ≥ 0.65, computed by
+ * GDS kNN. {@code similarityCutoff} is a plain cosine in [-1, 1] (GDS's own scale is (1+cos)/2).
+ */
+public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int concurrency,
+                        double sampleRate, double deltaThreshold, int maxIterations) {
+    public static final String PROCEDURE = "mmr.knn";
+    static final List<String> KEYS = List.of("topK", "similarityCutoff", "randomSeed", "concurrency",
+            "sampleRate", "deltaThreshold", "maxIterations");
+
+    public static KnnConfig parse(Map<String, Object> raw) {
+        ConfigMap c = ConfigMap.of(PROCEDURE, raw, KEYS);
+        int concurrency = c.integer("concurrency", 1, 1, 64);
+        Long seed;
+        if (c.has("randomSeed")) {
+            seed = c.longValue("randomSeed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+            if (concurrency > 1) {
+                throw new IllegalArgumentException(PROCEDURE + ": 'randomSeed' gives a deterministic result only with"
+                        + " 'concurrency' 1, got concurrency " + concurrency + "; drop randomSeed or set concurrency to 1");
+            }
+        } else {
+            // Deterministic by default; asking for parallelism trades that away explicitly.
+            seed = concurrency == 1 ? 42L : null;
+        }
+        return new KnnConfig(
+                c.integer("topK", 5, 1, 100),
+                c.number("similarityCutoff", 0.65, -1.0, 1.0),
+                seed,
+                concurrency,
+                c.number("sampleRate", 0.5, 0.0001, 1.0),
+                c.number("deltaThreshold", 0.001, 0.0, 1.0),
+                c.integer("maxIterations", 100, 1, 10_000));
+    }
+
+    /** The cutoff on GDS's (1 + cosine) / 2 scale. */
+    public double gdsSimilarityCutoff() {
+        return (similarityCutoff + 1) / 2;
+    }
+
+    /** The effective settings, as returned to the caller. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("topK", (long) topK);
+        m.put("similarityCutoff", similarityCutoff);
+        m.put("randomSeed", randomSeed);
+        m.put("concurrency", (long) concurrency);
+        m.put("sampleRate", sampleRate);
+        m.put("deltaThreshold", deltaThreshold);
+        m.put("maxIterations", (long) maxIterations);
+        return m;
+    }
+}

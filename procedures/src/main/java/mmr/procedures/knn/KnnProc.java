@@ -1,0 +1,111 @@
+package mmr.procedures.knn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.RelationshipType;
+import org.neo4j.graphdb.ResourceIterator;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.logging.Log;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+
+import mmr.procedures.catalog.CatalogGraph;
+import mmr.procedures.gds.GdsAdapter;
+
+/** {@code mmr.knn}: (re)builds the visual nearest-neighbour edges of the paper's graph. */
+public class KnnProc {
+    static final RelationshipType SIMILAR = RelationshipType.withName("SIMILAR");
+
+    @Context
+    public Transaction tx;
+
+    @Context
+    public Log log;
+
+    @Procedure(name = "mmr.knn", mode = Mode.WRITE)
+    @Description("Rebuilds (:Image)-[:SIMILAR {score}]->(:Image) edges with GDS kNN over Image.features "
+            + "(cosine; topK 5, similarityCutoff 0.65 by default); old SIMILAR edges are replaced in the same transaction.")
+    public Stream<KnnResult> knn(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
+        KnnConfig config = KnnConfig.parse(rawConfig);
+        long images = new CatalogGraph(tx).requireUniformFeatures(KnnConfig.PROCEDURE);
+
+        long t0 = System.nanoTime();
+        GdsAdapter.Neighbours pairs = new GdsAdapter(tx).visualNeighbours(config);
+        long computeMillis = (System.nanoTime() - t0) / 1_000_000;
+        log.info("mmr.knn: GDS kNN found %d neighbour pairs among %d images in %d ms", pairs.size(), images, computeMillis);
+
+        long t1 = System.nanoTime();
+        List<Relationship> old = new ArrayList<>();
+        try (ResourceIterator<Relationship> it = tx.findRelationships(SIMILAR)) {
+            it.forEachRemaining(old::add);
+        }
+        old.forEach(Relationship::delete);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        java.util.BitSet withNeighbours = new java.util.BitSet();
+        for (int i = 0; i < pairs.size(); i++) {
+            Node a = tx.getNodeById(pairs.source()[i]);
+            Node b = tx.getNodeById(pairs.target()[i]);
+            double cos = pairs.cosine()[i];
+            a.createRelationshipTo(b, SIMILAR).setProperty("score", cos);
+            min = Math.min(min, cos);
+            max = Math.max(max, cos);
+            sum += cos;
+            withNeighbours.set(Math.toIntExact(pairs.source()[i]));
+        }
+        long writeMillis = (System.nanoTime() - t1) / 1_000_000;
+        log.info("mmr.knn: replaced %d SIMILAR edges with %d in %d ms", old.size(), pairs.size(), writeMillis);
+        boolean any = pairs.size() > 0;
+        return Stream.of(new KnnResult(images, images - withNeighbours.cardinality(), old.size(), pairs.size(),
+                any ? min : null, any ? sum / pairs.size() : null, any ? max : null,
+                computeMillis, writeMillis, config.toMap()));
+    }
+
+    /** Outcome of one kNN rebuild. */
+    public static final class KnnResult {
+        @Description("Image nodes considered.")
+        public final long images;
+        @Description("Images left without any neighbour at or above the cutoff.")
+        public final long imagesWithoutNeighbours;
+        @Description("SIMILAR edges removed.")
+        public final long relationshipsDeleted;
+        @Description("SIMILAR edges written.")
+        public final long relationshipsWritten;
+        @Description("Lowest cosine among written edges (null when none).")
+        public final Double minScore;
+        @Description("Mean cosine among written edges (null when none).")
+        public final Double meanScore;
+        @Description("Highest cosine among written edges (null when none).")
+        public final Double maxScore;
+        @Description("Milliseconds spent in GDS (projection, kNN, drop).")
+        public final long computeMillis;
+        @Description("Milliseconds spent replacing edges.")
+        public final long writeMillis;
+        @Description("The effective configuration.")
+        public final Map<String, Object> config;
+
+        public KnnResult(long images, long imagesWithoutNeighbours, long relationshipsDeleted, long relationshipsWritten,
+                         Double minScore, Double meanScore, Double maxScore, long computeMillis, long writeMillis,
+                         Map<String, Object> config) {
+            this.images = images;
+            this.imagesWithoutNeighbours = imagesWithoutNeighbours;
+            this.relationshipsDeleted = relationshipsDeleted;
+            this.relationshipsWritten = relationshipsWritten;
+            this.minScore = minScore;
+            this.meanScore = meanScore;
+            this.maxScore = maxScore;
+            this.computeMillis = computeMillis;
+            this.writeMillis = writeMillis;
+            this.config = config;
+        }
+    }
+}

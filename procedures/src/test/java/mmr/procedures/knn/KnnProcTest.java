@@ -1,0 +1,189 @@
+package mmr.procedures.knn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.QueryExecutionException;
+import org.neo4j.harness.Neo4j;
+
+import mmr.model.vector.Vectors;
+import mmr.procedures.testing.TestDatabases;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KnnProcTest {
+    private Neo4j neo4j;
+    private GraphDatabaseService db;
+    private final Map<String, float[]> features = new HashMap<>();
+
+    @BeforeAll
+    void start() {
+        neo4j = TestDatabases.start();
+        db = neo4j.defaultDatabaseService();
+    }
+
+    @AfterAll
+    void stop() {
+        neo4j.close();
+    }
+
+    @BeforeEach
+    void clusteredImages() {
+        db.executeTransactionally("MATCH (n) DETACH DELETE n");
+        features.clear();
+        Random rnd = new Random(7);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+            float[] centre = randomUnit(rnd, 24);
+            for (int j = 0; j < 10; j++) {
+                float[] v = centre.clone();
+                for (int d = 0; d < v.length; d++) {
+                    v[d] += (float) (rnd.nextGaussian() * 0.25);
+                }
+                Vectors.normaliseInPlace(v);
+                String id = "img-" + c + "-" + j;
+                features.put(id, v);
+                rows.add(Map.of("id", id, "features", v));
+            }
+        }
+        db.executeTransactionally("UNWIND $rows AS row CREATE (:Image {id: row.id, features: row.features})",
+                Map.of("rows", rows));
+    }
+
+    @Test
+    void writesTheExactTopKAboveTheCutoffWithPlainCosineScores() {
+        Map<String, Object> result = single("CALL mmr.knn()");
+        assertThat(result.get("images")).isEqualTo(60L);
+        assertThat(result.get("relationshipsDeleted")).isEqualTo(0L);
+
+        Map<String, List<Map<String, Object>>> written = similarEdges();
+        long total = written.values().stream().mapToLong(List::size).sum();
+        assertThat(result.get("relationshipsWritten")).isEqualTo(total);
+        int exactMatches = 0;
+        int expectedTotal = 0;
+        for (String id : features.keySet()) {
+            List<String> exact = exactTopK(id, 5, 0.65);
+            expectedTotal += exact.size();
+            List<Map<String, Object>> edges = written.getOrDefault(id, List.of());
+            assertThat(edges.size()).isLessThanOrEqualTo(5);
+            for (Map<String, Object> e : edges) {
+                double expected = Vectors.cosine(features.get(id), features.get((String) e.get("target")));
+                assertThat((Double) e.get("score")).isCloseTo(expected, within(1e-5));
+                assertThat((Double) e.get("score")).isGreaterThanOrEqualTo(0.65 - 1e-6);
+                if (exact.contains(e.get("target"))) {
+                    exactMatches++;
+                }
+            }
+        }
+        // GDS kNN is approximate; on a 60-node graph it should find (almost) every exact neighbour.
+        assertThat(exactMatches / (double) expectedTotal).isGreaterThanOrEqualTo(0.98);
+    }
+
+    @Test
+    void rebuildingReplacesEdgesAndIsDeterministic() {
+        single("CALL mmr.knn({topK: 3})");
+        Set<String> first = edgeKeys();
+        Map<String, Object> again = single("CALL mmr.knn({topK: 3})");
+        assertThat(again.get("relationshipsDeleted")).isEqualTo((long) first.size());
+        assertThat(again.get("relationshipsWritten")).isEqualTo((long) first.size());
+        assertThat(edgeKeys()).isEqualTo(first);
+    }
+
+    @Test
+    void cutoffOfOneKeepsOnlyIdenticalImages() {
+        Map<String, Object> r = single("CALL mmr.knn({similarityCutoff: 0.9999})");
+        assertThat(r.get("relationshipsWritten")).isEqualTo(0L);
+        assertThat(r.get("imagesWithoutNeighbours")).isEqualTo(60L);
+        assertThat(r.get("minScore")).isNull();
+    }
+
+    @Test
+    void returnsTheEffectiveConfig() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) single("CALL mmr.knn({topK: 2})").get("config");
+        assertThat(config).containsEntry("topK", 2L).containsEntry("similarityCutoff", 0.65)
+                .containsEntry("randomSeed", 42L).containsEntry("concurrency", 1L);
+    }
+
+    @Test
+    void badConfigIsRefusedBeforeAnythingChanges() {
+        single("CALL mmr.knn()");
+        Set<String> before = edgeKeys();
+        assertError("CALL mmr.knn({topk: 3})",
+                "Unknown config key 'topk' for mmr.knn (did you mean 'topK'?); known keys: concurrency, deltaThreshold, maxIterations, randomSeed, sampleRate, similarityCutoff, topK");
+        assertError("CALL mmr.knn({topK: 0})", "mmr.knn: 'topK' must be an integer from 1 to 100, got 0 (Integer)");
+        assertError("CALL mmr.knn({topK: 'five'})", "mmr.knn: 'topK' must be an integer from 1 to 100, got 'five' (String)");
+        assertError("CALL mmr.knn({similarityCutoff: 1.5})",
+                "mmr.knn: 'similarityCutoff' must be a number from -1.0 to 1.0, got 1.5 (Float)");
+        assertError("CALL mmr.knn({concurrency: 2, randomSeed: 1})",
+                "mmr.knn: 'randomSeed' gives a deterministic result only with 'concurrency' 1, got concurrency 2");
+        assertThat(edgeKeys()).isEqualTo(before);
+    }
+
+    @Test
+    void badGraphsAreNamed() {
+        db.executeTransactionally("CREATE (:Image {id: 'no-features'})");
+        assertError("CALL mmr.knn()", "mmr.knn: 1 Image node(s) have no 'features' (e.g. id [no-features])");
+        db.executeTransactionally("MATCH (i:Image {id: 'no-features'}) SET i.features = [1.0, 2.0]");
+        assertError("CALL mmr.knn()", "mmr.knn: Image features have mixed dimensions (24-d: 60 image(s)");
+        db.executeTransactionally("MATCH (n) DETACH DELETE n");
+        assertError("CALL mmr.knn()", "mmr.knn: the graph has no Image nodes; import a catalog first");
+    }
+
+    private void assertError(String cypher, String message) {
+        assertThatThrownBy(() -> db.executeTransactionally(cypher))
+                .isInstanceOf(QueryExecutionException.class)
+                .hasMessageContaining(message);
+    }
+
+    private Map<String, Object> single(String cypher) {
+        return db.executeTransactionally(cypher, Map.of(), r -> r.next());
+    }
+
+    private Map<String, List<Map<String, Object>>> similarEdges() {
+        Map<String, List<Map<String, Object>>> out = new HashMap<>();
+        db.executeTransactionally("MATCH (a:Image)-[s:SIMILAR]->(b:Image) RETURN a.id AS a, b.id AS b, s.score AS score",
+                Map.of(), r -> {
+                    r.forEachRemaining(row -> out.computeIfAbsent((String) row.get("a"), k -> new ArrayList<>())
+                            .add(Map.of("target", row.get("b"), "score", row.get("score"))));
+                    return null;
+                });
+        return out;
+    }
+
+    private Set<String> edgeKeys() {
+        Set<String> keys = new HashSet<>();
+        similarEdges().forEach((a, edges) -> edges.forEach(e -> keys.add(a + "->" + e.get("target") + "@" + e.get("score"))));
+        return keys;
+    }
+
+    private List<String> exactTopK(String id, int k, double cutoff) {
+        return features.keySet().stream().filter(o -> !o.equals(id))
+                .filter(o -> Vectors.cosine(features.get(id), features.get(o)) >= cutoff)
+                .sorted(Comparator.comparingDouble(o -> -Vectors.cosine(features.get(id), features.get(o))))
+                .limit(k).toList();
+    }
+
+    private static float[] randomUnit(Random rnd, int dim) {
+        float[] v = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return Vectors.normaliseInPlace(v);
+    }
+}
