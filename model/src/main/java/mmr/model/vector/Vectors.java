@@ -79,4 +79,33 @@ public final class Vectors {
                     "vectors of different dimensions: " + a.length + " and " + b.length);
         }
     }
+
+    /** A stored or transported vector (float[], double[] or a list of numbers) as float[]; null stays null. */
+    public static float[] toFloats(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof float[] f) {
+            return f;
+        }
+        if (value instanceof double[] d) {
+            float[] out = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                out[i] = (float) d[i];
+            }
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            float[] out = new float[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                Object x = list.get(i);
+                if (!(x instanceof Number n)) {
+                    throw new IllegalArgumentException("vector element " + i + " is not a number: " + x);
+                }
+                out[i] = n.floatValue();
+            }
+            return out;
+        }
+        throw new IllegalArgumentException("not a vector: " + value.getClass().getSimpleName());
+    }
 }

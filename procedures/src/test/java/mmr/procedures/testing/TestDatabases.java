@@ -7,8 +7,7 @@ import org.neo4j.harness.Neo4j;
 import org.neo4j.harness.Neo4jBuilder;
 import org.neo4j.harness.Neo4jBuilders;
 
-import mmr.procedures.catalog.CatalogProc;
-import mmr.procedures.knn.KnnProc;
+import mmr.procedures.MmrProcedures;
 
 /** In-process Neo4j with GDS and the mmr procedures, as the integration tests use it. */
 public final class TestDatabases {
@@ -18,8 +17,6 @@ public final class TestDatabases {
             org.neo4j.gds.catalog.GraphListProc.class,
             org.neo4j.gds.catalog.GraphProjectProc.class,
             org.neo4j.gds.similarity.knn.KnnStreamProc.class);
-
-    public static final List<Class<?>> MMR_PROCEDURES = List.of(KnnProc.class, CatalogProc.class);
 
     private TestDatabases() {}
 
@@ -32,7 +29,7 @@ public final class TestDatabases {
                 b = b.withProcedure(c);
             }
         }
-        for (Class<?> c : MMR_PROCEDURES) {
+        for (Class<?> c : MmrProcedures.CLASSES) {
             b = b.withProcedure(c);
         }
         return b;

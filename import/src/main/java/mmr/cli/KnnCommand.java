@@ -1,0 +1,42 @@
+package mmr.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import mmr.ingest.graph.GraphWriter;
+
+/** {@code mmr knn}: rebuild the visual kNN edges of an existing graph. */
+@Command(name = "knn", mixinStandardHelpOptions = true,
+        description = "Rebuilds the (:Image)-[:SIMILAR]->(:Image) edges with GDS kNN (CALL mmr.knn).")
+public final class KnnCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TargetOptions target;
+
+    @Option(names = "--top-k", defaultValue = "5", description = "Neighbours per image (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--cutoff", defaultValue = "0.65", description = "Minimum cosine (default: ${DEFAULT-VALUE})")
+    double cutoff;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("topK", (long) topK);
+        config.put("similarityCutoff", cutoff);
+        try (TargetOptions.Opened opened = target.open()) {
+            Map<String, Object> row = new GraphWriter(opened.cypher()).rebuildKnn(config);
+            spec.commandLine().getOut().println(row);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,42 @@
+package mmr.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mmr} command line: build, import and serve multi-modal image graphs in Neo4j. */
+@Command(name = "mmr", mixinStandardHelpOptions = true, version = "mmr 0.1.0",
+        description = "Multi-modal image retrieval in Neo4j: catalogs of images and tags as one graph.",
+        subcommands = {ServeCommand.class, ImportCommand.class, KnnCommand.class, EmojiCommand.class,
+                SyntheticCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    /** Nothing could be imported. */
+    public static final int EXIT_NOTHING_IMPORTED = 1;
+    /** Bad arguments (picocli's own code for usage errors). */
+    public static final int EXIT_USAGE = 2;
+    /** The database could not be reached or refused the work. */
+    public static final int EXIT_DATABASE = 3;
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable root = e;
+            cmd.getErr().println("mmr: " + message(root));
+            if (Boolean.getBoolean("mmr.debug")) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_DATABASE;
+        });
+        return cli.execute(args.length == 0 ? new String[] {"serve"} : args);
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}

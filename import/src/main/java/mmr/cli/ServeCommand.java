@@ -1,0 +1,129 @@
+package mmr.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import mmr.ingest.ImportOptions;
+import mmr.ingest.ImportReport;
+import mmr.ingest.Importer;
+import mmr.ingest.emoji.EmojiDataset;
+import mmr.ingest.graph.EmbeddedCypher;
+import mmr.ingest.graph.GraphWriter;
+import mmr.model.encode.Encoders;
+import mmr.model.encode.ImageEncoder;
+import mmr.server.EmbeddedNeo4j;
+
+/** {@code mmr serve}: the one-command workbench — embedded Neo4j + GDS + mmr, with the emoji graph. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Starts an embedded Neo4j 5 with GDS and the mmr procedures (Bolt, and Neo4j Browser at /browser/),",
+                "builds the emoji graph on first run (fetch, encode, import, kNN), and serves until Ctrl-C."})
+public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--home", paramLabel = "DIR", defaultValue = ".mmr/neo4j", description = "Database home, kept between runs (default: ${DEFAULT-VALUE})")
+    Path home;
+
+    @Option(names = "--bolt-port", defaultValue = "7687", description = "Bolt port on localhost (default: ${DEFAULT-VALUE})")
+    int boltPort;
+
+    @Option(names = "--http-port", defaultValue = "7474", description = "HTTP port on localhost for Neo4j Browser (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Download cache (default: $MMR_CACHE or ~/.cache/mmr)")
+    Path cache;
+
+    @Option(names = "--manifest", paramLabel = "FILE", description = "Build from this catalog manifest instead of the emoji set")
+    Path manifest;
+
+    @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = "descriptor", description = "Image encoder (default: ${DEFAULT-VALUE})")
+    String encoder;
+
+    @Option(names = "--exit-after-build", description = "Stop after building and printing the summary (for scripts and tests)")
+    boolean exitAfterBuild;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        requireFree(boltPort, "--bolt-port");
+        requireFree(httpPort, "--http-port");
+        long t0 = System.nanoTime();
+        EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, boltPort, httpPort);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            neo4j.close();
+            stopped.countDown();
+        }, "mmr-shutdown"));
+        out.printf(Locale.ROOT, "Neo4j started in %.1f s at %s%n", (System.nanoTime() - t0) / 1e9, neo4j.home());
+        out.flush();
+
+        EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "embedded database at " + neo4j.home());
+        Map<String, Object> info = catalogInfo(cypher);
+        if ((Long) info.get("images") == 0) {
+            build(cypher, out);
+            info = catalogInfo(cypher);
+        } else {
+            out.println("Using the existing graph (delete " + home + " to rebuild).");
+        }
+        out.printf(Locale.ROOT, "%nGraph: %s images, %s tags, %s TAGGED, %s SIMILAR edges; encoder %s%n",
+                info.get("images"), info.get("tags"), info.get("tagged"), info.get("similar"), info.get("encoder"));
+        out.printf("Bolt:    bolt://localhost:%d  (no authentication; loopback only)%n", boltPort);
+        out.printf("Browser: http://localhost:%d/browser/  (connect to bolt://localhost:%d, 'No authentication')%n", httpPort, boltPort);
+        out.println("Try:     CALL mmr.catalog.info()");
+        out.println("         MATCH (i:Image)-[s:SIMILAR]->(j:Image) RETURN i.id, j.id, s.score ORDER BY s.score DESC LIMIT 10");
+        out.flush();
+        if (exitAfterBuild) {
+            neo4j.close();
+            return 0;
+        }
+        out.println("Serving until Ctrl-C.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private void build(EmbeddedCypher cypher, PrintWriter out) throws IOException {
+        Path source = manifest;
+        if (source == null) {
+            long f0 = System.nanoTime();
+            EmojiDataset dataset = new EmojiDataset(cache == null ? EmojiDataset.defaultCache() : cache);
+            out.println("Fetching the emoji dataset (npm pack; cached after the first run) ...");
+            out.flush();
+            Path prepared = dataset.prepare();
+            source = dataset.build(prepared, EmojiDataset.Options.all(), null);
+            out.printf(Locale.ROOT, "Emoji manifest ready in %.1f s: %s%n", (System.nanoTime() - f0) / 1e9, source);
+        }
+        out.println("Encoding and importing " + source + " ...");
+        out.flush();
+        try (ImageEncoder imageEncoder = Encoders.open(encoder)) {
+            ImportReport report = new Importer(new GraphWriter(cypher), imageEncoder,
+                    ImportOptions.defaults(source).withProgress(true)).run();
+            ImportCommand.print(report, cypher.describe(), out);
+        }
+    }
+
+    private static Map<String, Object> catalogInfo(EmbeddedCypher cypher) {
+        return cypher.write("CALL mmr.catalog.info()", Map.of()).get(0);
+    }
+
+    private static void requireFree(int port, String option) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("port " + port + " on localhost is in use (" + e.getMessage()
+                    + "); choose another with " + option);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package mmr.ingest.emoji;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * The demo and evaluation catalog: emoji images of two vendors (Google, Apache-2.0; Twitter,
+ * CC-BY-4.0) with emojilib keywords (MIT) as tags. Packages are fetched with {@code npm pack}
+ * into a cache outside the repository and turned into a JSON Lines manifest.
+ * Vendor, code point, category and subcategory are kept as evaluation-only metadata.
+ */
+public final class EmojiDataset {
+    public static final String DATASOURCE_VERSION = "16.0.0";
+    public static final String EMOJILIB_VERSION = "4.0.3";
+    public static final List<String> VENDORS = List.of("google", "twitter");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path cache;
+
+    /** {@code cache}: where packages and extracted images live (e.g. ~/.cache/mmr). */
+    public EmojiDataset(Path cache) {
+        this.cache = cache;
+    }
+
+    /** The default cache: $MMR_CACHE, else ~/.cache/mmr. */
+    public static Path defaultCache() {
+        String env = System.getenv("MMR_CACHE");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "mmr");
+    }
+
+    /** Options for {@link #build}. */
+    public record Options(List<String> vendors, boolean skinTones, int sample, long seed) {
+        public static Options all() {
+            return new Options(VENDORS, false, 0, 1);
+        }
+    }
+
+    /** Fetches (if needed) and extracts the packages; returns the folder holding emoji.json and img/. */
+    public Path prepare() throws IOException {
+        Path npm = cache.resolve("npm");
+        Path out = cache.resolve("emoji-" + DATASOURCE_VERSION);
+        Path marker = out.resolve(".complete");
+        if (Files.exists(marker)) {
+            return out;
+        }
+        Files.createDirectories(npm);
+        Path google = pack(npm, "emoji-datasource-google", DATASOURCE_VERSION);
+        Path twitter = pack(npm, "emoji-datasource-twitter", DATASOURCE_VERSION);
+        Path lib = pack(npm, "emojilib", EMOJILIB_VERSION);
+        extract(google, out, e -> e.equals("package/emoji.json") || e.startsWith("package/img/google/64/"));
+        extract(twitter, out, e -> e.startsWith("package/img/twitter/64/"));
+        extract(lib, out, e -> e.equals("package/dist/emoji-en-US.json") || e.equals("package/LICENSE"));
+        Files.writeString(marker, "ok\n");
+        return out;
+    }
+
+    /**
+     * Writes {@code manifest.jsonl} for the prepared data. With {@code copyTo} set, the chosen images
+     * are copied next to the manifest (a self-contained folder, as the test fixture is).
+     * Returns the manifest path.
+     */
+    public Path build(Path prepared, Options options, Path copyTo) throws IOException {
+        JsonNode emoji = JSON.readTree(prepared.resolve("emoji.json").toFile());
+        Map<String, List<String>> keywords = keywords(prepared.resolve("dist/emoji-en-US.json"));
+        List<JsonNode> concepts = new ArrayList<>();
+        for (JsonNode e : emoji) {
+            if (!"Component".equals(e.path("category").asText())) {
+                concepts.add(e);
+            }
+        }
+        if (options.sample() > 0) {
+            concepts = sample(concepts, options.sample(), options.seed());
+        }
+        Path target = copyTo == null ? prepared : copyTo;
+        Files.createDirectories(target);
+        Path manifest = target.resolve("manifest.jsonl");
+        try (BufferedWriter w = Files.newBufferedWriter(manifest, StandardCharsets.UTF_8)) {
+            for (JsonNode e : concepts) {
+                List<String> tags = tagsFor(e.path("unified").asText(), keywords);
+                for (String vendor : options.vendors()) {
+                    writeEntry(w, prepared, target, copyTo != null, vendor, e, e, tags);
+                    if (options.skinTones() && e.has("skin_variations")) {
+                        for (JsonNode variant : e.get("skin_variations")) {
+                            writeEntry(w, prepared, target, copyTo != null, vendor, variant, e, tags);
+                        }
+                    }
+                }
+            }
+        }
+        return manifest;
+    }
+
+    private void writeEntry(BufferedWriter w, Path prepared, Path target, boolean copy, String vendor,
+                            JsonNode image, JsonNode concept, List<String> tags) throws IOException {
+        if (!image.path("has_img_" + vendor).asBoolean(false)) {
+            return;
+        }
+        String relative = "img/" + vendor + "/64/" + image.path("image").asText();
+        Path source = prepared.resolve(relative);
+        if (!Files.isRegularFile(source)) {
+            return;
+        }
+        if (copy) {
+            Path dest = target.resolve(relative);
+            Files.createDirectories(dest.getParent());
+            Files.copy(source, dest, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("vendor", vendor);
+        metadata.put("concept", concept.path("unified").asText());
+        metadata.put("category", concept.path("category").asText());
+        metadata.put("subcategory", concept.path("subcategory").asText());
+        metadata.put("name", concept.path("name").asText());
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", vendor + ":" + image.path("unified").asText().toLowerCase(java.util.Locale.ROOT));
+        row.put("path", copy || target.equals(prepared) ? relative : source.toString());
+        row.put("tags", tags);
+        row.put("metadata", metadata);
+        w.write(JSON.writeValueAsString(row));
+        w.write('\n');
+    }
+
+    /** emojilib keywords by code point sequence (variation selectors removed); the first keyword is the name. */
+    private static Map<String, List<String>> keywords(Path file) throws IOException {
+        Map<String, List<String>> out = new HashMap<>();
+        JsonNode lib = JSON.readTree(file.toFile());
+        lib.fields().forEachRemaining(e -> {
+            List<String> words = new ArrayList<>();
+            e.getValue().forEach(k -> words.add(k.asText()));
+            out.put(codeKey(e.getKey()), words);
+        });
+        return out;
+    }
+
+    /** Tags of one concept: its emojilib keywords minus the first, which is the emoji's own name. */
+    private static List<String> tagsFor(String unified, Map<String, List<String>> keywords) {
+        StringBuilder sb = new StringBuilder();
+        for (String hex : unified.split("-")) {
+            sb.appendCodePoint(Integer.parseInt(hex, 16));
+        }
+        List<String> words = keywords.get(codeKey(sb.toString()));
+        if (words == null || words.size() < 2) {
+            return List.of();
+        }
+        return new ArrayList<>(words.subList(1, words.size()));
+    }
+
+    private static String codeKey(String emoji) {
+        StringBuilder sb = new StringBuilder();
+        emoji.codePoints().filter(cp -> cp != 0xFE0F).forEach(cp -> sb.append(Integer.toHexString(cp)).append('-'));
+        return sb.toString();
+    }
+
+    /** Deterministic sample, spread evenly over categories. */
+    private static List<JsonNode> sample(List<JsonNode> concepts, int n, long seed) {
+        Map<String, List<JsonNode>> byCategory = new TreeMap<>();
+        for (JsonNode e : concepts) {
+            byCategory.computeIfAbsent(e.path("category").asText(), k -> new ArrayList<>()).add(e);
+        }
+        for (List<JsonNode> list : byCategory.values()) {
+            list.sort(Comparator.comparingLong(e -> hash(seed, e.path("unified").asText())));
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (int round = 0; out.size() < n; round++) {
+            boolean any = false;
+            for (List<JsonNode> list : byCategory.values()) {
+                if (round < list.size() && out.size() < n) {
+                    out.add(list.get(round));
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static long hash(long seed, String s) {
+        CRC32C crc = new CRC32C();
+        crc.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
+        crc.update(s.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
+    }
+
+    /** {@code npm pack name@version} into {@code dir} unless the tarball is already there. */
+    private static Path pack(Path dir, String name, String version) throws IOException {
+        Path tgz = dir.resolve(name + "-" + version + ".tgz");
+        if (Files.isRegularFile(tgz) && Files.size(tgz) > 0) {
+            return tgz;
+        }
+        ProcessBuilder pb = new ProcessBuilder("npm", "pack", name + "@" + version, "--silent",
+                "--pack-destination", dir.toAbsolutePath().toString())
+                .redirectErrorStream(true);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IOException("cannot run npm to fetch " + name + "@" + version
+                    + " (is Node.js/npm installed?): " + e.getMessage(), e);
+        }
+        String output;
+        try (InputStream in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try {
+            if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.isRegularFile(tgz)) {
+                throw new IOException("npm pack " + name + "@" + version + " failed: " + output.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching " + name, e);
+        }
+        return tgz;
+    }
+
+    private interface EntryFilter {
+        boolean accept(String name);
+    }
+
+    private static void extract(Path tgz, Path out, EntryFilter filter) throws IOException {
+        try (InputStream file = Files.newInputStream(tgz);
+             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                String name = entry.getName();
+                if (!entry.isFile() || !filter.accept(name) || name.contains("..")) {
+                    continue;
+                }
+                Path dest = out.resolve(name.substring("package/".length()));
+                Files.createDirectories(dest.getParent());
+                Files.copy(tar, dest, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}

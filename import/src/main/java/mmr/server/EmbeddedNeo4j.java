@@ -1,0 +1,106 @@
+package mmr.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.neo4j.configuration.Config;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.facade.DatabaseManagementServiceFactory;
+import org.neo4j.graphdb.facade.GraphDatabaseDependencies;
+import org.neo4j.graphdb.factory.module.edition.CommunityEditionModule;
+import org.neo4j.kernel.api.procedure.GlobalProcedures;
+import org.neo4j.kernel.impl.factory.DbmsInfo;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
+
+/**
+ * A Neo4j 5 Community DBMS in this JVM with GDS and the mmr procedures registered: the importer's
+ * {@code --db-dir} target and the runner's server (Bolt, and HTTP with Neo4j Browser at /browser/).
+ */
+public final class EmbeddedNeo4j implements AutoCloseable {
+    /** Port value that leaves a connector off. */
+    public static final int OFF = -1;
+
+    private final DatabaseManagementService dbms;
+    private final GraphDatabaseService db;
+    private final Path home;
+    private final int boltPort;
+    private final int httpPort;
+
+    private EmbeddedNeo4j(DatabaseManagementService dbms, Path home, int boltPort, int httpPort) {
+        this.dbms = dbms;
+        this.db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        this.home = home;
+        this.boltPort = boltPort;
+        this.httpPort = httpPort;
+    }
+
+    /**
+     * Starts (creating on first use) the DBMS whose files live under {@code home}. Connectors bind
+     * to loopback only and run without authentication: this is a local workbench.
+     */
+    public static EmbeddedNeo4j start(Path home, int boltPort, int httpPort) throws IOException {
+        // GDS sizes its graphs with JOL, whose HotSpot agent attach ptraces this JVM and stalls
+        // it for minutes (measured: kNN on 3.8k images 176 s with, 5 s without).
+        System.setProperty("jol.skipHotspotSAAttach", System.getProperty("jol.skipHotspotSAAttach", "true"));
+        Files.createDirectories(home);
+        Path abs = home.toAbsolutePath().normalize();
+        Files.createDirectories(abs.resolve("import"));
+        boolean web = httpPort != OFF;
+        Config.Builder config = Config.newBuilder()
+                .set(GraphDatabaseSettings.neo4j_home, abs)
+                .set(GraphDatabaseSettings.auth_enabled, false)
+                .set(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*", "mmr.*"))
+                .set(BoltConnector.enabled, boltPort != OFF)
+                .set(HttpConnector.enabled, web)
+                .set(HttpsConnector.enabled, false);
+        if (boltPort != OFF) {
+            config.set(BoltConnector.listen_address, new SocketAddress("127.0.0.1", boltPort));
+            config.set(BoltConnector.advertised_address, new SocketAddress("localhost", boltPort));
+        }
+        if (web) {
+            config.set(HttpConnector.listen_address, new SocketAddress("127.0.0.1", httpPort));
+            config.set(HttpConnector.advertised_address, new SocketAddress("localhost", httpPort));
+        }
+        DatabaseManagementService dbms = new DatabaseManagementServiceFactory(DbmsInfo.COMMUNITY, CommunityEditionModule::new)
+                .build(config.build(), web, GraphDatabaseDependencies.newDependencies());
+        EmbeddedNeo4j neo4j = new EmbeddedNeo4j(dbms, abs, boltPort, httpPort);
+        try {
+            GlobalProcedures procedures = ((GraphDatabaseAPI) neo4j.db).getDependencyResolver()
+                    .resolveDependency(GlobalProcedures.class);
+            ProcedureRegistry.registerAll(procedures);
+        } catch (Exception e) {
+            dbms.shutdown();
+            throw new IllegalStateException("cannot register procedures in the embedded database: " + e.getMessage(), e);
+        }
+        return neo4j;
+    }
+
+    public GraphDatabaseService db() {
+        return db;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public int boltPort() {
+        return boltPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    @Override
+    public void close() {
+        dbms.shutdown();
+    }
+}

@@ -1,0 +1,13 @@
+package mmr.procedures;
+
+import java.util.List;
+
+import mmr.procedures.catalog.CatalogProc;
+import mmr.procedures.knn.KnnProc;
+
+/** Every procedure class of the plugin, for hosts that register them by hand (tests, embedded runner). */
+public final class MmrProcedures {
+    public static final List<Class<?>> CLASSES = List.of(KnnProc.class, CatalogProc.class);
+
+    private MmrProcedures() {}
+}
