@@ -1,0 +1,86 @@
+package mmr.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Session;
+
+import mmr.cli.Main;
+
+/** The runner's database: Bolt, Neo4j Browser over HTTP, GDS and mmr procedures, persistence. */
+class EmbeddedNeo4jTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void servesBoltAndBrowserWithGdsAndMmrProcedures() throws Exception {
+        int bolt = freePort();
+        int http = freePort();
+        try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, bolt, http)) {
+            HttpResponse<String> page = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/browser/")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("Neo4j Browser");
+
+            try (Driver driver = GraphDatabase.driver("bolt://127.0.0.1:" + bolt, AuthTokens.none());
+                 Session session = driver.session()) {
+                assertThat(session.run("RETURN gds.version() AS v").single().get("v").asString()).startsWith("2.13");
+                assertThat(session.run("CALL mmr.catalog.info() YIELD images RETURN images").single().get("images").asLong()).isZero();
+                session.run("CREATE (:Image {id: 'kept'})").consume();
+            }
+        }
+        try (EmbeddedNeo4j again = EmbeddedNeo4j.start(home, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
+            long kept = again.db().executeTransactionally("MATCH (i:Image {id: 'kept'}) RETURN count(i) AS n",
+                    java.util.Map.of(), r -> (Long) r.next().get("n"));
+            assertThat(kept).as("the database persists between runs").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void serveBuildsTheGraphOnFirstRunAndReusesItAfter() throws Exception {
+        Path fixture = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
+        String[] args = {"serve", "--home", home.resolve("neo4j").toString(), "--bolt-port", "" + freePort(),
+                "--http-port", "" + freePort(), "--manifest", fixture.toString(), "--exit-after-build"};
+        StringWriter out = new StringWriter();
+        assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args)).isZero();
+        assertThat(out.toString()).contains("Imported 120 image(s)")
+                .containsPattern("Graph: 120 images, \\d+ tags, \\d+ TAGGED, \\d+ SIMILAR edges; encoder descriptor/512/1")
+                .contains("/browser/");
+        StringWriter second = new StringWriter();
+        assertThat(Main.run(new PrintWriter(second, true), new PrintWriter(new StringWriter(), true), args)).isZero();
+        assertThat(second.toString()).contains("Using the existing graph").doesNotContain("Imported");
+    }
+
+    @Test
+    void aBusyPortIsNamed() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0)) {
+            StringWriter err = new StringWriter();
+            int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                    "serve", "--home", home.toString(), "--bolt-port", "" + busy.getLocalPort(), "--exit-after-build");
+            assertThat(code).isEqualTo(Main.EXIT_USAGE);
+            assertThat(err.toString()).contains("port " + busy.getLocalPort() + " on localhost is in use")
+                    .contains("choose another with --bolt-port");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
