@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,13 +64,13 @@ public final class BenchCommand {
         @Option(names = "--torchscript", paramLabel = "FILE", description = "Also measure this TorchScript model")
         Path torchscript;
 
-        @Option(names = "--cache", paramLabel = "DIR", description = "Emoji cache (default: $MMR_CACHE or ~/.cache/mmr)")
-        Path cache;
+        @Mixin
+        CacheOption cache;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            Path prepared = new EmojiDataset(cache == null ? EmojiDataset.defaultCache() : cache).prepare();
+            Path prepared = cache.emoji().prepare();
             List<byte[]> pngs = new ArrayList<>();
             try (Stream<Path> files = Stream.concat(Files.list(prepared.resolve("img/google/64")),
                     Files.list(prepared.resolve("img/twitter/64")))) {
@@ -152,14 +153,14 @@ public final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--cache", paramLabel = "DIR", description = "Emoji cache (default: $MMR_CACHE or ~/.cache/mmr)")
-        Path cache;
+        @Mixin
+        CacheOption cache;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             long t0 = System.nanoTime();
-            EmojiDataset dataset = new EmojiDataset(cache == null ? EmojiDataset.defaultCache() : cache);
+            EmojiDataset dataset = cache.emoji();
             Path manifest = dataset.build(dataset.prepare(), EmojiDataset.Options.all(), null);
             long t1 = System.nanoTime();
             Path home = Files.createTempDirectory("mmr-bench-emoji");
@@ -194,6 +195,9 @@ public final class BenchCommand {
         @Option(names = "--no-knn", description = "Skip kNN")
         boolean noKnn;
 
+        @Option(names = "--knn-write-batch", defaultValue = "0", description = "mmr.knn writeBatchSize (default: ${DEFAULT-VALUE}, one transaction)")
+        int knnWriteBatch;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -210,7 +214,7 @@ public final class BenchCommand {
                     EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "fresh embedded database");
                     ImportOptions options = new ImportOptions(manifest, 256, ImageDecoder.DEFAULT_MAX_PIXELS,
                             mmr.model.tag.TagFeatures.Init.RANDOM, EncoderIdentity.parse(s.encoderIdentity()), !noKnn,
-                            java.util.Map.of(), false);
+                            java.util.Map.of("writeBatchSize", (long) knnWriteBatch), false);
                     System.gc();
                     HeapPeak.reset();
                     ImportReport report = new Importer(new GraphWriter(cypher), null, options).run();

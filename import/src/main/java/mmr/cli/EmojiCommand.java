@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,8 +20,8 @@ public final class EmojiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Cache folder (default: $MMR_CACHE or ~/.cache/mmr)")
-    Path cache;
+    @Mixin
+    CacheOption cache;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Copy the chosen images and the manifest into DIR (self-contained)")
     Path out;
@@ -44,7 +45,7 @@ public final class EmojiCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("unknown vendor '" + v + "'; accepted: " + String.join(", ", EmojiDataset.VENDORS));
             }
         }
-        EmojiDataset dataset = new EmojiDataset(cache == null ? EmojiDataset.defaultCache() : cache);
+        EmojiDataset dataset = cache.emoji();
         Path prepared = dataset.prepare();
         Path manifest = dataset.build(prepared, new EmojiDataset.Options(vendors, skinTones, sample, seed), out);
         spec.commandLine().getOut().println(manifest);

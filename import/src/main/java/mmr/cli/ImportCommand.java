@@ -76,6 +76,11 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--knn-cutoff", paramLabel = "COSINE", defaultValue = "0.65", description = "Minimum cosine of a SIMILAR edge (default: ${DEFAULT-VALUE})")
     double knnCutoff;
 
+    @Option(names = "--knn-write-batch", paramLabel = "N", defaultValue = "0",
+            description = "Rewrite SIMILAR edges N images per transaction (bounded memory for very large catalogs; "
+                    + "not atomic). 0 (default): one transaction")
+    int knnWriteBatch;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write every problem as JSON Lines to FILE")
     Path reportFile;
 
@@ -94,6 +99,7 @@ public final class ImportCommand implements Callable<Integer> {
         Map<String, Object> knn = new LinkedHashMap<>();
         knn.put("topK", (long) knnTopK);
         knn.put("similarityCutoff", knnCutoff);
+        knn.put("writeBatchSize", (long) knnWriteBatch);
         ImportOptions options = new ImportOptions(manifest, batchSize, maxPixels, TagFeatures.Init.parse(tagInit),
                 features, !noKnn, knn, !quiet);
         try (ImageEncoder imageEncoder = features == null ? Encoders.open(encoder) : null;

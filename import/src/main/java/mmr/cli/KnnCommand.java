@@ -28,11 +28,16 @@ public final class KnnCommand implements Callable<Integer> {
     @Option(names = "--cutoff", defaultValue = "0.65", description = "Minimum cosine (default: ${DEFAULT-VALUE})")
     double cutoff;
 
+    @Option(names = "--write-batch", defaultValue = "0",
+            description = "Rewrite N images per transaction (bounded memory, not atomic); 0 (default): one transaction")
+    int writeBatch;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("topK", (long) topK);
         config.put("similarityCutoff", cutoff);
+        config.put("writeBatchSize", (long) writeBatch);
         try (TargetOptions.Opened opened = target.open()) {
             Map<String, Object> row = new GraphWriter(opened.cypher()).rebuildKnn(config);
             spec.commandLine().getOut().println(row);

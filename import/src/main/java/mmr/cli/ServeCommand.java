@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,8 +43,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "7474", description = "HTTP port on localhost for Neo4j Browser (default: ${DEFAULT-VALUE})")
     int httpPort;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Download cache (default: $MMR_CACHE or ~/.cache/mmr)")
-    Path cache;
+    @Mixin
+    CacheOption cache;
 
     @Option(names = "--manifest", paramLabel = "FILE", description = "Build from this catalog manifest instead of the emoji set")
     Path manifest;
@@ -98,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
         Path source = manifest;
         if (source == null) {
             long f0 = System.nanoTime();
-            EmojiDataset dataset = new EmojiDataset(cache == null ? EmojiDataset.defaultCache() : cache);
+            EmojiDataset dataset = cache.emoji();
             out.println("Fetching the emoji dataset (npm pack; cached after the first run) ...");
             out.flush();
             Path prepared = dataset.prepare();

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Color;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.zip.CRC32;
-
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +28,7 @@ import org.neo4j.harness.Neo4j;
 import mmr.ingest.graph.EmbeddedCypher;
 import mmr.ingest.graph.GraphWriter;
 import mmr.model.encode.DescriptorEncoder;
+import mmr.model.image.TestImages;
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.tag.TagFeatures;
 import mmr.model.vector.Vectors;
@@ -161,12 +157,12 @@ class ImporterTest {
     @Test
     void badRecordsAreReportedWhileTheRestImports() throws Exception {
         Files.createDirectories(dir.resolve("img"));
-        Path good = write("img/good.png", png(TestPictures.circle(Color.RED)));
+        Path good = write("img/good.png", png(TestImages.circle(48, Color.RED, 0, true)));
         write("img/zero.png", new byte[0]);
-        byte[] full = png(TestPictures.circle(Color.BLUE));
+        byte[] full = png(TestImages.circle(48, Color.BLUE, 0, true));
         write("img/truncated.png", Arrays.copyOf(full, full.length / 2));
         write("img/text.png", "this is not an image".getBytes(StandardCharsets.UTF_8));
-        write("img/bomb.png", pngHeader(20_000, 20_000));
+        write("img/bomb.png", TestImages.pngHeaderOnly(20_000, 20_000));
         ByteArrayOutputStream manifest = new ByteArrayOutputStream();
         String[] lines = {
                 "{\"id\": \"good\", \"path\": \"img/good.png\", \"tags\": [\"Red\", \"  red \", \"\", \"" + "x".repeat(201) + "\"]}",
@@ -270,36 +266,7 @@ class ImporterTest {
         return Files.write(dir.resolve(name), bytes);
     }
 
-    private static byte[] png(BufferedImage image) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
-    }
-
-    /** A PNG signature and IHDR declaring {@code w}×{@code h} pixels, with no image data. */
-    static byte[] pngHeader(int w, int h) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        ByteBuffer ihdr = ByteBuffer.allocate(17);
-        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h).put((byte) 8).put((byte) 6)
-                .put((byte) 0).put((byte) 0).put((byte) 0);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(13).array());
-        out.writeBytes(ihdr.array());
-        CRC32 crc = new CRC32();
-        crc.update(ihdr.array());
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        return out.toByteArray();
-    }
-
-    /** Simple drawn images for manifests made in tests. */
-    static final class TestPictures {
-        static BufferedImage circle(Color c) {
-            BufferedImage img = new BufferedImage(48, 48, BufferedImage.TYPE_INT_ARGB);
-            var g = img.createGraphics();
-            g.setColor(c);
-            g.fillOval(8, 8, 32, 32);
-            g.dispose();
-            return img;
-        }
+    private static byte[] png(java.awt.image.BufferedImage image) {
+        return TestImages.bytes(image, "png");
     }
 }

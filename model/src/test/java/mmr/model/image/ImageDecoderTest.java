@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +60,7 @@ class ImageDecoderTest {
     @Test
     void overThePixelCapIsRefusedFromTheHeaderAlone() {
         // A PNG header declaring 100000 x 100000 pixels with no pixel data behind it.
-        byte[] bomb = pngHeaderOnly(100_000, 100_000);
+        byte[] bomb = TestImages.pngHeaderOnly(100_000, 100_000);
         assertRejected(bomb, ImageRejectedException.Reason.TOO_LARGE,
                 "'q' is 100000x100000 = 10000000000 pixels; at most 40000000 pixels are accepted");
         ImageDecoder small = new ImageDecoder(100);
@@ -101,19 +98,5 @@ class ImageDecoderTest {
             return e;
         }
         throw new AssertionError("expected a rejection");
-    }
-
-    static byte[] pngHeaderOnly(int width, int height) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        ByteBuffer ihdr = ByteBuffer.allocate(17);
-        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 6).put((byte) 0).put((byte) 0).put((byte) 0);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(13).array());
-        out.writeBytes(ihdr.array());
-        CRC32 crc = new CRC32();
-        crc.update(ihdr.array());
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        return out.toByteArray();
     }
 }

@@ -48,20 +48,17 @@ public final class GdsAdapter {
             if (config.randomSeed() != null) {
                 knn.put("randomSeed", config.randomSeed());
             }
-            LongBuffer src = new LongBuffer();
-            LongBuffer dst = new LongBuffer();
-            DoubleBuffer sim = new DoubleBuffer();
+            PairList pairs = new PairList();
             try (Result r = run("CALL gds.knn.stream($graph, $config) YIELD node1, node2, similarity "
                     + "RETURN node1, node2, similarity", Map.of("graph", graph, "config", knn))) {
                 while (r.hasNext()) {
                     Map<String, Object> row = r.next();
-                    src.add((Long) row.get("node1"));
-                    dst.add((Long) row.get("node2"));
                     // GDS reports cosine as (1 + cos) / 2; the graph stores the plain cosine.
-                    sim.add(2 * ((Number) row.get("similarity")).doubleValue() - 1);
+                    pairs.add((Long) row.get("node1"), (Long) row.get("node2"),
+                            2 * ((Number) row.get("similarity")).doubleValue() - 1);
                 }
             }
-            return new Neighbours(src.values, dst.values, sim.values, src.size);
+            return new Neighbours(pairs.source, pairs.target, pairs.cosine, pairs.size);
         } catch (RuntimeException e) {
             failure = e;
             throw e;
@@ -112,27 +109,23 @@ public final class GdsAdapter {
         }
     }
 
-    private static final class LongBuffer {
-        long[] values = new long[1024];
+    /** Growable parallel arrays: no boxing for the ~K × n pairs of a large catalog. */
+    private static final class PairList {
+        long[] source = new long[1024];
+        long[] target = new long[1024];
+        double[] cosine = new double[1024];
         int size;
 
-        void add(long v) {
-            if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
+        void add(long s, long t, double c) {
+            if (size == source.length) {
+                source = java.util.Arrays.copyOf(source, size * 2);
+                target = java.util.Arrays.copyOf(target, size * 2);
+                cosine = java.util.Arrays.copyOf(cosine, size * 2);
             }
-            values[size++] = v;
-        }
-    }
-
-    private static final class DoubleBuffer {
-        double[] values = new double[1024];
-        int size;
-
-        void add(double v) {
-            if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = v;
+            source[size] = s;
+            target[size] = t;
+            cosine[size] = c;
+            size++;
         }
     }
 }

@@ -9,12 +9,14 @@ import mmr.procedures.config.ConfigMap;
 /**
  * Settings of {@code mmr.knn}: the paper's K=5 visual neighbours with cosine ≥ 0.65, computed by
  * GDS kNN. {@code similarityCutoff} is a plain cosine in [-1, 1] (GDS's own scale is (1+cos)/2).
+ * {@code writeBatchSize} 0 replaces all edges in the caller's transaction (atomic); N &gt; 0 rewrites
+ * N images per transaction, bounding memory for very large catalogs.
  */
 public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int concurrency,
-                        double sampleRate, double deltaThreshold, int maxIterations) {
+                        double sampleRate, double deltaThreshold, int maxIterations, int writeBatchSize) {
     public static final String PROCEDURE = "mmr.knn";
     static final List<String> KEYS = List.of("topK", "similarityCutoff", "randomSeed", "concurrency",
-            "sampleRate", "deltaThreshold", "maxIterations");
+            "sampleRate", "deltaThreshold", "maxIterations", "writeBatchSize");
 
     public static KnnConfig parse(Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(PROCEDURE, raw, KEYS);
@@ -37,7 +39,8 @@ public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int 
                 concurrency,
                 c.number("sampleRate", 0.5, 0.0001, 1.0),
                 c.number("deltaThreshold", 0.001, 0.0, 1.0),
-                c.integer("maxIterations", 100, 1, 10_000));
+                c.integer("maxIterations", 100, 1, 10_000),
+                c.integer("writeBatchSize", 0, 0, 1_000_000));
     }
 
     /** The cutoff on GDS's (1 + cosine) / 2 scale. */
@@ -55,6 +58,7 @@ public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int 
         m.put("sampleRate", sampleRate);
         m.put("deltaThreshold", deltaThreshold);
         m.put("maxIterations", (long) maxIterations);
+        m.put("writeBatchSize", (long) writeBatchSize);
         return m;
     }
 }

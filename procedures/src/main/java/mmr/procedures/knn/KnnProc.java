@@ -1,10 +1,15 @@
 package mmr.procedures.knn;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.RelationshipType;
@@ -23,6 +28,10 @@ import mmr.procedures.gds.GdsAdapter;
 /** {@code mmr.knn}: (re)builds the visual nearest-neighbour edges of the paper's graph. */
 public class KnnProc {
     static final RelationshipType SIMILAR = RelationshipType.withName("SIMILAR");
+    static final Label IMAGE = Label.label("Image");
+
+    @Context
+    public GraphDatabaseService db;
 
     @Context
     public Transaction tx;
@@ -32,7 +41,8 @@ public class KnnProc {
 
     @Procedure(name = "mmr.knn", mode = Mode.WRITE)
     @Description("Rebuilds (:Image)-[:SIMILAR {score}]->(:Image) edges with GDS kNN over Image.features "
-            + "(cosine; topK 5, similarityCutoff 0.65 by default); old SIMILAR edges are replaced in the same transaction.")
+            + "(cosine; topK 5, similarityCutoff 0.65 by default); old SIMILAR edges are replaced in the same transaction "
+            + "(or writeBatchSize images per transaction).")
     public Stream<KnnResult> knn(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         KnnConfig config = KnnConfig.parse(rawConfig);
         long images = new CatalogGraph(tx).requireUniformFeatures(KnnConfig.PROCEDURE);
@@ -43,31 +53,85 @@ public class KnnProc {
         log.info("mmr.knn: GDS kNN found %d neighbour pairs among %d images in %d ms", pairs.size(), images, computeMillis);
 
         long t1 = System.nanoTime();
+        EdgeStats stats = config.writeBatchSize() == 0 ? replaceAtOnce(pairs) : replaceInBatches(pairs, config.writeBatchSize());
+        long writeMillis = (System.nanoTime() - t1) / 1_000_000;
+        log.info("mmr.knn: replaced %d SIMILAR edges with %d in %d ms", stats.deleted, pairs.size(), writeMillis);
+        boolean any = pairs.size() > 0;
+        return Stream.of(new KnnResult(images, images - stats.withNeighbours.cardinality(), stats.deleted, pairs.size(),
+                any ? stats.min : null, any ? stats.sum / pairs.size() : null, any ? stats.max : null,
+                computeMillis, writeMillis, config.toMap()));
+    }
+
+    /** Counts and score range of the written edges. */
+    private static final class EdgeStats {
+        long deleted;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum;
+        final BitSet withNeighbours = new BitSet();
+
+        void written(long source, double cos) {
+            min = Math.min(min, cos);
+            max = Math.max(max, cos);
+            sum += cos;
+            withNeighbours.set(Math.toIntExact(source));
+        }
+    }
+
+    /** All old edges out, all new edges in, in the caller's transaction: readers never see a mix. */
+    private EdgeStats replaceAtOnce(GdsAdapter.Neighbours pairs) {
+        EdgeStats stats = new EdgeStats();
         List<Relationship> old = new ArrayList<>();
         try (ResourceIterator<Relationship> it = tx.findRelationships(SIMILAR)) {
             it.forEachRemaining(old::add);
         }
         old.forEach(Relationship::delete);
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        double sum = 0;
-        java.util.BitSet withNeighbours = new java.util.BitSet();
+        stats.deleted = old.size();
         for (int i = 0; i < pairs.size(); i++) {
-            Node a = tx.getNodeById(pairs.source()[i]);
-            Node b = tx.getNodeById(pairs.target()[i]);
-            double cos = pairs.cosine()[i];
-            a.createRelationshipTo(b, SIMILAR).setProperty("score", cos);
-            min = Math.min(min, cos);
-            max = Math.max(max, cos);
-            sum += cos;
-            withNeighbours.set(Math.toIntExact(pairs.source()[i]));
+            write(tx, pairs, i, stats);
         }
-        long writeMillis = (System.nanoTime() - t1) / 1_000_000;
-        log.info("mmr.knn: replaced %d SIMILAR edges with %d in %d ms", old.size(), pairs.size(), writeMillis);
-        boolean any = pairs.size() > 0;
-        return Stream.of(new KnnResult(images, images - withNeighbours.cardinality(), old.size(), pairs.size(),
-                any ? min : null, any ? sum / pairs.size() : null, any ? max : null,
-                computeMillis, writeMillis, config.toMap()));
+        return stats;
+    }
+
+    /**
+     * Rewrites the out-edges of {@code batchSize} images per transaction, so memory stays bounded on
+     * very large catalogs. Each image's neighbour list is swapped whole; across images, readers may
+     * see old and new lists side by side until the last batch commits.
+     */
+    private EdgeStats replaceInBatches(GdsAdapter.Neighbours pairs, int batchSize) {
+        EdgeStats stats = new EdgeStats();
+        Map<Long, List<Integer>> bySource = new HashMap<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            bySource.computeIfAbsent(pairs.source()[i], k -> new ArrayList<>()).add(i);
+        }
+        List<Long> imageIds = new ArrayList<>();
+        try (ResourceIterator<Node> it = tx.findNodes(IMAGE)) {
+            it.forEachRemaining(n -> imageIds.add(n.getId()));
+        }
+        for (int from = 0; from < imageIds.size(); from += batchSize) {
+            try (Transaction batch = db.beginTx()) {
+                for (Long id : imageIds.subList(from, Math.min(imageIds.size(), from + batchSize))) {
+                    Node image = batch.getNodeById(id);
+                    for (Relationship r : image.getRelationships(Direction.OUTGOING, SIMILAR)) {
+                        r.delete();
+                        stats.deleted++;
+                    }
+                    for (int i : bySource.getOrDefault(id, List.of())) {
+                        write(batch, pairs, i, stats);
+                    }
+                }
+                batch.commit();
+            }
+        }
+        return stats;
+    }
+
+    private static void write(Transaction tx, GdsAdapter.Neighbours pairs, int i, EdgeStats stats) {
+        Node a = tx.getNodeById(pairs.source()[i]);
+        Node b = tx.getNodeById(pairs.target()[i]);
+        double cos = pairs.cosine()[i];
+        a.createRelationshipTo(b, SIMILAR).setProperty("score", cos);
+        stats.written(pairs.source()[i], cos);
     }
 
     /** Outcome of one kNN rebuild. */

@@ -105,6 +105,17 @@ class KnnProcTest {
     }
 
     @Test
+    void batchedWritesGiveTheSameEdgesAsOneTransaction() {
+        single("CALL mmr.knn({topK: 4})");
+        Set<String> atOnce = edgeKeys();
+        db.executeTransactionally("MATCH ()-[s:SIMILAR]->() WHERE s.score > 0.9 DELETE s");
+        db.executeTransactionally("MATCH (a:Image {id: 'img-0-0'}), (b:Image {id: 'img-5-9'}) CREATE (a)-[:SIMILAR {score: -1.0}]->(b)");
+        Map<String, Object> r = single("CALL mmr.knn({topK: 4, writeBatchSize: 7})");
+        assertThat(edgeKeys()).isEqualTo(atOnce);
+        assertThat(r.get("relationshipsWritten")).isEqualTo((long) atOnce.size());
+    }
+
+    @Test
     void cutoffOfOneKeepsOnlyIdenticalImages() {
         Map<String, Object> r = single("CALL mmr.knn({similarityCutoff: 0.9999})");
         assertThat(r.get("relationshipsWritten")).isEqualTo(0L);
@@ -125,7 +136,8 @@ class KnnProcTest {
         single("CALL mmr.knn()");
         Set<String> before = edgeKeys();
         assertError("CALL mmr.knn({topk: 3})",
-                "Unknown config key 'topk' for mmr.knn (did you mean 'topK'?); known keys: concurrency, deltaThreshold, maxIterations, randomSeed, sampleRate, similarityCutoff, topK");
+                "Unknown config key 'topk' for mmr.knn (did you mean 'topK'?); known keys: concurrency, deltaThreshold, maxIterations, randomSeed, sampleRate, similarityCutoff, topK, writeBatchSize");
+        assertError("CALL mmr.knn({writeBatchSize: -1})", "mmr.knn: 'writeBatchSize' must be an integer from 0 to 1000000, got -1 (Integer)");
         assertError("CALL mmr.knn({topK: 0})", "mmr.knn: 'topK' must be an integer from 1 to 100, got 0 (Integer)");
         assertError("CALL mmr.knn({topK: 'five'})", "mmr.knn: 'topK' must be an integer from 1 to 100, got 'five' (String)");
         assertError("CALL mmr.knn({similarityCutoff: 1.5})",
