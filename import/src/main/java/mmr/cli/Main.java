@@ -30,8 +30,7 @@ public final class Main {
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            Throwable root = e;
-            cmd.getErr().println("mmr: " + message(root));
+            cmd.getErr().println("mmr: " + message(e));
             if (Boolean.getBoolean("mmr.debug")) {
                 e.printStackTrace(cmd.getErr());
             }

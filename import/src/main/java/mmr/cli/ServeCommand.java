@@ -62,11 +62,15 @@ public final class ServeCommand implements Callable<Integer> {
         requireFree(httpPort, "--http-port");
         long t0 = System.nanoTime();
         EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, boltPort, httpPort);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+            return serve(neo4j, t0, out);
+        } catch (RuntimeException | IOException e) {
             neo4j.close();
-            stopped.countDown();
-        }, "mmr-shutdown"));
+            throw e;
+        }
+    }
+
+    private int serve(EmbeddedNeo4j neo4j, long t0, PrintWriter out) throws IOException, InterruptedException {
         out.printf(Locale.ROOT, "Neo4j started in %.1f s at %s%n", (System.nanoTime() - t0) / 1e9, neo4j.home());
         out.flush();
 
@@ -89,6 +93,11 @@ public final class ServeCommand implements Callable<Integer> {
             neo4j.close();
             return 0;
         }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            neo4j.close();
+            stopped.countDown();
+        }, "mmr-shutdown"));
         out.println("Serving until Ctrl-C.");
         out.flush();
         stopped.await();

@@ -18,6 +18,7 @@ public final class ImportReport {
     long decodeEncodeNanos;
     long writeNanos;
     long totalNanos;
+    long knnNanos;
     Map<String, Object> knn;
     private final Map<Problem.Kind, Long> counts = new EnumMap<>(Problem.Kind.class);
     private final List<Problem> problems = new ArrayList<>();
@@ -85,8 +86,6 @@ public final class ImportReport {
         double s = (totalNanos - knnNanos) / 1e9;
         return s > 0 ? imported / s : 0;
     }
-
-    long knnNanos;
 
     public double knnSeconds() {
         return knnNanos / 1e9;
