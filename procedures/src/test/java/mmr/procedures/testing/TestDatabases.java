@@ -16,7 +16,10 @@ public final class TestDatabases {
             org.neo4j.gds.catalog.GraphDropProc.class,
             org.neo4j.gds.catalog.GraphListProc.class,
             org.neo4j.gds.catalog.GraphProjectProc.class,
-            org.neo4j.gds.similarity.knn.KnnStreamProc.class);
+            org.neo4j.gds.similarity.knn.KnnStreamProc.class,
+            org.neo4j.gds.embeddings.graphsage.GraphSageTrainProc.class,
+            org.neo4j.gds.embeddings.graphsage.GraphSageStreamProc.class,
+            org.neo4j.gds.model.catalog.ModelDropProc.class);
 
     private TestDatabases() {}
 
