@@ -67,6 +67,111 @@ public final class GdsAdapter {
         }
     }
 
+    /** Fails with the "GDS is not installed" message unless GDS answers. */
+    public void requireGds() {
+        consume("CALL gds.graph.list() YIELD graphName RETURN count(graphName) AS graphs", Map.of());
+    }
+
+    /** What one GraphSAGE training produced: every node's embedding and the exported weights. */
+    public record TrainedSage(Map<Long, float[]> embeddings, mmr.model.sage.SageWeights weights, long nodes,
+                              long relationships, long ranEpochs, boolean didConverge, java.util.List<Double> epochLosses,
+                              long trainMillis) {}
+
+    /**
+     * Projects Image and Tag nodes with their SIMILAR and TAGGED edges (undirected), trains GDS
+     * GraphSAGE (mean aggregator), streams every node's embedding and exports the weights. The
+     * projection and the GDS model are dropped before returning: mmr keeps its own copy.
+     */
+    public TrainedSage trainGraphSage(mmr.procedures.train.TrainConfig config, java.util.List<String> labels,
+                                      java.util.List<String> types, boolean multiLabel) {
+        String graph = "mmr-train-" + UUID.randomUUID();
+        String model = "mmr-" + config.modelName() + "-" + UUID.randomUUID();
+        Map<String, Object> nodeProjection = new HashMap<>();
+        for (String label : labels) {
+            nodeProjection.put(label, Map.of("properties", "features"));
+        }
+        Map<String, Object> relationshipProjection = new HashMap<>();
+        for (String type : types) {
+            Map<String, Object> rel = new HashMap<>();
+            rel.put("orientation", "UNDIRECTED");
+            if (config.relationshipWeighted()) {
+                rel.put("properties", Map.of("weight", Map.of("property", "SIMILAR".equals(type) ? "score" : "weight",
+                        "defaultValue", 1.0)));
+            }
+            relationshipProjection.put(type, rel);
+        }
+        long[] counts = new long[2];
+        try (Result r = run("CALL gds.graph.project($graph, $nodes, $rels) YIELD nodeCount, relationshipCount "
+                + "RETURN nodeCount, relationshipCount", Map.of("graph", graph, "nodes", nodeProjection, "rels", relationshipProjection))) {
+            Map<String, Object> row = r.next();
+            counts[0] = (Long) row.get("nodeCount");
+            counts[1] = (Long) row.get("relationshipCount");
+        }
+        RuntimeException failure = null;
+        try {
+            Map<String, Object> train = new HashMap<>(config.toMap());
+            train.remove("relationshipWeighted");
+            train.remove("activation");
+            train.remove("projectedFeatureDimension");
+            train.put("modelName", model);
+            train.put("featureProperties", java.util.List.of("features"));
+            train.put("aggregator", "mean");
+            train.put("activationFunction", config.activation());
+            if (multiLabel) {
+                train.put("projectedFeatureDimension", config.projectedFeatureDimension());
+            }
+            if (config.relationshipWeighted()) {
+                train.put("relationshipWeightProperty", "weight");
+            }
+            Map<String, Object> info;
+            long trainMillis;
+            try (Result r = run("CALL gds.beta.graphSage.train($graph, $config) YIELD modelInfo, trainMillis "
+                    + "RETURN modelInfo, trainMillis", Map.of("graph", graph, "config", train))) {
+                Map<String, Object> row = r.next();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> modelInfo = (Map<String, Object>) row.get("modelInfo");
+                info = modelInfo;
+                trainMillis = (Long) row.get("trainMillis");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metrics = (Map<String, Object>) info.getOrDefault("metrics", Map.of());
+            java.util.List<Double> losses = new java.util.ArrayList<>();
+            if (metrics.get("epochLosses") instanceof java.util.List<?> l) {
+                l.forEach(x -> losses.add(((Number) x).doubleValue()));
+            }
+            Map<Long, float[]> embeddings = new HashMap<>();
+            try (Result r = run("CALL gds.beta.graphSage.stream($graph, {modelName: $model, concurrency: $concurrency}) "
+                    + "YIELD nodeId, embedding RETURN nodeId, embedding",
+                    Map.of("graph", graph, "model", model, "concurrency", config.concurrency()))) {
+                while (r.hasNext()) {
+                    Map<String, Object> row = r.next();
+                    embeddings.put((Long) row.get("nodeId"), mmr.model.vector.Vectors.toFloats(row.get("embedding")));
+                }
+            }
+            mmr.model.sage.SageWeights weights = GraphSageExport.export(model);
+            return new TrainedSage(embeddings, weights, counts[0], counts[1],
+                    ((Number) metrics.getOrDefault("ranEpochs", (long) losses.size())).longValue(),
+                    Boolean.TRUE.equals(metrics.get("didConverge")), losses, trainMillis);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            dropModelAfter(model, failure);
+            dropAfter(graph, failure);
+        }
+    }
+
+    private void dropModelAfter(String model, RuntimeException failure) {
+        try {
+            consume("CALL gds.model.drop($model, false) YIELD modelName RETURN modelName", Map.of("model", model));
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
+    }
+
     private void project(String graph) {
         consume("MATCH (i:Image) WHERE i.features IS NOT NULL "
                 + "WITH gds.graph.project($graph, i, null, {sourceNodeLabels: 'Image', "
@@ -80,6 +185,10 @@ public final class GdsAdapter {
             while (r.hasNext()) {
                 r.next();
             }
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw translate(e);
         }
     }
 
@@ -98,15 +207,26 @@ public final class GdsAdapter {
     private Result run(String cypher, Map<String, Object> params) {
         try {
             return tx.execute(cypher, params);
-        } catch (QueryExecutionException e) {
-            if (e.getStatusCode() != null && e.getStatusCode().contains("ProcedureNotFound")
-                    || String.valueOf(e.getMessage()).contains("Unknown function 'gds.")) {
-                throw new IllegalStateException("Graph Data Science (GDS " + SUPPORTED
-                        + ".x) is not installed on this server; mmr needs it for kNN and training. "
-                        + "Install the GDS plugin next to mmr and restart. (" + e.getMessage() + ")", e);
-            }
-            throw e;
+        } catch (RuntimeException e) {
+            throw translate(e);
         }
+    }
+
+    /**
+     * A missing GDS shows up as an unknown procedure or function, at execute or at first row. No
+     * cause is chained: Neo4j reports a procedure's root cause, which would hide this message.
+     */
+    private static RuntimeException translate(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        boolean notFound = e instanceof QueryExecutionException q && q.getStatusCode() != null
+                && q.getStatusCode().contains("ProcedureNotFound");
+        if (notFound || message.contains("There is no procedure with the name `gds.")
+                || message.contains("Unknown function 'gds.")) {
+            return new IllegalStateException("Graph Data Science (GDS " + SUPPORTED
+                    + ".x) is not installed on this server; mmr needs it for kNN and training. "
+                    + "Install the GDS plugin next to mmr and restart. (" + e.getMessage() + ")");
+        }
+        return e;
     }
 
     /** Growable parallel arrays: no boxing for the ~K × n pairs of a large catalog. */

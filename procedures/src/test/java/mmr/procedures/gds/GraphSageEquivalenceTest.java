@@ -20,6 +20,7 @@ import mmr.model.sage.GraphSage;
 import mmr.model.sage.SageGraph;
 import mmr.model.sage.SageWeights;
 import mmr.model.vector.Vectors;
+import mmr.procedures.testing.InMemorySageGraph;
 import mmr.procedures.testing.TestDatabases;
 
 /**
@@ -102,7 +103,7 @@ class GraphSageEquivalenceTest {
         assertThat(weights.layers()).extracting(SageWeights.Layer::sampleSize).containsExactly(25, 10);
         assertThat(weights.embeddingDimension()).isEqualTo(8);
         GraphSage sage = new GraphSage(weights);
-        SageGraph graph = new InMemoryGraph(db);
+        SageGraph graph = new InMemorySageGraph(db);
         double worst = 1;
         for (Map.Entry<Long, float[]> e : gds.entrySet()) {
             float[] mine = sage.embed(graph, e.getKey());
@@ -117,49 +118,6 @@ class GraphSageEquivalenceTest {
     /** Runs a statement to completion (a Cypher result not consumed may never run). */
     private void run(String cypher, Map<String, Object> params) {
         db.executeTransactionally(cypher, params, r -> r.resultAsString());
-    }
-
-    /** The whole (small) graph in memory, neighbours in both directions with multiplicity, as GDS sees it. */
-    private static final class InMemoryGraph implements SageGraph {
-        final Map<Long, List<Long>> adjacency = new HashMap<>();
-        final Map<Long, float[]> features = new HashMap<>();
-        final Map<Long, String> labels = new HashMap<>();
-
-        InMemoryGraph(GraphDatabaseService db) {
-            db.executeTransactionally("MATCH (n) RETURN id(n) AS id, n.features AS f, labels(n)[0] AS label", Map.of(), r -> {
-                r.forEachRemaining(row -> {
-                    long id = (Long) row.get("id");
-                    features.put(id, Vectors.toFloats(row.get("f")));
-                    labels.put(id, (String) row.get("label"));
-                    adjacency.put(id, new ArrayList<>());
-                });
-                return null;
-            });
-            db.executeTransactionally("MATCH (a)-[]->(b) RETURN id(a) AS a, id(b) AS b", Map.of(), r -> {
-                r.forEachRemaining(row -> {
-                    adjacency.get((Long) row.get("a")).add((Long) row.get("b"));
-                    adjacency.get((Long) row.get("b")).add((Long) row.get("a"));
-                });
-                return null;
-            });
-        }
-
-        @Override
-        public long[] neighbours(long node, int sampleSize) {
-            List<Long> all = adjacency.get(node);
-            assertThat(all.size()).isLessThanOrEqualTo(sampleSize);
-            return all.stream().mapToLong(Long::longValue).toArray();
-        }
-
-        @Override
-        public float[] features(long node) {
-            return features.get(node);
-        }
-
-        @Override
-        public String label(long node) {
-            return labels.get(node);
-        }
     }
 
     private static float[] random(Random rnd, int dim) {

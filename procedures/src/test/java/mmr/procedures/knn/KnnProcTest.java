@@ -157,6 +157,16 @@ class KnnProcTest {
         assertError("CALL mmr.knn()", "mmr.knn: the graph has no Image nodes; import a catalog first");
     }
 
+    @Test
+    void withoutGdsTheErrorSaysSo() {
+        try (Neo4j bare = TestDatabases.builder(false).build()) {
+            GraphDatabaseService plain = bare.defaultDatabaseService();
+            plain.executeTransactionally("CREATE (:Image {id: 'a', features: [1.0, 0.0]}), (:Image {id: 'b', features: [0.0, 1.0]})");
+            assertThatThrownBy(() -> plain.executeTransactionally("CALL mmr.knn()"))
+                    .hasMessageContaining("Graph Data Science (GDS 2.13.x) is not installed on this server");
+        }
+    }
+
     private void assertError(String cypher, String message) {
         assertThatThrownBy(() -> db.executeTransactionally(cypher))
                 .isInstanceOf(QueryExecutionException.class)

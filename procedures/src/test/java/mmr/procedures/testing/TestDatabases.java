@@ -19,7 +19,8 @@ public final class TestDatabases {
             org.neo4j.gds.similarity.knn.KnnStreamProc.class,
             org.neo4j.gds.embeddings.graphsage.GraphSageTrainProc.class,
             org.neo4j.gds.embeddings.graphsage.GraphSageStreamProc.class,
-            org.neo4j.gds.model.catalog.ModelDropProc.class);
+            org.neo4j.gds.model.catalog.ModelDropProc.class,
+            org.neo4j.gds.model.catalog.ModelListProc.class);
 
     private TestDatabases() {}
 

@@ -1,0 +1,75 @@
+package mmr.procedures.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import mmr.procedures.config.ConfigLists;
+import mmr.procedures.config.ConfigMap;
+
+/**
+ * Settings of {@code mmr.train}: unsupervised GraphSAGE with the mean aggregator over Image and Tag
+ * nodes and their SIMILAR and TAGGED edges (the paper: samples 25/10, two layers).
+ */
+public record TrainConfig(String modelName, int embeddingDimension, List<Integer> sampleSizes, String activation,
+                          int epochs, int maxIterations, int batchSize, double learningRate, int searchDepth,
+                          int negativeSampleWeight, double tolerance, long randomSeed, int concurrency,
+                          int projectedFeatureDimension, boolean relationshipWeighted) {
+    public static final String PROCEDURE = "mmr.train";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+    static final List<String> KEYS = List.of("modelName", "embeddingDimension", "sampleSizes", "activation", "epochs",
+            "maxIterations", "batchSize", "learningRate", "searchDepth", "negativeSampleWeight", "tolerance",
+            "randomSeed", "concurrency", "projectedFeatureDimension", "relationshipWeighted");
+
+    public static TrainConfig parse(Map<String, Object> raw) {
+        ConfigMap c = ConfigMap.of(PROCEDURE, raw, KEYS);
+        Object name = raw == null ? null : raw.get("modelName");
+        String modelName = "default";
+        if (name != null) {
+            if (!(name instanceof String s) || !NAME.matcher(s).matches()) {
+                throw new IllegalArgumentException(PROCEDURE + ": 'modelName' must start with a letter and contain only "
+                        + "letters, digits, '_' and '-' (at most 64 characters), got " + ConfigMap.describe(name));
+            }
+            modelName = s;
+        }
+        int embeddingDimension = c.integer("embeddingDimension", 128, 1, 4096);
+        return new TrainConfig(
+                modelName,
+                embeddingDimension,
+                ConfigLists.integers(PROCEDURE, "sampleSizes", raw == null ? null : raw.get("sampleSizes"), List.of(25, 10), 3, 1, 1000),
+                c.choice("activation", "sigmoid", List.of("sigmoid", "relu")),
+                c.integer("epochs", 5, 1, 1000),
+                c.integer("maxIterations", 10, 1, 100_000),
+                c.integer("batchSize", 100, 1, 100_000),
+                c.number("learningRate", 0.1, Double.MIN_VALUE, 10),
+                c.integer("searchDepth", 5, 1, 100),
+                c.integer("negativeSampleWeight", 20, 1, 1000),
+                c.number("tolerance", 1e-4, 0, 1),
+                c.longValue("randomSeed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
+                c.integer("concurrency", 1, 1, 64),
+                c.integer("projectedFeatureDimension", embeddingDimension, 1, 4096),
+                c.bool("relationshipWeighted", false));
+    }
+
+    /** The effective settings, as returned to the caller and stored with the model. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("modelName", modelName);
+        m.put("embeddingDimension", (long) embeddingDimension);
+        m.put("sampleSizes", sampleSizes.stream().map(Integer::longValue).toList());
+        m.put("activation", activation);
+        m.put("epochs", (long) epochs);
+        m.put("maxIterations", (long) maxIterations);
+        m.put("batchSize", (long) batchSize);
+        m.put("learningRate", learningRate);
+        m.put("searchDepth", (long) searchDepth);
+        m.put("negativeSampleWeight", (long) negativeSampleWeight);
+        m.put("tolerance", tolerance);
+        m.put("randomSeed", randomSeed);
+        m.put("concurrency", (long) concurrency);
+        m.put("projectedFeatureDimension", (long) projectedFeatureDimension);
+        m.put("relationshipWeighted", relationshipWeighted);
+        return m;
+    }
+}

@@ -1,0 +1,251 @@
+package mmr.procedures.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Result;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.logging.Log;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+
+import mmr.model.vector.Vectors;
+import mmr.procedures.catalog.CatalogGraph;
+import mmr.procedures.gds.GdsAdapter;
+
+/** {@code mmr.train} and {@code mmr.model.info}: GraphSAGE embeddings for the catalog graph. */
+public class TrainProc {
+    /** One training at a time per database server: GDS training takes all the memory it can get. */
+    private static final ReentrantLock TRAINING = new ReentrantLock();
+    private static volatile String runningSince;
+
+    @Context
+    public Transaction tx;
+
+    @Context
+    public GraphDatabaseService db;
+
+    @Context
+    public Log log;
+
+    // SCHEMA: training also keeps the vector indexes in step, in transactions of their own.
+    @Procedure(name = "mmr.train", mode = Mode.SCHEMA)
+    @Description("Trains unsupervised GraphSAGE (mean aggregator) with GDS over Image and Tag nodes and their SIMILAR and "
+            + "TAGGED edges, writes every node's `embedding`, and stores the model as a new current (:MmrModel) version.")
+    public Stream<TrainResult> train(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
+        TrainConfig config = TrainConfig.parse(rawConfig);
+        if (!TRAINING.tryLock()) {
+            throw new IllegalStateException(TrainConfig.PROCEDURE + ": another training is running (since " + runningSince
+                    + "); wait for it to finish");
+        }
+        try {
+            runningSince = java.time.ZonedDateTime.now().toString();
+            return Stream.of(trainLocked(config));
+        } finally {
+            runningSince = null;
+            TRAINING.unlock();
+        }
+    }
+
+    private TrainResult trainLocked(TrainConfig config) {
+        String p = TrainConfig.PROCEDURE;
+        CatalogGraph catalog = new CatalogGraph(tx);
+        catalog.requireUniformFeatures(p);
+        Map<String, Object> shape = single("MATCH (c:MmrCatalog {name: 'default'}) RETURN c.encoder AS encoder, "
+                + "c.featureDimension AS dim, "
+                + "COUNT { MATCH (t:Tag) } AS tags, COUNT { MATCH (t:Tag) WHERE t.features IS NULL } AS tagsWithoutFeatures, "
+                + "COUNT { MATCH ()-[:SIMILAR]->() } AS similar, COUNT { MATCH ()-[:TAGGED]->() } AS tagged");
+        if (shape == null) {
+            throw new IllegalArgumentException(p + ": the graph has no (:MmrCatalog) record; import the catalog with mmr import");
+        }
+        long imageDim = (Long) shape.get("dim");
+        if ((Long) shape.get("tagsWithoutFeatures") > 0) {
+            throw new IllegalArgumentException(p + ": " + shape.get("tagsWithoutFeatures")
+                    + " Tag node(s) have no 'features'; re-import the catalog (tag features are set on import)");
+        }
+        Long tagDim = singleLong("MATCH (t:Tag) RETURN min(size(t.features)) AS d");
+        Long tagDimMax = singleLong("MATCH (t:Tag) RETURN max(size(t.features)) AS d");
+        if (tagDim != null && !tagDim.equals(tagDimMax)) {
+            throw new IllegalArgumentException(p + ": Tag features have mixed dimensions (" + tagDim + " to " + tagDimMax + ")");
+        }
+        if ((Long) shape.get("similar") + (Long) shape.get("tagged") == 0) {
+            throw new IllegalArgumentException(p + ": the graph has no SIMILAR or TAGGED edges, so GraphSAGE has no "
+                    + "neighbourhoods to learn from; run CALL mmr.knn() and import tags first");
+        }
+        requireFinite(p);
+
+        List<String> labels = new ArrayList<>(List.of("Image"));
+        if ((Long) shape.get("tags") > 0) {
+            labels.add("Tag");
+        }
+        List<String> types = new ArrayList<>();
+        if ((Long) shape.get("similar") > 0) {
+            types.add("SIMILAR");
+        }
+        if ((Long) shape.get("tagged") > 0) {
+            types.add("TAGGED");
+        }
+        boolean multiLabel = tagDim != null && tagDim != imageDim;
+        GdsAdapter gds = new GdsAdapter(tx);
+        gds.requireGds();
+
+        VectorIndexes.ensure(db, "mmr_image_features", "Image", "features", imageDim);
+        VectorIndexes.ensure(db, "mmr_image_embedding", "Image", "embedding", config.embeddingDimension());
+        if (labels.contains("Tag")) {
+            VectorIndexes.ensure(db, "mmr_tag_embedding", "Tag", "embedding", config.embeddingDimension());
+        }
+
+        log.info("mmr.train: training GraphSAGE on %s with %s (%s)", labels, types, config.toMap());
+        GdsAdapter.TrainedSage trained = gds.trainGraphSage(config, labels, types, multiLabel);
+        long w0 = System.nanoTime();
+        trained.embeddings().forEach((id, embedding) -> tx.getNodeById(id).setProperty("embedding", embedding));
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("encoder", shape.get("encoder"));
+        metadata.put("featureDimension", imageDim);
+        metadata.put("multiLabel", multiLabel);
+        metadata.put("randomSeed", config.randomSeed());
+        metadata.put("epochLosses", trained.epochLosses().stream().mapToDouble(Double::doubleValue).toArray());
+        metadata.put("config", config.toMap().toString());
+        Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
+        long writeMillis = (System.nanoTime() - w0) / 1_000_000;
+        log.info("mmr.train: model %s version %s stored; %d embeddings written", config.modelName(),
+                model.getProperty("version"), trained.embeddings().size());
+        return new TrainResult(config.modelName(), (Long) model.getProperty("version"), trained.nodes(),
+                trained.relationships(), trained.ranEpochs(), trained.epochLosses(), trained.didConverge(), multiLabel,
+                trained.trainMillis(), writeMillis, config.toMap());
+    }
+
+    private void requireFinite(String p) {
+        try (Result r = tx.execute("MATCH (n) WHERE (n:Image OR n:Tag) AND n.features IS NOT NULL "
+                + "RETURN coalesce(n.id, n.name) AS key, labels(n)[0] AS label, n.features AS f")) {
+            while (r.hasNext()) {
+                Map<String, Object> row = r.next();
+                float[] f = Vectors.toFloats(row.get("f"));
+                int bad = Vectors.firstNonFinite(f);
+                if (bad >= 0) {
+                    throw new IllegalArgumentException(p + ": " + row.get("label") + " '" + row.get("key") + "' has "
+                            + f[bad] + " at features[" + bad + "]; only finite numbers can be trained on");
+                }
+            }
+        }
+    }
+
+    private Map<String, Object> single(String cypher) {
+        try (Result r = tx.execute(cypher)) {
+            return r.hasNext() ? r.next() : null;
+        }
+    }
+
+    private Long singleLong(String cypher) {
+        Map<String, Object> row = single(cypher);
+        return row == null ? null : (Long) row.values().iterator().next();
+    }
+
+    @Procedure(name = "mmr.model.info", mode = Mode.READ)
+    @Description("Lists the stored GraphSAGE models and their versions, the current one first per name.")
+    public Stream<ModelInfo> info() {
+        List<ModelInfo> out = new ArrayList<>();
+        for (Node n : new ModelStore(tx).all()) {
+            out.add(new ModelInfo((String) n.getProperty("name"), (Long) n.getProperty("version"),
+                    (Boolean) n.getProperty("current", false), String.valueOf(n.getProperty("createdAt", "")),
+                    (String) n.getProperty("encoder", null), (Long) n.getProperty("embeddingDimension", null),
+                    (String) n.getProperty("activation", null), toList((long[]) n.getProperty("sampleSizes", new long[0])),
+                    (Boolean) n.getProperty("multiLabel", false)));
+        }
+        return out.stream();
+    }
+
+    private static List<Long> toList(long[] a) {
+        List<Long> l = new ArrayList<>();
+        for (long x : a) {
+            l.add(x);
+        }
+        return l;
+    }
+
+    /** Outcome of one training. */
+    public static final class TrainResult {
+        @Description("Name of the trained model.")
+        public final String modelName;
+        @Description("Version number of the new, now current, model.")
+        public final long version;
+        @Description("Nodes in the training graph (Image and Tag).")
+        public final long nodes;
+        @Description("Relationships in the training graph (each undirected edge counted in both directions).")
+        public final long relationships;
+        @Description("Epochs run.")
+        public final long epochs;
+        @Description("Training loss after each epoch.")
+        public final List<Double> epochLosses;
+        @Description("Whether training converged before the epoch limit.")
+        public final boolean didConverge;
+        @Description("Whether per-label feature projections were used (Image and Tag features differ in dimension).")
+        public final boolean multiLabel;
+        @Description("Milliseconds of GDS training.")
+        public final long trainMillis;
+        @Description("Milliseconds writing embeddings and the model.")
+        public final long writeMillis;
+        @Description("The effective configuration.")
+        public final Map<String, Object> config;
+
+        public TrainResult(String modelName, long version, long nodes, long relationships, long epochs,
+                           List<Double> epochLosses, boolean didConverge, boolean multiLabel, long trainMillis,
+                           long writeMillis, Map<String, Object> config) {
+            this.modelName = modelName;
+            this.version = version;
+            this.nodes = nodes;
+            this.relationships = relationships;
+            this.epochs = epochs;
+            this.epochLosses = epochLosses;
+            this.didConverge = didConverge;
+            this.multiLabel = multiLabel;
+            this.trainMillis = trainMillis;
+            this.writeMillis = writeMillis;
+            this.config = config;
+        }
+    }
+
+    /** One stored model version. */
+    public static final class ModelInfo {
+        @Description("Model name.")
+        public final String name;
+        @Description("Version number; higher is newer.")
+        public final long version;
+        @Description("Whether this version is the one search and embedding use.")
+        public final boolean current;
+        @Description("When it was trained.")
+        public final String createdAt;
+        @Description("Encoder identity of the features it was trained on.")
+        public final String encoder;
+        @Description("Dimension of its embeddings.")
+        public final Long embeddingDimension;
+        @Description("Activation function.")
+        public final String activation;
+        @Description("Neighbour sample size per layer, first layer first.")
+        public final List<Long> sampleSizes;
+        @Description("Whether it uses per-label feature projections.")
+        public final boolean multiLabel;
+
+        public ModelInfo(String name, long version, boolean current, String createdAt, String encoder,
+                         Long embeddingDimension, String activation, List<Long> sampleSizes, boolean multiLabel) {
+            this.name = name;
+            this.version = version;
+            this.current = current;
+            this.createdAt = createdAt;
+            this.encoder = encoder;
+            this.embeddingDimension = embeddingDimension;
+            this.activation = activation;
+            this.sampleSizes = sampleSizes;
+            this.multiLabel = multiLabel;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package mmr.procedures.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.QueryExecutionException;
+import org.neo4j.harness.Neo4j;
+
+import mmr.model.sage.GraphSage;
+import mmr.model.vector.Vectors;
+import mmr.procedures.testing.InMemorySageGraph;
+import mmr.procedures.testing.TestDatabases;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainProcTest {
+    private static final String SMALL = "{embeddingDimension: 8, epochs: 2, maxIterations: 5}";
+    private Neo4j neo4j;
+    private GraphDatabaseService db;
+
+    @BeforeAll
+    void start() {
+        neo4j = TestDatabases.start();
+        db = neo4j.defaultDatabaseService();
+    }
+
+    @AfterAll
+    void stop() {
+        neo4j.close();
+    }
+
+    @BeforeEach
+    void catalog() {
+        db.executeTransactionally("MATCH (n) DETACH DELETE n");
+        Random rnd = new Random(3);
+        List<Map<String, Object>> images = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            images.add(Map.of("id", "i" + i, "features", random(rnd, 6)));
+        }
+        List<Map<String, Object>> tags = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            tags.add(Map.of("name", "t" + t, "features", random(rnd, 6)));
+        }
+        db.executeTransactionally("CREATE (:MmrCatalog {name: 'default', encoder: 'test/6/1', featureDimension: 6, tagFeatureInit: 'random'})");
+        db.executeTransactionally("UNWIND $rows AS r CREATE (:Image {id: r.id, features: r.features})", Map.of("rows", images));
+        db.executeTransactionally("UNWIND $rows AS r CREATE (:Tag {name: r.name, features: r.features})", Map.of("rows", tags));
+        db.executeTransactionally("MATCH (a:Image), (b:Image) WHERE toInteger(substring(a.id, 1)) + 1 = toInteger(substring(b.id, 1)) "
+                + "OR toInteger(substring(a.id, 1)) + 5 = toInteger(substring(b.id, 1)) CREATE (a)-[:SIMILAR {score: 0.8}]->(b)");
+        db.executeTransactionally("MATCH (i:Image), (t:Tag) WHERE toInteger(substring(i.id, 1)) % 8 = toInteger(substring(t.name, 1)) "
+                + "CREATE (i)-[:TAGGED]->(t)");
+    }
+
+    private Map<String, Object> single(String cypher) {
+        return db.executeTransactionally(cypher, Map.of(), r -> r.next());
+    }
+
+    private long count(String cypher) {
+        return db.executeTransactionally(cypher, Map.of(), r -> (Long) r.next().values().iterator().next());
+    }
+
+    @Test
+    void trainsWritesEmbeddingsAndStoresAModelThatRunsWithoutGds() {
+        Map<String, Object> r = single("CALL mmr.train(" + SMALL + ")");
+        assertThat(r).containsEntry("modelName", "default").containsEntry("version", 1L).containsEntry("nodes", 38L)
+                .containsEntry("multiLabel", false);
+        assertThat((Long) r.get("epochs")).isBetween(1L, 2L);
+        assertThat((List<?>) r.get("epochLosses")).hasSize(((Long) r.get("epochs")).intValue());
+        assertThat(count("MATCH (n) WHERE (n:Image OR n:Tag) AND size(n.embedding) = 8 RETURN count(n)")).isEqualTo(38);
+        assertThat(count("CALL gds.model.list() YIELD modelName RETURN count(modelName)")).as("GDS catalog left empty").isZero();
+        assertThat(count("SHOW VECTOR INDEXES YIELD name WHERE name IN ['mmr_image_features', 'mmr_image_embedding', "
+                + "'mmr_tag_embedding'] RETURN count(name)")).isEqualTo(3);
+
+        // The stored model alone reproduces the written (= GDS) embeddings: GDS's catalog is empty now.
+        InMemorySageGraph graph = new InMemorySageGraph(db);
+        GraphSage sage = db.executeTransactionally("MATCH (m:MmrModel {current: true}) RETURN m", Map.of(),
+                res -> new GraphSage(ModelStore.weights((Node) res.next().get("m"))));
+        for (long id : graph.nodes()) {
+            float[] stored = Vectors.toFloats(db.executeTransactionally("MATCH (n) WHERE id(n) = $id RETURN n.embedding AS e",
+                    Map.of("id", id), res -> res.next().get("e")));
+            assertThat(sage.embed(graph, id)).containsExactly(stored, within(1e-5f));
+        }
+    }
+
+    @Test
+    void retrainingPublishesANewCurrentVersion() {
+        single("CALL mmr.train(" + SMALL + ")");
+        Map<String, Object> second = single("CALL mmr.train({embeddingDimension: 8, epochs: 1, maxIterations: 3, randomSeed: 7})");
+        assertThat(second.get("version")).isEqualTo(2L);
+        List<Map<String, Object>> infos = db.executeTransactionally("CALL mmr.model.info()", Map.of(), res -> {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            res.forEachRemaining(rows::add);
+            return rows;
+        });
+        assertThat(infos).extracting(m -> m.get("version") + ":" + m.get("current")).containsExactly("2:true", "1:false");
+        assertThat(infos.get(0)).containsEntry("encoder", "test/6/1").containsEntry("embeddingDimension", 8L)
+                .containsEntry("activation", "sigmoid").containsEntry("sampleSizes", List.of(25L, 10L));
+    }
+
+    @Test
+    void badConfigIsRefusedBeforeAnythingIsWritten() {
+        assertError("CALL mmr.train({epoch: 3})", "Unknown config key 'epoch' for mmr.train; known keys: activation, batchSize, concurrency");
+        assertError("CALL mmr.train({embeddingDimension: 0})", "mmr.train: 'embeddingDimension' must be an integer from 1 to 4096, got 0 (Integer)");
+        assertError("CALL mmr.train({sampleSizes: []})", "mmr.train: 'sampleSizes' must be a list of 1 to 3 integers from 1 to 1000, got [] (List)");
+        assertError("CALL mmr.train({sampleSizes: [25, -1]})", "mmr.train: 'sampleSizes' must be a list of 1 to 3 integers from 1 to 1000, got [25, -1] (List)");
+        assertError("CALL mmr.train({learningRate: 0})", "mmr.train: 'learningRate' must be a number from");
+        assertError("CALL mmr.train({modelName: 'my model!'})", "mmr.train: 'modelName' must start with a letter and contain only letters, digits, '_' and '-' (at most 64 characters), got 'my model!' (String)");
+        assertError("CALL mmr.train({activation: 'tanh'})", "mmr.train: 'activation' must be one of 'sigmoid', 'relu', got 'tanh' (String)");
+        assertNothingWritten();
+    }
+
+    @Test
+    void badGraphsAreRefusedBeforeAnythingIsWritten() {
+        db.executeTransactionally("MATCH (t:Tag {name: 't0'}) REMOVE t.features");
+        assertError("CALL mmr.train(" + SMALL + ")", "mmr.train: 1 Tag node(s) have no 'features'");
+        db.executeTransactionally("MATCH (t:Tag {name: 't0'}) SET t.features = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]");
+        db.executeTransactionally("MATCH (i:Image {id: 'i3'}) SET i.features = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0/0.0]");
+        assertError("CALL mmr.train(" + SMALL + ")", "mmr.train: Image 'i3' has NaN at features[5]; only finite numbers can be trained on");
+        db.executeTransactionally("MATCH (i:Image {id: 'i3'}) SET i.features = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]");
+        db.executeTransactionally("MATCH ()-[r:SIMILAR|TAGGED]->() DELETE r");
+        assertError("CALL mmr.train(" + SMALL + ")", "mmr.train: the graph has no SIMILAR or TAGGED edges");
+        db.executeTransactionally("MATCH (i:Image {id: 'i4'}) SET i.features = [1.0, 2.0]");
+        assertError("CALL mmr.train(" + SMALL + ")", "mmr.train: Image features have mixed dimensions");
+        db.executeTransactionally("MATCH (n) DETACH DELETE n");
+        assertError("CALL mmr.train(" + SMALL + ")", "mmr.train: the graph has no Image nodes; import a catalog first");
+        assertNothingWritten();
+    }
+
+    @Test
+    void withoutGdsTheErrorSaysSoAndNothingIsWritten() {
+        try (Neo4j bare = TestDatabases.builder(false).build()) {
+            GraphDatabaseService plain = bare.defaultDatabaseService();
+            plain.executeTransactionally("CREATE (:MmrCatalog {name: 'default', encoder: 'test/2/1', featureDimension: 2})"
+                    + "-[:X]->(:Image {id: 'a', features: [1.0, 0.0]})-[:SIMILAR {score: 1.0}]->(:Image {id: 'b', features: [0.0, 1.0]})");
+            assertThatThrownBy(() -> plain.executeTransactionally("CALL mmr.train()"))
+                    .hasMessageContaining("Graph Data Science (GDS 2.13.x) is not installed on this server");
+            long indexes = plain.executeTransactionally("SHOW VECTOR INDEXES YIELD name RETURN count(name) AS n", Map.of(),
+                    res -> (Long) res.next().get("n"));
+            assertThat(indexes).isZero();
+        }
+    }
+
+    private void assertNothingWritten() {
+        assertThat(count("MATCH (n) WHERE n.embedding IS NOT NULL RETURN count(n)")).isZero();
+        assertThat(count("MATCH (m:MmrModel) RETURN count(m)")).isZero();
+    }
+
+    private void assertError(String cypher, String message) {
+        assertThatThrownBy(() -> db.executeTransactionally(cypher, Map.of(), r -> r.resultAsString()))
+                .isInstanceOf(QueryExecutionException.class).hasMessageContaining(message);
+    }
+
+    private static float[] random(Random rnd, int dim) {
+        float[] v = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+}
