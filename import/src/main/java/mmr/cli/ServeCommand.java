@@ -52,6 +52,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = "descriptor", description = "Image encoder (default: ${DEFAULT-VALUE})")
     String encoder;
 
+    @Option(names = "--retrain", description = "Train a new model version even if a current one exists")
+    boolean retrain;
+
     @Option(names = "--exit-after-build", description = "Stop after building and printing the summary (for scripts and tests)")
     boolean exitAfterBuild;
 
@@ -82,6 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
         } else {
             out.println("Using the existing graph (delete " + home + " to rebuild).");
         }
+        train(cypher, out);
         out.printf(Locale.ROOT, "%nGraph: %s images, %s tags, %s TAGGED, %s SIMILAR edges; encoder %s%n",
                 info.get("images"), info.get("tags"), info.get("tagged"), info.get("similar"), info.get("encoder"));
         out.printf("Bolt:    bolt://localhost:%d  (no authentication; loopback only)%n", boltPort);
@@ -122,6 +126,21 @@ public final class ServeCommand implements Callable<Integer> {
                     ImportOptions.defaults(source).withProgress(true)).run();
             ImportCommand.print(report, cypher.describe(), out);
         }
+    }
+
+    /** Trains GraphSAGE on first run (or with --retrain); otherwise names the current model. */
+    private void train(EmbeddedCypher cypher, PrintWriter out) {
+        var current = cypher.write("CALL mmr.model.info() YIELD name, version, current WHERE current AND name = 'default' "
+                + "RETURN version", Map.of());
+        if (!current.isEmpty() && !retrain) {
+            out.println("Using model 'default' version " + current.get(0).get("version") + " (--retrain to train a new one).");
+            return;
+        }
+        out.println("Training GraphSAGE (GDS; mean aggregator, samples 25/10, 128-d) ...");
+        out.flush();
+        long t0 = System.nanoTime();
+        Map<String, Object> row = cypher.write("CALL mmr.train()", Map.of()).get(0);
+        TrainCommand.print(row, (System.nanoTime() - t0) / 1e9, out);
     }
 
     private static Map<String, Object> catalogInfo(EmbeddedCypher cypher) {

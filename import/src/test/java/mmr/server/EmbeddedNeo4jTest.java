@@ -59,11 +59,13 @@ class EmbeddedNeo4jTest {
         StringWriter out = new StringWriter();
         assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args)).isZero();
         assertThat(out.toString()).contains("Imported 120 image(s)")
+                .containsPattern("Trained model default version 1 on \\d+ nodes")
                 .containsPattern("Graph: 120 images, \\d+ tags, \\d+ TAGGED, \\d+ SIMILAR edges; encoder descriptor/512/1")
                 .contains("/browser/");
         StringWriter second = new StringWriter();
         assertThat(Main.run(new PrintWriter(second, true), new PrintWriter(new StringWriter(), true), args)).isZero();
-        assertThat(second.toString()).contains("Using the existing graph").doesNotContain("Imported");
+        assertThat(second.toString()).contains("Using the existing graph").doesNotContain("Imported")
+                .contains("Using model 'default' version 1");
     }
 
     @Test

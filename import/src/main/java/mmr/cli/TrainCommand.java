@@ -1,0 +1,67 @@
+package mmr.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mmr train}: GraphSAGE embeddings for an imported catalog (CALL mmr.train). */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Trains GraphSAGE with GDS on the catalog graph, writes embeddings and stores a new model version (CALL mmr.train).")
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TargetOptions target;
+
+    @Option(names = "--model", defaultValue = "default", description = "Model name (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--embedding-dimension", defaultValue = "128", description = "Embedding dimension (default: ${DEFAULT-VALUE})")
+    int embeddingDimension;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--max-iterations", defaultValue = "10", description = "Iterations per epoch (default: ${DEFAULT-VALUE})")
+    int maxIterations;
+
+    @Option(names = "--concurrency", defaultValue = "1", description = "GDS threads (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("modelName", model);
+        config.put("embeddingDimension", (long) embeddingDimension);
+        config.put("epochs", (long) epochs);
+        config.put("maxIterations", (long) maxIterations);
+        config.put("concurrency", (long) concurrency);
+        try (TargetOptions.Opened opened = target.open()) {
+            long t0 = System.nanoTime();
+            Map<String, Object> row = opened.cypher().write("CALL mmr.train($config)", Map.of("config", config)).get(0);
+            print(row, (System.nanoTime() - t0) / 1e9, spec.commandLine().getOut());
+        }
+        return 0;
+    }
+
+    static void print(Map<String, Object> row, double seconds, PrintWriter out) {
+        out.printf(Locale.ROOT, "Trained model %s version %s on %s nodes / %s relationships in %.1f s (GDS training %.1f s)%n",
+                row.get("modelName"), row.get("version"), row.get("nodes"), row.get("relationships"), seconds,
+                ((Number) row.get("trainMillis")).doubleValue() / 1000);
+        StringBuilder losses = new StringBuilder();
+        for (Object l : (List<?>) row.get("epochLosses")) {
+            losses.append(losses.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", ((Number) l).doubleValue()));
+        }
+        out.printf(Locale.ROOT, "  epochs %s (converged: %s), loss per epoch: %s%n", row.get("epochs"), row.get("didConverge"), losses);
+    }
+}
