@@ -133,6 +133,9 @@ public final class ImportCommand implements Callable<Integer> {
                 out.println("    ... " + (r.problems().size() - 20) + " more (use --report FILE for all)");
             }
         }
+        if (r.embedded() > 0) {
+            out.println("  embedded " + r.embedded() + " new node(s) with the current model (mmr.embed; no retraining)");
+        }
         Map<String, Object> knn = r.knn();
         if (knn != null) {
             out.printf(Locale.ROOT, "kNN: %s SIMILAR edges among %s images (cosine %s to %s, mean %s; %s without neighbours) in %.1f s%n",

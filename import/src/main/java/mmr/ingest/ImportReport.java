@@ -19,6 +19,7 @@ public final class ImportReport {
     long writeNanos;
     long totalNanos;
     long knnNanos;
+    long embedded;
     Map<String, Object> knn;
     private final Map<Problem.Kind, Long> counts = new EnumMap<>(Problem.Kind.class);
     private final List<Problem> problems = new ArrayList<>();
@@ -50,6 +51,11 @@ public final class ImportReport {
 
     public long tagsCreated() {
         return tagsCreated;
+    }
+
+    /** Nodes embedded with the stored model after the import (0 when no model is trained yet). */
+    public long embedded() {
+        return embedded;
     }
 
     public long tagCentroids() {

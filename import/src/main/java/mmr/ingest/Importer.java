@@ -110,6 +110,9 @@ public final class Importer {
             report.knn = graph.rebuildKnn(options.knnConfig());
             report.knnNanos = System.nanoTime() - k0;
         }
+        if (report.imported > 0) {
+            report.embedded = graph.embedNewNodes(1000);
+        }
         report.totalNanos = System.nanoTime() - start;
         return report;
     }

@@ -155,6 +155,26 @@ class ImporterTest {
     }
 
     @Test
+    void imagesAddedAfterTrainingAreEmbeddedWithTheStoredModel() throws Exception {
+        List<String> lines = Files.readAllLines(fixture);
+        Path first = fixture.getParent().resolve("first-" + System.nanoTime() + ".jsonl");
+        try {
+            Files.write(first, lines.subList(0, 100));
+            importManifest(first);
+            db.executeTransactionally("CALL mmr.train({embeddingDimension: 16, epochs: 1, maxIterations: 3})",
+                    Map.of(), r -> r.resultAsString());
+            assertThat(count("MATCH (i:Image) WHERE i.embedding IS NULL RETURN count(i)")).isZero();
+            ImportReport rest = importManifest(fixture);
+            assertThat(rest.imported()).isEqualTo(20);
+            assertThat(rest.embedded()).isGreaterThanOrEqualTo(20);
+            assertThat(count("MATCH (n) WHERE (n:Image OR n:Tag) AND size(n.embedding) = 16 RETURN count(n)"))
+                    .isEqualTo(count("MATCH (n) WHERE n:Image OR n:Tag RETURN count(n)"));
+        } finally {
+            Files.deleteIfExists(first);
+        }
+    }
+
+    @Test
     void badRecordsAreReportedWhileTheRestImports() throws Exception {
         Files.createDirectories(dir.resolve("img"));
         Path good = write("img/good.png", png(TestImages.circle(48, Color.RED, 0, true)));

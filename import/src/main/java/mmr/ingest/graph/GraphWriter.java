@@ -165,6 +165,29 @@ public final class GraphWriter {
         return n;
     }
 
+    /**
+     * With a trained model present, embeds every Image and Tag that has no embedding yet (what an
+     * import added) with {@code mmr.embed}, in batches. Returns how many nodes were embedded.
+     */
+    public long embedNewNodes(int batchSize) {
+        List<Map<String, Object>> model = cypher.write("CALL mmr.model.info() YIELD name, current "
+                + "WHERE current AND name = 'default' RETURN name", Map.of());
+        if (model.isEmpty()) {
+            return 0;
+        }
+        long total = 0;
+        while (true) {
+            List<Map<String, Object>> rows = cypher.write("MATCH (n) WHERE (n:Image OR n:Tag) AND n.embedding IS NULL "
+                    + "AND n.features IS NOT NULL WITH n LIMIT $batch WITH collect(n) AS batch WHERE size(batch) > 0 "
+                    + "CALL mmr.embed(batch) YIELD nodes RETURN nodes", Map.of("batch", (long) batchSize));
+            long done = rows.isEmpty() ? 0 : ((Number) rows.get(0).get("nodes")).longValue();
+            if (done == 0) {
+                return total;
+            }
+            total += done;
+        }
+    }
+
     /** Rebuilds the SIMILAR edges with {@code mmr.knn} (the mmr plugin must be installed). */
     public Map<String, Object> rebuildKnn(Map<String, Object> config) {
         return cypher.write("CALL mmr.knn($config)", Map.of("config", config)).get(0);

@@ -151,6 +151,54 @@ class TrainProcTest {
         }
     }
 
+    @Test
+    void embedReproducesTrainedEmbeddingsAndEmbedsNewNodesWithoutGds() {
+        single("CALL mmr.train(" + SMALL + ")");
+        Map<Long, float[]> trained = new java.util.HashMap<>();
+        db.executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag RETURN id(n) AS id, n.embedding AS e", Map.of(), r -> {
+            r.forEachRemaining(row -> trained.put((Long) row.get("id"), Vectors.toFloats(row.get("e"))));
+            return null;
+        });
+        // Re-embedding through Neo4j reads with the stored model gives GDS's embeddings back.
+        db.executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag REMOVE n.embedding");
+        Map<String, Object> r = single("MATCH (n) WHERE n:Image OR n:Tag WITH collect(n) AS nodes CALL mmr.embed(nodes) YIELD nodes AS embedded, version RETURN embedded, version");
+        assertThat(r).containsEntry("embedded", 38L).containsEntry("version", 1L);
+        db.executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag RETURN id(n) AS id, n.embedding AS e", Map.of(), res -> {
+            res.forEachRemaining(row -> assertThat(Vectors.toFloats(row.get("e")))
+                    .containsExactly(trained.get((Long) row.get("id")), within(1e-5f)));
+            return null;
+        });
+
+        // A new image, linked after training, is embedded from its neighbourhood.
+        db.executeTransactionally("MATCH (a:Image {id: 'i1'}), (b:Image {id: 'i2'}), (t:Tag {name: 't3'}) "
+                + "CREATE (n:Image {id: 'new', features: [0.5, 0.1, -0.2, 0.3, 0.0, 1.0]}), (n)-[:SIMILAR {score: 0.9}]->(a), "
+                + "(n)-[:SIMILAR {score: 0.8}]->(b), (n)-[:TAGGED]->(t)");
+        single("MATCH (n:Image {id: 'new'}) CALL mmr.embed([n]) YIELD nodes RETURN nodes");
+        InMemorySageGraph graph = new InMemorySageGraph(db);
+        GraphSage sage = db.executeTransactionally("MATCH (m:MmrModel {current: true}) RETURN m", Map.of(),
+                res -> new GraphSage(ModelStore.weights((Node) res.next().get("m"))));
+        long newId = count("MATCH (n:Image {id: 'new'}) RETURN id(n)");
+        float[] stored = Vectors.toFloats(db.executeTransactionally("MATCH (n:Image {id: 'new'}) RETURN n.embedding AS e",
+                Map.of(), res -> res.next().get("e")));
+        assertThat(stored).hasSize(8).containsExactly(sage.embed(graph, newId), within(1e-6f));
+    }
+
+    @Test
+    void embedRefusesWhatItCannotEmbed() {
+        assertError("MATCH (n:Image {id: 'i1'}) CALL mmr.embed([n]) YIELD nodes RETURN nodes",
+                "mmr.embed: there is no trained model 'default'; run CALL mmr.train() first");
+        single("CALL mmr.train(" + SMALL + ")");
+        assertError("MATCH (n:Image {id: 'i1'}) CALL mmr.embed([n], {modle: 'x'}) YIELD nodes RETURN nodes",
+                "Unknown config key 'modle' for mmr.embed; known keys: model");
+        assertError("MATCH (n:Image {id: 'i1'}) CALL mmr.embed([n], {model: 'other'}) YIELD nodes RETURN nodes",
+                "mmr.embed: there is no trained model 'other'; run CALL mmr.train() first");
+        assertError("MATCH (c:MmrCatalog) CALL mmr.embed([c]) YIELD nodes RETURN nodes", "is neither an Image nor a Tag");
+        db.executeTransactionally("CREATE (:Image {id: 'bare'}), (:Image {id: 'short', features: [1.0, 2.0]})");
+        assertError("MATCH (n:Image {id: 'bare'}) CALL mmr.embed([n]) YIELD nodes RETURN nodes", "mmr.embed: Image 'bare' has no 'features'");
+        assertError("MATCH (n:Image {id: 'short'}) CALL mmr.embed([n]) YIELD nodes RETURN nodes",
+                "mmr.embed: Image 'short' has 2-d features but model 'default' was trained on 6-d features");
+    }
+
     private void assertNothingWritten() {
         assertThat(count("MATCH (n) WHERE n.embedding IS NOT NULL RETURN count(n)")).isZero();
         assertThat(count("MATCH (m:MmrModel) RETURN count(m)")).isZero();

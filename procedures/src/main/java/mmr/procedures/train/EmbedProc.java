@@ -1,0 +1,89 @@
+package mmr.procedures.train;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+
+import mmr.model.sage.GraphSage;
+import mmr.model.vector.Vectors;
+import mmr.procedures.config.ConfigMap;
+
+/** {@code mmr.embed}: embeddings for nodes added after training, from the stored model, without GDS. */
+public class EmbedProc {
+    static final String PROCEDURE = "mmr.embed";
+
+    @Context
+    public Transaction tx;
+
+    @Procedure(name = "mmr.embed", mode = Mode.WRITE)
+    @Description("Computes and writes `embedding` for the given Image and Tag nodes with the stored GraphSAGE model "
+            + "(the native forward pass over their current neighbourhoods; no retraining, no GDS).")
+    public Stream<EmbedResult> embed(@Name("nodes") List<Node> nodes,
+                                     @Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
+        ConfigMap config = ConfigMap.of(PROCEDURE, rawConfig, List.of("model"));
+        Object modelName = rawConfig == null ? null : rawConfig.get("model");
+        String name = modelName == null ? "default" : String.valueOf(modelName);
+        if (nodes == null) {
+            throw new IllegalArgumentException(PROCEDURE + ": 'nodes' must be a list of Image or Tag nodes, got null");
+        }
+        Node model = new ModelStore(tx).current(name);
+        if (model == null) {
+            throw new IllegalArgumentException(PROCEDURE + ": there is no trained model '" + name + "'; run CALL mmr.train() first");
+        }
+        long featureDimension = (Long) model.getProperty("featureDimension");
+        boolean multiLabel = (Boolean) model.getProperty("multiLabel", false);
+        for (Node n : nodes) {
+            if (!Neo4jSageGraph.isCatalogNode(n)) {
+                throw new IllegalArgumentException(PROCEDURE + ": node " + n.getElementId() + " is neither an Image nor a Tag");
+            }
+            float[] f = Vectors.toFloats(n.getProperty("features", null));
+            if (f == null) {
+                throw new IllegalArgumentException(PROCEDURE + ": " + describe(n) + " has no 'features'");
+            }
+            if (!multiLabel && f.length != featureDimension) {
+                throw new IllegalArgumentException(PROCEDURE + ": " + describe(n) + " has " + f.length
+                        + "-d features but model '" + name + "' was trained on " + featureDimension + "-d features");
+            }
+        }
+        long t0 = System.nanoTime();
+        GraphSage sage = new GraphSage(ModelStore.weights(model));
+        Neo4jSageGraph graph = new Neo4jSageGraph(tx, (Long) model.getProperty("randomSeed", 42L));
+        for (Node n : nodes) {
+            n.setProperty("embedding", sage.embed(graph, n.getId()));
+        }
+        return Stream.of(new EmbedResult(nodes.size(), name, (Long) model.getProperty("version"),
+                (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    private static String describe(Node n) {
+        Object key = n.getProperty("id", n.getProperty("name", n.getElementId()));
+        return (n.hasLabel(org.neo4j.graphdb.Label.label("Tag")) ? "Tag '" : "Image '") + key + "'";
+    }
+
+    /** Outcome of one embedding call. */
+    public static final class EmbedResult {
+        @Description("Nodes whose embedding was written.")
+        public final long nodes;
+        @Description("Model used.")
+        public final String model;
+        @Description("Version of the model used.")
+        public final long version;
+        @Description("Milliseconds spent.")
+        public final long millis;
+
+        public EmbedResult(long nodes, String model, long version, long millis) {
+            this.nodes = nodes;
+            this.model = model;
+            this.version = version;
+            this.millis = millis;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package mmr.procedures.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.RelationshipType;
+import org.neo4j.graphdb.Transaction;
+
+import mmr.model.sage.SageGraph;
+import mmr.model.vector.Vectors;
+
+/**
+ * The stored graph as GraphSAGE sees it: SIMILAR and TAGGED edges in both directions (a pair linked
+ * both ways counts twice, as in GDS's undirected projection). When a node has more neighbours than
+ * a layer samples, the sample is drawn with a generator seeded by the model seed and the node id,
+ * so the same node always gets the same neighbours.
+ */
+public final class Neo4jSageGraph implements SageGraph {
+    private static final RelationshipType[] TYPES = {RelationshipType.withName("SIMILAR"), RelationshipType.withName("TAGGED")};
+    private static final Label TAG = Label.label("Tag");
+
+    private final Transaction tx;
+    private final long seed;
+
+    public Neo4jSageGraph(Transaction tx, long seed) {
+        this.tx = tx;
+        this.seed = seed;
+    }
+
+    @Override
+    public long[] neighbours(long node, int sampleSize) {
+        List<Long> all = new ArrayList<>();
+        for (Relationship r : tx.getNodeById(node).getRelationships(Direction.BOTH, TYPES)) {
+            all.add(r.getOtherNodeId(node));
+        }
+        int n = all.size();
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = all.get(i);
+        }
+        if (n <= sampleSize) {
+            return ids;
+        }
+        java.util.Arrays.sort(ids);                       // independent of relationship iteration order
+        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + node);
+        for (int i = 0; i < sampleSize; i++) {            // partial Fisher–Yates
+            int j = i + rnd.nextInt(n - i);
+            long t = ids[i];
+            ids[i] = ids[j];
+            ids[j] = t;
+        }
+        return java.util.Arrays.copyOf(ids, sampleSize);
+    }
+
+    @Override
+    public float[] features(long node) {
+        return Vectors.toFloats(tx.getNodeById(node).getProperty("features", null));
+    }
+
+    @Override
+    public String label(long node) {
+        return tx.getNodeById(node).hasLabel(TAG) ? "Tag" : "Image";
+    }
+
+    static boolean isCatalogNode(Node n) {
+        return n.hasLabel(TAG) || n.hasLabel(Label.label("Image"));
+    }
+}
