@@ -42,7 +42,7 @@ import mmr.server.EmbeddedNeo4j;
 /** {@code mmr bench}: the measurements behind docs/benchmarks.md, printed as they are taken. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: encoder throughput, emoji import end to end, synthetic import at scale.",
-        subcommands = {BenchCommand.Encode.class, BenchCommand.Emoji.class, BenchCommand.Scale.class})
+        subcommands = {BenchCommand.Encode.class, BenchCommand.Emoji.class, BenchCommand.Scale.class, BenchCommand.Sage.class})
 public final class BenchCommand {
 
     /** Encoder throughput on real emoji PNGs and on 224-px JPEGs made from them. */
@@ -221,6 +221,74 @@ public final class BenchCommand {
                     ImportCommand.print(report, cypher.describe(), out);
                     out.printf(Locale.ROOT, "peak heap during import%s: %d MB of %d MB max%n", noKnn ? "" : " and kNN",
                             HeapPeak.megabytes(), HeapPeak.maxMegabytes());
+                }
+            } finally {
+                deleteTree(dir);
+            }
+            return 0;
+        }
+    }
+
+    /** GraphSAGE inference per node: mmr's native pass (pure and over Neo4j) against GDS's stream. */
+    @Command(name = "sage", mixinStandardHelpOptions = true,
+            description = "Per-node GraphSAGE inference time (25x10 samples, 512-d features): native forward pass in memory, "
+                    + "mmr.embed over Neo4j, and gds.beta.graphSage.stream, on one synthetic graph.")
+    static final class Sage implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--images", defaultValue = "20000", description = "Synthetic images (default: ${DEFAULT-VALUE})")
+        long images;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "Rounds (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Path dir = Files.createTempDirectory("mmr-bench-sage");
+            try {
+                SyntheticCatalog.Spec s = SyntheticCatalog.Spec.forImages(images, 7);
+                Path manifest = dir.resolve("synthetic.jsonl");
+                SyntheticCatalog.write(s, manifest);
+                try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
+                    EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "bench");
+                    new Importer(new GraphWriter(cypher), null, new ImportOptions(manifest, 256, ImageDecoder.DEFAULT_MAX_PIXELS,
+                            mmr.model.tag.TagFeatures.Init.RANDOM, EncoderIdentity.parse(s.encoderIdentity()), true,
+                            java.util.Map.of(), false)).run();
+                    cypher.write("CALL mmr.train({epochs: 1, maxIterations: 3})", java.util.Map.of());
+                    long nodes = (Long) cypher.write("MATCH (n) WHERE n:Image OR n:Tag RETURN count(n) AS n", java.util.Map.of())
+                            .get(0).get("n");
+                    out.printf(Locale.ROOT, "graph: %d images, %d nodes with tags; model 128-d, samples 25/10, 512-d features%n", images, nodes);
+
+                    // GDS: a model of the same shape, streamed for every node (projection excluded).
+                    cypher.write("CALL gds.graph.project('bench', {Image: {properties: 'features'}, Tag: {properties: 'features'}}, "
+                            + "{SIMILAR: {orientation: 'UNDIRECTED'}, TAGGED: {orientation: 'UNDIRECTED'}}) YIELD graphName RETURN graphName",
+                            java.util.Map.of());
+                    cypher.write("CALL gds.beta.graphSage.train('bench', {modelName: 'bench', featureProperties: ['features'], "
+                            + "aggregator: 'mean', sampleSizes: [25, 10], embeddingDimension: 128, epochs: 1, maxIterations: 3, "
+                            + "randomSeed: 42, concurrency: 1}) YIELD modelInfo RETURN modelInfo", java.util.Map.of());
+                    double[] gdsPerNode = new double[rounds];
+                    double[] embedPerNode = new double[rounds];
+                    for (int r = -1; r < rounds; r++) {
+                        long t0 = System.nanoTime();
+                        cypher.write("CALL gds.beta.graphSage.stream('bench', {modelName: 'bench', concurrency: 1}) "
+                                + "YIELD nodeId RETURN count(nodeId) AS n", java.util.Map.of());
+                        long t1 = System.nanoTime();
+                        cypher.write("MATCH (n:Image) WITH n LIMIT 2000 WITH collect(n) AS ns CALL mmr.embed(ns) YIELD nodes RETURN nodes",
+                                java.util.Map.of());
+                        long t2 = System.nanoTime();
+                        if (r >= 0) {
+                            gdsPerNode[r] = (t1 - t0) / 1e6 / nodes;
+                            embedPerNode[r] = (t2 - t1) / 1e6 / 2000;
+                        }
+                    }
+                    Arrays.sort(gdsPerNode);
+                    Arrays.sort(embedPerNode);
+                    out.printf(Locale.ROOT, "gds.beta.graphSage.stream (all %d nodes, concurrency 1): median %.3f ms per node%n",
+                            nodes, gdsPerNode[rounds / 2]);
+                    out.printf(Locale.ROOT, "mmr.embed over Neo4j (2000 images, writes included):   median %.3f ms per node "
+                            + "(%.1fx GDS)%n", embedPerNode[rounds / 2], embedPerNode[rounds / 2] / gdsPerNode[rounds / 2]);
                 }
             } finally {
                 deleteTree(dir);

@@ -25,7 +25,7 @@ import mmr.procedures.gds.GdsAdapter;
 /** {@code mmr.train} and {@code mmr.model.info}: GraphSAGE embeddings for the catalog graph. */
 public class TrainProc {
     /** One training at a time per database server: GDS training takes all the memory it can get. */
-    private static final ReentrantLock TRAINING = new ReentrantLock();
+    static final ReentrantLock TRAINING = new ReentrantLock();
     private static volatile String runningSince;
 
     @Context

@@ -138,6 +138,33 @@ class TrainProcTest {
     }
 
     @Test
+    void aSecondTrainingWhileOneRunsIsRefused() throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread running = new Thread(() -> {
+            TrainProc.TRAINING.lock();          // stands for a training in progress on another connection
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                TrainProc.TRAINING.unlock();
+            }
+        });
+        running.start();
+        held.await();
+        try {
+            assertError("CALL mmr.train(" + SMALL + ")", "mmr.train: another training is running");
+            assertNothingWritten();
+        } finally {
+            release.countDown();
+            running.join();
+        }
+        assertThat(single("CALL mmr.train(" + SMALL + ")").get("version")).isEqualTo(1L);
+    }
+
+    @Test
     void withoutGdsTheErrorSaysSoAndNothingIsWritten() {
         try (Neo4j bare = TestDatabases.builder(false).build()) {
             GraphDatabaseService plain = bare.defaultDatabaseService();
