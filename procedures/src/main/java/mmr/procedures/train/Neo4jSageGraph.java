@@ -18,7 +18,8 @@ import mmr.model.vector.Vectors;
  * The stored graph as GraphSAGE sees it: SIMILAR and TAGGED edges in both directions (a pair linked
  * both ways counts twice, as in GDS's undirected projection). When a node has more neighbours than
  * a layer samples, the sample is drawn with a generator seeded by the model seed and the node id,
- * so the same node always gets the same neighbours.
+ * so the same node always gets the same neighbours. Features and neighbour lists are cached for
+ * the life of one instance (one procedure call): neighbourhoods overlap heavily.
  */
 public final class Neo4jSageGraph implements SageGraph {
     private static final RelationshipType[] TYPES = {RelationshipType.withName("SIMILAR"), RelationshipType.withName("TAGGED")};
@@ -26,6 +27,8 @@ public final class Neo4jSageGraph implements SageGraph {
 
     private final Transaction tx;
     private final long seed;
+    private final java.util.Map<Long, float[]> features = new java.util.HashMap<>();
+    private final java.util.Map<Long, long[]> adjacency = new java.util.HashMap<>();
 
     public Neo4jSageGraph(Transaction tx, long seed) {
         this.tx = tx;
@@ -34,19 +37,12 @@ public final class Neo4jSageGraph implements SageGraph {
 
     @Override
     public long[] neighbours(long node, int sampleSize) {
-        List<Long> all = new ArrayList<>();
-        for (Relationship r : tx.getNodeById(node).getRelationships(Direction.BOTH, TYPES)) {
-            all.add(r.getOtherNodeId(node));
-        }
-        int n = all.size();
-        long[] ids = new long[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = all.get(i);
-        }
+        long[] sorted = adjacency.computeIfAbsent(node, this::readNeighbours);
+        int n = sorted.length;
         if (n <= sampleSize) {
-            return ids;
+            return sorted;
         }
-        java.util.Arrays.sort(ids);                       // independent of relationship iteration order
+        long[] ids = sorted.clone();
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + node);
         for (int i = 0; i < sampleSize; i++) {            // partial Fisher–Yates
             int j = i + rnd.nextInt(n - i);
@@ -57,9 +53,23 @@ public final class Neo4jSageGraph implements SageGraph {
         return java.util.Arrays.copyOf(ids, sampleSize);
     }
 
+    /** All neighbours, sorted so that sampling does not depend on relationship iteration order. */
+    private long[] readNeighbours(long node) {
+        List<Long> all = new ArrayList<>();
+        for (Relationship r : tx.getNodeById(node).getRelationships(Direction.BOTH, TYPES)) {
+            all.add(r.getOtherNodeId(node));
+        }
+        long[] ids = new long[all.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = all.get(i);
+        }
+        java.util.Arrays.sort(ids);
+        return ids;
+    }
+
     @Override
     public float[] features(long node) {
-        return Vectors.toFloats(tx.getNodeById(node).getProperty("features", null));
+        return features.computeIfAbsent(node, id -> Vectors.toFloats(tx.getNodeById(id).getProperty("features", null)));
     }
 
     @Override
