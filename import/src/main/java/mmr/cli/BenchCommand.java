@@ -212,12 +212,10 @@ public final class BenchCommand {
                 out.flush();
                 try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
                     EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "fresh embedded database");
-                    ImportOptions options = new ImportOptions(manifest, 256, ImageDecoder.DEFAULT_MAX_PIXELS,
-                            mmr.model.tag.TagFeatures.Init.RANDOM, EncoderIdentity.parse(s.encoderIdentity()), !noKnn,
-                            java.util.Map.of("writeBatchSize", (long) knnWriteBatch), false);
                     System.gc();
                     HeapPeak.reset();
-                    ImportReport report = new Importer(new GraphWriter(cypher), null, options).run();
+                    ImportReport report = importSynthetic(s, manifest, cypher, !noKnn,
+                            java.util.Map.of("writeBatchSize", (long) knnWriteBatch));
                     ImportCommand.print(report, cypher.describe(), out);
                     out.printf(Locale.ROOT, "peak heap during import%s: %d MB of %d MB max%n", noKnn ? "" : " and kNN",
                             HeapPeak.megabytes(), HeapPeak.maxMegabytes());
@@ -253,9 +251,7 @@ public final class BenchCommand {
                 SyntheticCatalog.write(s, manifest);
                 try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
                     EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "bench");
-                    new Importer(new GraphWriter(cypher), null, new ImportOptions(manifest, 256, ImageDecoder.DEFAULT_MAX_PIXELS,
-                            mmr.model.tag.TagFeatures.Init.RANDOM, EncoderIdentity.parse(s.encoderIdentity()), true,
-                            java.util.Map.of(), false)).run();
+                    importSynthetic(s, manifest, cypher, true, java.util.Map.of());
                     cypher.write("CALL mmr.train({epochs: 1, maxIterations: 3})", java.util.Map.of());
                     long nodes = (Long) cypher.write("MATCH (n) WHERE n:Image OR n:Tag RETURN count(n) AS n", java.util.Map.of())
                             .get(0).get("n");
@@ -295,6 +291,14 @@ public final class BenchCommand {
             }
             return 0;
         }
+    }
+
+    /** Imports a synthetic manifest as precomputed features (batch 256), with or without kNN. */
+    static ImportReport importSynthetic(SyntheticCatalog.Spec spec, Path manifest, EmbeddedCypher cypher, boolean knn,
+                                        java.util.Map<String, Object> knnConfig) throws IOException {
+        ImportOptions options = new ImportOptions(manifest, 256, ImageDecoder.DEFAULT_MAX_PIXELS,
+                mmr.model.tag.TagFeatures.Init.RANDOM, EncoderIdentity.parse(spec.encoderIdentity()), knn, knnConfig, false);
+        return new Importer(new GraphWriter(cypher), null, options).run();
     }
 
     static void deleteTree(Path root) throws IOException {

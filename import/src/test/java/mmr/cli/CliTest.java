@@ -8,19 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.harness.Neo4j;
 
-import mmr.procedures.testing.TestDatabases;
+import mmr.procedures.testing.HarnessTest;
 
 /** The command line as a user runs it: exit codes, messages, Bolt and embedded targets. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliTest {
-    private Neo4j neo4j;
+class CliTest extends HarnessTest {
     private Path fixture;
 
     @TempDir
@@ -28,13 +24,7 @@ class CliTest {
 
     @BeforeAll
     void start() throws Exception {
-        neo4j = TestDatabases.start();
         fixture = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
-    }
-
-    @AfterAll
-    void stop() {
-        neo4j.close();
     }
 
     record Run(int code, String out, String err) {}

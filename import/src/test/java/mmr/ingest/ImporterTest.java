@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.harness.Neo4j;
@@ -32,13 +31,10 @@ import mmr.model.image.TestImages;
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.tag.TagFeatures;
 import mmr.model.vector.Vectors;
-import mmr.procedures.testing.TestDatabases;
+import mmr.procedures.testing.HarnessTest;
 
 /** The importer against an in-process Neo4j with GDS and the mmr procedures, on the committed emoji fixture. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ImporterTest {
-    private Neo4j neo4j;
-    private GraphDatabaseService db;
+class ImporterTest extends HarnessTest {
     private DescriptorEncoder encoder;
     private Path fixture;
 
@@ -47,8 +43,6 @@ class ImporterTest {
 
     @BeforeAll
     void start() throws Exception {
-        neo4j = TestDatabases.start();
-        db = neo4j.defaultDatabaseService();
         encoder = new DescriptorEncoder();
         fixture = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
     }
@@ -56,7 +50,6 @@ class ImporterTest {
     @AfterAll
     void stop() {
         encoder.close();
-        neo4j.close();
     }
 
     @BeforeEach

@@ -8,11 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.harness.Neo4j;
 
@@ -21,27 +18,14 @@ import mmr.model.sage.SageGraph;
 import mmr.model.sage.SageWeights;
 import mmr.model.vector.Vectors;
 import mmr.procedures.testing.InMemorySageGraph;
+import mmr.procedures.testing.HarnessTest;
 import mmr.procedures.testing.TestDatabases;
 
 /**
  * The native forward pass over weights exported from GDS reproduces gds.beta.graphSage.stream for
  * every node, on graphs whose degrees are within the sample sizes (so sampling takes everything).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GraphSageEquivalenceTest {
-    private Neo4j neo4j;
-    private GraphDatabaseService db;
-
-    @BeforeAll
-    void start() {
-        neo4j = TestDatabases.start();
-        db = neo4j.defaultDatabaseService();
-    }
-
-    @AfterAll
-    void stop() {
-        neo4j.close();
-    }
+class GraphSageEquivalenceTest extends HarnessTest {
 
     @BeforeEach
     void smallCatalog() {

@@ -13,34 +13,18 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.harness.Neo4j;
 
 import mmr.model.vector.Vectors;
+import mmr.procedures.testing.HarnessTest;
 import mmr.procedures.testing.TestDatabases;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KnnProcTest {
-    private Neo4j neo4j;
-    private GraphDatabaseService db;
+class KnnProcTest extends HarnessTest {
     private final Map<String, float[]> features = new HashMap<>();
-
-    @BeforeAll
-    void start() {
-        neo4j = TestDatabases.start();
-        db = neo4j.defaultDatabaseService();
-    }
-
-    @AfterAll
-    void stop() {
-        neo4j.close();
-    }
 
     @BeforeEach
     void clusteredImages() {

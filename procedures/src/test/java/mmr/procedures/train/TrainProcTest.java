@@ -9,11 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.QueryExecutionException;
@@ -22,24 +19,11 @@ import org.neo4j.harness.Neo4j;
 import mmr.model.sage.GraphSage;
 import mmr.model.vector.Vectors;
 import mmr.procedures.testing.InMemorySageGraph;
+import mmr.procedures.testing.HarnessTest;
 import mmr.procedures.testing.TestDatabases;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TrainProcTest {
+class TrainProcTest extends HarnessTest {
     private static final String SMALL = "{embeddingDimension: 8, epochs: 2, maxIterations: 5}";
-    private Neo4j neo4j;
-    private GraphDatabaseService db;
-
-    @BeforeAll
-    void start() {
-        neo4j = TestDatabases.start();
-        db = neo4j.defaultDatabaseService();
-    }
-
-    @AfterAll
-    void stop() {
-        neo4j.close();
-    }
 
     @BeforeEach
     void catalog() {
