@@ -241,9 +241,16 @@ public final class BenchCommand {
         @Option(names = "--rounds", defaultValue = "5", description = "Rounds (default: ${DEFAULT-VALUE})")
         int rounds;
 
+        @Option(names = "--native-only", description = "Only the in-memory forward pass (no database)")
+        boolean nativeOnly;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            nativeInMemory(out);
+            if (nativeOnly) {
+                return 0;
+            }
             Path dir = Files.createTempDirectory("mmr-bench-sage");
             try {
                 SyntheticCatalog.Spec s = SyntheticCatalog.Spec.forImages(images, 7);
@@ -291,6 +298,68 @@ public final class BenchCommand {
             }
             return 0;
         }
+    }
+
+    /**
+     * The forward pass alone: random 128x512 and 128x128 weights, 20,000 nodes with 512-d features
+     * and 30 neighbours each in memory, so every layer samples fully (25 then 10).
+     */
+    private static void nativeInMemory(PrintWriter out) {
+        int n = 20_000;
+        int dim = 512;
+        int emb = 128;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        float[][] features = new float[n][dim];
+        for (float[] v : features) {
+            for (int i = 0; i < dim; i++) {
+                v[i] = (float) (r.nextDouble() * 2 - 1);
+            }
+        }
+        long[][] adjacency = new long[n][30];
+        for (long[] list : adjacency) {
+            for (int i = 0; i < list.length; i++) {
+                list[i] = r.nextInt(n);
+            }
+        }
+        double[] w1 = new double[emb * dim];
+        double[] w2 = new double[emb * emb];
+        Arrays.setAll(w1, i -> (r.nextDouble() - 0.5) * 0.1);
+        Arrays.setAll(w2, i -> (r.nextDouble() - 0.5) * 0.1);
+        mmr.model.sage.SageWeights weights = new mmr.model.sage.SageWeights(java.util.List.of(
+                new mmr.model.sage.SageWeights.Layer(25, new mmr.model.sage.SageWeights.Matrix(emb, dim, w1)),
+                new mmr.model.sage.SageWeights.Layer(10, new mmr.model.sage.SageWeights.Matrix(emb, emb, w2))),
+                mmr.model.sage.SageWeights.Activation.SIGMOID, java.util.Map.of());
+        mmr.model.sage.SageGraph graph = new mmr.model.sage.SageGraph() {
+            @Override
+            public long[] neighbours(long node, int sampleSize) {
+                return Arrays.copyOf(adjacency[(int) node], sampleSize);
+            }
+
+            @Override
+            public float[] features(long node) {
+                return features[(int) node];
+            }
+
+            @Override
+            public String label(long node) {
+                return "Image";
+            }
+        };
+        mmr.model.sage.GraphSage sage = new mmr.model.sage.GraphSage(weights);
+        double[] perNode = new double[5];
+        for (int round = -1; round < perNode.length; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 2000; i++) {
+                sage.embed(graph, i);
+            }
+            if (round >= 0) {
+                perNode[round] = (System.nanoTime() - t0) / 1e6 / 2000;
+            }
+        }
+        Arrays.sort(perNode);
+        out.printf(Locale.ROOT, "native forward pass in memory (25x10 samples, 512-d, 2000 nodes): median %.3f ms per node "
+                + "(min %.3f, max %.3f)%n", perNode[2], perNode[0], perNode[4]);
+        out.flush();
     }
 
     /** Imports a synthetic manifest as precomputed features (batch 256), with or without kNN. */
