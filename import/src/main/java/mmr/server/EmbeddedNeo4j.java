@@ -31,15 +31,11 @@ public final class EmbeddedNeo4j implements AutoCloseable {
     private final DatabaseManagementService dbms;
     private final GraphDatabaseService db;
     private final Path home;
-    private final int boltPort;
-    private final int httpPort;
 
-    private EmbeddedNeo4j(DatabaseManagementService dbms, Path home, int boltPort, int httpPort) {
+    private EmbeddedNeo4j(DatabaseManagementService dbms, Path home) {
         this.dbms = dbms;
         this.db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         this.home = home;
-        this.boltPort = boltPort;
-        this.httpPort = httpPort;
     }
 
     /**
@@ -71,7 +67,7 @@ public final class EmbeddedNeo4j implements AutoCloseable {
         }
         DatabaseManagementService dbms = new DatabaseManagementServiceFactory(DbmsInfo.COMMUNITY, CommunityEditionModule::new)
                 .build(config.build(), web, GraphDatabaseDependencies.newDependencies());
-        EmbeddedNeo4j neo4j = new EmbeddedNeo4j(dbms, abs, boltPort, httpPort);
+        EmbeddedNeo4j neo4j = new EmbeddedNeo4j(dbms, abs);
         try {
             GlobalProcedures procedures = ((GraphDatabaseAPI) neo4j.db).getDependencyResolver()
                     .resolveDependency(GlobalProcedures.class);
@@ -89,14 +85,6 @@ public final class EmbeddedNeo4j implements AutoCloseable {
 
     public Path home() {
         return home;
-    }
-
-    public int boltPort() {
-        return boltPort;
-    }
-
-    public int httpPort() {
-        return httpPort;
     }
 
     @Override

@@ -84,6 +84,18 @@ public final class ConfigMap {
         return b;
     }
 
+    /** A free-form string value. */
+    public String string(String key, String defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw new IllegalArgumentException(procedure + ": '" + key + "' must be a non-empty string, got " + describe(v));
+        }
+        return s;
+    }
+
     /** A string from a fixed set, compared case-insensitively; returns the canonical spelling. */
     public String choice(String key, String defaultValue, Collection<String> accepted) {
         Object v = values.get(key);

@@ -1,6 +1,9 @@
 package mmr.procedures.gds;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -8,7 +11,10 @@ import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 
+import mmr.model.sage.SageWeights;
+import mmr.model.vector.Vectors;
 import mmr.procedures.knn.KnnConfig;
+import mmr.procedures.train.TrainConfig;
 
 /**
  * Every call mmr makes into GDS goes through here. GDS moved packages and facades between
@@ -73,8 +79,8 @@ public final class GdsAdapter {
     }
 
     /** What one GraphSAGE training produced: every node's embedding and the exported weights. */
-    public record TrainedSage(Map<Long, float[]> embeddings, mmr.model.sage.SageWeights weights, long nodes,
-                              long relationships, long ranEpochs, boolean didConverge, java.util.List<Double> epochLosses,
+    public record TrainedSage(Map<Long, float[]> embeddings, SageWeights weights, long nodes,
+                              long relationships, long ranEpochs, boolean didConverge, List<Double> epochLosses,
                               long trainMillis) {}
 
     /**
@@ -82,8 +88,8 @@ public final class GdsAdapter {
      * GraphSAGE (mean aggregator), streams every node's embedding and exports the weights. The
      * projection and the GDS model are dropped before returning: mmr keeps its own copy.
      */
-    public TrainedSage trainGraphSage(mmr.procedures.train.TrainConfig config, java.util.List<String> labels,
-                                      java.util.List<String> types, boolean multiLabel) {
+    public TrainedSage trainGraphSage(TrainConfig config, List<String> labels,
+                                      List<String> types, boolean multiLabel) {
         String graph = "mmr-train-" + UUID.randomUUID();
         String model = "mmr-" + config.modelName() + "-" + UUID.randomUUID();
         Map<String, Object> nodeProjection = new HashMap<>();
@@ -114,7 +120,7 @@ public final class GdsAdapter {
             train.remove("activation");
             train.remove("projectedFeatureDimension");
             train.put("modelName", model);
-            train.put("featureProperties", java.util.List.of("features"));
+            train.put("featureProperties", List.of("features"));
             train.put("aggregator", "mean");
             train.put("activationFunction", config.activation());
             if (multiLabel) {
@@ -135,8 +141,8 @@ public final class GdsAdapter {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> metrics = (Map<String, Object>) info.getOrDefault("metrics", Map.of());
-            java.util.List<Double> losses = new java.util.ArrayList<>();
-            if (metrics.get("epochLosses") instanceof java.util.List<?> l) {
+            List<Double> losses = new ArrayList<>();
+            if (metrics.get("epochLosses") instanceof List<?> l) {
                 l.forEach(x -> losses.add(((Number) x).doubleValue()));
             }
             Map<Long, float[]> embeddings = new HashMap<>();
@@ -145,10 +151,10 @@ public final class GdsAdapter {
                     Map.of("graph", graph, "model", model, "concurrency", config.concurrency()))) {
                 while (r.hasNext()) {
                     Map<String, Object> row = r.next();
-                    embeddings.put((Long) row.get("nodeId"), mmr.model.vector.Vectors.toFloats(row.get("embedding")));
+                    embeddings.put((Long) row.get("nodeId"), Vectors.toFloats(row.get("embedding")));
                 }
             }
-            mmr.model.sage.SageWeights weights = GraphSageExport.export(model);
+            SageWeights weights = GraphSageExport.export(model);
             return new TrainedSage(embeddings, weights, counts[0], counts[1],
                     ((Number) metrics.getOrDefault("ranEpochs", (long) losses.size())).longValue(),
                     Boolean.TRUE.equals(metrics.get("didConverge")), losses, trainMillis);
@@ -238,9 +244,9 @@ public final class GdsAdapter {
 
         void add(long s, long t, double c) {
             if (size == source.length) {
-                source = java.util.Arrays.copyOf(source, size * 2);
-                target = java.util.Arrays.copyOf(target, size * 2);
-                cosine = java.util.Arrays.copyOf(cosine, size * 2);
+                source = Arrays.copyOf(source, size * 2);
+                target = Arrays.copyOf(target, size * 2);
+                cosine = Arrays.copyOf(cosine, size * 2);
             }
             source[size] = s;
             target[size] = t;

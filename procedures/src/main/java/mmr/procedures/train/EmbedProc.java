@@ -28,9 +28,7 @@ public class EmbedProc {
             + "(the native forward pass over their current neighbourhoods; no retraining, no GDS).")
     public Stream<EmbedResult> embed(@Name("nodes") List<Node> nodes,
                                      @Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
-        ConfigMap config = ConfigMap.of(PROCEDURE, rawConfig, List.of("model"));
-        Object modelName = rawConfig == null ? null : rawConfig.get("model");
-        String name = modelName == null ? "default" : String.valueOf(modelName);
+        String name = ConfigMap.of(PROCEDURE, rawConfig, List.of("model")).string("model", "default");
         if (nodes == null) {
             throw new IllegalArgumentException(PROCEDURE + ": 'nodes' must be a list of Image or Tag nodes, got null");
         }

@@ -72,8 +72,9 @@ public class TrainProc {
             throw new IllegalArgumentException(p + ": " + shape.get("tagsWithoutFeatures")
                     + " Tag node(s) have no 'features'; re-import the catalog (tag features are set on import)");
         }
-        Long tagDim = singleLong("MATCH (t:Tag) RETURN min(size(t.features)) AS d");
-        Long tagDimMax = singleLong("MATCH (t:Tag) RETURN max(size(t.features)) AS d");
+        Map<String, Object> tagDims = single("MATCH (t:Tag) RETURN min(size(t.features)) AS min, max(size(t.features)) AS max");
+        Long tagDim = (Long) tagDims.get("min");
+        Long tagDimMax = (Long) tagDims.get("max");
         if (tagDim != null && !tagDim.equals(tagDimMax)) {
             throw new IllegalArgumentException(p + ": Tag features have mixed dimensions (" + tagDim + " to " + tagDimMax + ")");
         }
@@ -143,11 +144,6 @@ public class TrainProc {
         try (Result r = tx.execute(cypher)) {
             return r.hasNext() ? r.next() : null;
         }
-    }
-
-    private Long singleLong(String cypher) {
-        Map<String, Object> row = single(cypher);
-        return row == null ? null : (Long) row.values().iterator().next();
     }
 
     @Procedure(name = "mmr.model.info", mode = Mode.READ)

@@ -201,6 +201,8 @@ class TrainProcTest extends HarnessTest {
         single("CALL mmr.train(" + SMALL + ")");
         assertError("MATCH (n:Image {id: 'i1'}) CALL mmr.embed([n], {modle: 'x'}) YIELD nodes RETURN nodes",
                 "Unknown config key 'modle' for mmr.embed; known keys: model");
+        assertError("MATCH (n:Image {id: 'i1'}) CALL mmr.embed([n], {model: 3}) YIELD nodes RETURN nodes",
+                "mmr.embed: 'model' must be a non-empty string, got 3 (Integer)");
         assertError("MATCH (n:Image {id: 'i1'}) CALL mmr.embed([n], {model: 'other'}) YIELD nodes RETURN nodes",
                 "mmr.embed: there is no trained model 'other'; run CALL mmr.train() first");
         assertError("MATCH (c:MmrCatalog) CALL mmr.embed([c]) YIELD nodes RETURN nodes", "is neither an Image nor a Tag");
