@@ -286,6 +286,11 @@ public final class BenchCommand {
                             embedPerNode[r] = (t2 - t1) / 1e6 / 2000;
                         }
                     }
+                    long t0 = System.nanoTime();
+                    Object read = cypher.write("MATCH (n:Image) WITH n LIMIT 2000 RETURN sum(size(n.features)) AS n", java.util.Map.of())
+                            .get(0).get("n");
+                    out.printf(Locale.ROOT, "reading 'features' of 2000 images (%s floats): %.3f ms per node%n", read,
+                            (System.nanoTime() - t0) / 1e6 / 2000);
                     Arrays.sort(gdsPerNode);
                     Arrays.sort(embedPerNode);
                     out.printf(Locale.ROOT, "gds.beta.graphSage.stream (all %d nodes, concurrency 1): median %.3f ms per node%n",

@@ -1,6 +1,7 @@
 package mmr.model.sage;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,12 +11,29 @@ import java.util.Map;
  * {@code h_k(v) = activation(W_k · mean({h_(k-1)(v)} ∪ {h_(k-1)(u) : u ∈ sample_k(v)}))},
  * {@code sample_k} drawing at most layer k's sample size of neighbours. DB-free: the graph is read
  * through {@link SageGraph}.
+ *
+ * <p>Cost: the mean is taken before the matrix product (they commute), and matrices are kept
+ * transposed so that {@code W·x} is a sum of scaled columns — a loop the JIT vectorises. Hidden
+ * states of inner layers depend only on a node and its (deterministic) sample, so a {@link Batch}
+ * shares them across the nodes it embeds. Thread-safe: batches are not shared between threads.
  */
 public final class GraphSage {
+    /** Inner-layer states a batch keeps (least recently used go first; about 128 × 8 bytes each). */
+    static final int BATCH_CACHE_LIMIT = 50_000;
+    /** Projected inputs (multi-label mode) a batch keeps. */
+    static final int INPUT_CACHE_LIMIT = 10_000;
+
     private final SageWeights weights;
+    private final double[][] transposedLayers;
+    private final Map<String, double[]> transposedProjections = new HashMap<>();
 
     public GraphSage(SageWeights weights) {
         this.weights = weights;
+        transposedLayers = new double[weights.layers().size()][];
+        for (int k = 0; k < transposedLayers.length; k++) {
+            transposedLayers[k] = transpose(weights.layers().get(k).weights());
+        }
+        weights.projections().forEach((label, m) -> transposedProjections.put(label, transpose(m)));
     }
 
     public SageWeights weights() {
@@ -24,76 +42,235 @@ public final class GraphSage {
 
     /** The L2-normalised embedding of {@code node}. */
     public float[] embed(SageGraph graph, long node) {
-        double[] h = hidden(graph, node, weights.layers().size(), new HashMap<>());
-        double norm = 0;
-        for (double x : h) {
-            norm += x * x;
+        return batch(graph).embed(node);
+    }
+
+    /** A batch of embeddings over one graph, sharing inner-layer states between its nodes. */
+    public Batch batch(SageGraph graph) {
+        return new Batch(graph);
+    }
+
+    /** Embeds nodes of one graph; not thread-safe. */
+    public final class Batch {
+        private final SageGraph graph;
+        private final Map<Long, double[]>[] states;
+
+        @SuppressWarnings("unchecked")
+        private Batch(SageGraph graph) {
+            this.graph = graph;
+            states = new Map[weights.layers().size()];   // [0]: projected inputs, [k]: h_k
+            for (int k = 0; k < states.length; k++) {
+                states[k] = lru(k == 0 ? INPUT_CACHE_LIMIT : BATCH_CACHE_LIMIT);
+            }
         }
-        norm = Math.sqrt(norm);
-        float[] out = new float[h.length];
-        for (int i = 0; i < h.length; i++) {
-            out[i] = (float) (norm > 0 ? h[i] / norm : 0);
+
+        /** The L2-normalised embedding of {@code node}. */
+        public float[] embed(long node) {
+            double[] h = hidden(node, weights.layers().size());
+            double norm = 0;
+            for (double x : h) {
+                norm += x * x;
+            }
+            norm = Math.sqrt(norm);
+            float[] out = new float[h.length];
+            for (int i = 0; i < h.length; i++) {
+                out[i] = (float) (norm > 0 ? h[i] / norm : 0);
+            }
+            return out;
+        }
+
+        /** h_layer(node) for layer ≥ 1. */
+        private double[] hidden(long node, int layer) {
+            return hiddenMany(new long[] {node}, layer)[0];
+        }
+
+        /**
+         * h_layer for several nodes at once (layer ≥ 1): their means are multiplied by the layer's
+         * matrix together, so each weight column is read once per call rather than once per node.
+         * Inner layers are cached; the top layer is not.
+         */
+        private double[][] hiddenMany(long[] nodes, int layer) {
+            boolean top = layer == weights.layers().size();
+            double[][] out = new double[nodes.length][];
+            int[] missing = new int[nodes.length];
+            int m = 0;
+            for (int i = 0; i < nodes.length; i++) {
+                out[i] = top ? null : states[layer].get(nodes[i]);
+                if (out[i] == null) {
+                    missing[m++] = i;
+                }
+            }
+            if (m == 0) {
+                return out;
+            }
+            SageWeights.Layer l = weights.layers().get(layer - 1);
+            long[][] samples = new long[m][];
+            Map<Long, double[]> lower = null;
+            if (layer > 1) {                       // the states below, computed together
+                java.util.LinkedHashSet<Long> needed = new java.util.LinkedHashSet<>();
+                for (int j = 0; j < m; j++) {
+                    long v = nodes[missing[j]];
+                    samples[j] = graph.neighbours(v, l.sampleSize());
+                    needed.add(v);
+                    for (long u : samples[j]) {
+                        needed.add(u);
+                    }
+                }
+                long[] ids = new long[needed.size()];
+                int n = 0;
+                for (long id : needed) {
+                    ids[n++] = id;
+                }
+                double[][] states = hiddenMany(ids, layer - 1);
+                lower = new HashMap<>(ids.length * 2);
+                for (int i = 0; i < ids.length; i++) {
+                    lower.put(ids[i], states[i]);
+                }
+            } else {
+                for (int j = 0; j < m; j++) {
+                    samples[j] = graph.neighbours(nodes[missing[j]], l.sampleSize());
+                }
+            }
+            int width = l.weights().cols();
+            double[][] means = new double[m][];
+            for (int j = 0; j < m; j++) {
+                long v = nodes[missing[j]];
+                double[] sum = new double[width];
+                add(sum, v, lower);
+                for (long u : samples[j]) {
+                    add(sum, u, lower);
+                }
+                double inv = 1.0 / (samples[j].length + 1);
+                for (int i = 0; i < width; i++) {
+                    sum[i] *= inv;
+                }
+                means[j] = sum;
+            }
+            double[][] results = timesMany(transposedLayers[layer - 1], l.weights().rows(), means);
+            SageWeights.Activation activation = weights.activation();
+            for (int j = 0; j < m; j++) {
+                double[] h = results[j];
+                for (int i = 0; i < h.length; i++) {
+                    h[i] = activation.apply(h[i]);
+                }
+                out[missing[j]] = h;
+                if (!top) {
+                    states[layer].put(nodes[missing[j]], h);
+                }
+            }
+            return out;
+        }
+
+        /** Adds a node's state from the layer below ({@code lower}), or its input when that is null. */
+        private void add(double[] sum, long node, Map<Long, double[]> lower) {
+            if (lower != null) {
+                double[] h = lower.get(node);
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += h[i];
+                }
+                return;
+            }
+            addInput(sum, node);
+        }
+
+        private void addInput(double[] sum, long node) {
+            float[] f = graph.features(node);
+            if (f == null) {
+                throw new IllegalArgumentException("node " + node + " has no features");
+            }
+            if (!weights.multiLabel()) {
+                if (f.length != sum.length) {
+                    throw new IllegalArgumentException("node " + node + " has " + f.length + " features; the model takes "
+                            + sum.length);
+                }
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += f[i];
+                }
+                return;
+            }
+            double[] x = states[0].get(node);
+            if (x == null) {
+                x = project(node, f);
+                states[0].put(node, x);
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += x[i];
+            }
+        }
+
+        private double[] project(long node, float[] f) {
+            String label = graph.label(node);
+            SageWeights.Matrix projection = weights.projections().get(label);
+            if (projection == null) {
+                throw new IllegalArgumentException("the model has no feature projection for label '" + label
+                        + "'; it knows " + weights.projections().keySet());
+            }
+            if (f.length + 1 != projection.cols()) {
+                throw new IllegalArgumentException("node " + node + " (" + label + ") has " + f.length
+                        + " features; the model's " + label + " projection takes " + (projection.cols() - 1));
+            }
+            double[] withBias = new double[f.length + 1];
+            for (int i = 0; i < f.length; i++) {
+                withBias[i] = f[i];
+            }
+            withBias[f.length] = 1;
+            return times(transposedProjections.get(label), projection.rows(), withBias);
+        }
+    }
+
+    private static Map<Long, double[]> lru(int limit) {
+        return new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, double[]> eldest) {
+                return size() > limit;
+            }
+        };
+    }
+
+    /** {@code W · x_j} for every j, W given transposed: each column is applied to all vectors while it is in cache. */
+    static double[][] timesMany(double[] transposed, int rows, double[][] xs) {
+        double[][] out = new double[xs.length][rows];
+        int cols = xs.length == 0 ? 0 : xs[0].length;
+        for (int c = 0; c < cols; c++) {
+            int base = c * rows;
+            for (int j = 0; j < xs.length; j++) {
+                double xc = xs[j][c];
+                if (xc == 0) {
+                    continue;
+                }
+                double[] o = out[j];
+                for (int r = 0; r < rows; r++) {
+                    o[r] += transposed[base + r] * xc;
+                }
+            }
         }
         return out;
     }
 
-    private double[] hidden(SageGraph graph, long node, int layer, Map<Key, double[]> memo) {
-        Key key = new Key(node, layer);
-        double[] cached = memo.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        double[] result;
-        if (layer == 0) {
-            result = input(graph, node);
-        } else {
-            SageWeights.Layer l = weights.layers().get(layer - 1);
-            long[] neighbours = graph.neighbours(node, l.sampleSize());
-            double[] mean = hidden(graph, node, layer - 1, memo).clone();
-            for (long u : neighbours) {
-                double[] hu = hidden(graph, u, layer - 1, memo);
-                for (int i = 0; i < mean.length; i++) {
-                    mean[i] += hu[i];
-                }
+    /** {@code W · x} with W given transposed (cols × rows, row-major): a sum of scaled columns. */
+    static double[] times(double[] transposed, int rows, double[] x) {
+        double[] out = new double[rows];
+        for (int c = 0; c < x.length; c++) {
+            double xc = x[c];
+            if (xc == 0) {
+                continue;
             }
-            int count = neighbours.length + 1;
-            for (int i = 0; i < mean.length; i++) {
-                mean[i] /= count;
-            }
-            result = l.weights().times(mean);
-            for (int i = 0; i < result.length; i++) {
-                result[i] = weights.activation().apply(result[i]);
+            int base = c * rows;
+            for (int r = 0; r < rows; r++) {
+                out[r] += transposed[base + r] * xc;
             }
         }
-        memo.put(key, result);
-        return result;
+        return out;
     }
 
-    private double[] input(SageGraph graph, long node) {
-        float[] f = graph.features(node);
-        if (f == null) {
-            throw new IllegalArgumentException("node " + node + " has no features");
-        }
-        if (!weights.multiLabel()) {
-            double[] x = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                x[i] = f[i];
+    private static double[] transpose(SageWeights.Matrix m) {
+        double[] t = new double[m.rows() * m.cols()];
+        double[] d = m.data();
+        for (int r = 0; r < m.rows(); r++) {
+            for (int c = 0; c < m.cols(); c++) {
+                t[c * m.rows() + r] = d[r * m.cols() + c];
             }
-            return x;
         }
-        String label = graph.label(node);
-        SageWeights.Matrix projection = weights.projections().get(label);
-        if (projection == null) {
-            throw new IllegalArgumentException("the model has no feature projection for label '" + label
-                    + "'; it knows " + weights.projections().keySet());
-        }
-        double[] withBias = new double[f.length + 1];
-        for (int i = 0; i < f.length; i++) {
-            withBias[i] = f[i];
-        }
-        withBias[f.length] = 1;
-        return projection.times(withBias);
+        return t;
     }
-
-    private record Key(long node, int layer) {}
 }

@@ -36,8 +36,9 @@ public class EmbedProc {
         if (model == null) {
             throw new IllegalArgumentException(PROCEDURE + ": there is no trained model '" + name + "'; run CALL mmr.train() first");
         }
-        long featureDimension = (Long) model.getProperty("featureDimension");
-        boolean multiLabel = (Boolean) model.getProperty("multiLabel", false);
+        LoadedModel loaded = LoadedModel.of(tx, model);
+        long featureDimension = loaded.featureDimension();
+        boolean multiLabel = loaded.multiLabel();
         for (Node n : nodes) {
             if (!Neo4jSageGraph.isCatalogNode(n)) {
                 throw new IllegalArgumentException(PROCEDURE + ": node " + n.getElementId() + " is neither an Image nor a Tag");
@@ -52,12 +53,11 @@ public class EmbedProc {
             }
         }
         long t0 = System.nanoTime();
-        GraphSage sage = new GraphSage(ModelStore.weights(model));
-        Neo4jSageGraph graph = new Neo4jSageGraph(tx, (Long) model.getProperty("randomSeed", 42L));
+        GraphSage.Batch batch = loaded.sage().batch(new Neo4jSageGraph(tx, loaded.randomSeed()));
         for (Node n : nodes) {
-            n.setProperty("embedding", sage.embed(graph, n.getId()));
+            n.setProperty("embedding", batch.embed(n.getId()));
         }
-        return Stream.of(new EmbedResult(nodes.size(), name, (Long) model.getProperty("version"),
+        return Stream.of(new EmbedResult(nodes.size(), name, loaded.version(),
                 (System.nanoTime() - t0) / 1_000_000));
     }
 
