@@ -139,7 +139,10 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("Training GraphSAGE (GDS; mean aggregator, samples 25/10, 128-d) ...");
         out.flush();
         long t0 = System.nanoTime();
-        Map<String, Object> row = cypher.write("CALL mmr.train()", Map.of()).get(0);
+        Map<String, Object> row;
+        try (TrainProgress progress = new TrainProgress(cypher, out, 10)) {
+            row = cypher.write("CALL mmr.train()", Map.of()).get(0);
+        }
         TrainCommand.print(row, (System.nanoTime() - t0) / 1e9, out);
     }
 

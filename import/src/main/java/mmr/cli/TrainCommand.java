@@ -48,7 +48,10 @@ public final class TrainCommand implements Callable<Integer> {
         config.put("concurrency", (long) concurrency);
         try (TargetOptions.Opened opened = target.open()) {
             long t0 = System.nanoTime();
-            Map<String, Object> row = opened.cypher().write("CALL mmr.train($config)", Map.of("config", config)).get(0);
+            Map<String, Object> row;
+            try (TrainProgress progress = new TrainProgress(opened.cypher(), spec.commandLine().getOut(), 5)) {
+                row = opened.cypher().write("CALL mmr.train($config)", Map.of("config", config)).get(0);
+            }
             print(row, (System.nanoTime() - t0) / 1e9, spec.commandLine().getOut());
         }
         return 0;
