@@ -68,6 +68,53 @@ class EmbeddedNeo4jTest {
                 .contains("Using model 'default' version 1");
     }
 
+    /**
+     * The portable model after a real restart: GDS's model catalog is empty, yet the stored model
+     * reproduces every embedding GDS wrote at training (sample sizes above every degree, so
+     * neighbour sampling cannot differ).
+     */
+    @Test
+    void storedModelReproducesTrainingEmbeddingsAfterARestart() throws Exception {
+        Path fixture = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
+        Path db = home.resolve("neo4j");
+        assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true),
+                "import", "--db-dir", db.toString(), "--manifest", fixture.toString(), "--tag-init", "centroid", "--quiet")).isZero();
+        java.util.Map<String, float[]> trained = new java.util.HashMap<>();
+        try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(db, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
+            long maxDegree = neo4j.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag "
+                    + "RETURN max(COUNT { (n)-[:SIMILAR|TAGGED]-() }) AS d", java.util.Map.of(), r -> (Long) r.next().get("d"));
+            assertThat(maxDegree).isLessThan(300);
+            neo4j.db().executeTransactionally("CALL mmr.train({sampleSizes: [300, 300], epochs: 1, maxIterations: 3})",
+                    java.util.Map.of(), r -> r.resultAsString());
+            neo4j.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag RETURN elementId(n) AS id, n.embedding AS e",
+                    java.util.Map.of(), r -> {
+                        r.forEachRemaining(row -> trained.put((String) row.get("id"), (float[]) row.get("e")));
+                        return null;
+                    });
+        }
+        assertThat(trained).hasSizeGreaterThan(120);
+        try (EmbeddedNeo4j again = EmbeddedNeo4j.start(db, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
+            long gdsModels = again.db().executeTransactionally("CALL gds.model.list() YIELD modelInfo RETURN count(*) AS n",
+                    java.util.Map.of(), r -> (Long) r.next().get("n"));
+            assertThat(gdsModels).as("GDS keeps no model across a restart").isZero();
+            again.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag WITH collect(n) AS ns CALL mmr.embed(ns) "
+                    + "YIELD nodes RETURN nodes", java.util.Map.of(), r -> r.resultAsString());
+            again.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag RETURN elementId(n) AS id, n.embedding AS e",
+                    java.util.Map.of(), r -> {
+                        r.forEachRemaining(row -> {
+                            float[] before = trained.get((String) row.get("id"));
+                            float[] after = (float[]) row.get("e");
+                            assertThat(mmr.model.vector.Vectors.cosine(before, after)).as("node %s", row.get("id"))
+                                    .isGreaterThanOrEqualTo(0.99999);
+                            for (int i = 0; i < after.length; i++) {
+                                assertThat(after[i]).isCloseTo(before[i], org.assertj.core.api.Assertions.within(1e-5f));
+                            }
+                        });
+                        return null;
+                    });
+        }
+    }
+
     @Test
     void aBusyPortIsNamed() throws Exception {
         try (ServerSocket busy = new ServerSocket(0)) {
