@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -42,7 +43,8 @@ import mmr.server.EmbeddedNeo4j;
 /** {@code mmr bench}: the measurements behind docs/benchmarks.md, printed as they are taken. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: encoder throughput, emoji import end to end, synthetic import at scale.",
-        subcommands = {BenchCommand.Encode.class, BenchCommand.Emoji.class, BenchCommand.Scale.class, BenchCommand.Sage.class})
+        subcommands = {BenchCommand.Encode.class, BenchCommand.Emoji.class, BenchCommand.Scale.class, BenchCommand.Sage.class,
+                BenchCommand.Quality.class})
 public final class BenchCommand {
 
     /** Encoder throughput on real emoji PNGs and on 224-px JPEGs made from them. */
@@ -302,6 +304,93 @@ public final class BenchCommand {
                 deleteTree(dir);
             }
             return 0;
+        }
+    }
+
+    /** Retrieval quality of training choices on a built catalog (a copy of it), against evaluation-only metadata. */
+    @Command(name = "quality", mixinStandardHelpOptions = true,
+            description = "Trains GraphSAGE variants on a copy of a built catalog (default: the emoji graph of mmr serve) and "
+                    + "scores each by exact top-10 retrieval: the same emoji from the other vendor, and the same subcategory.")
+    static final class Quality implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--db-dir", defaultValue = ".mmr/neo4j", description = "Neo4j home to copy (default: ${DEFAULT-VALUE})")
+        Path source;
+
+        @Option(names = "--k", defaultValue = "10", description = "Results scored per query (default: ${DEFAULT-VALUE})")
+        int k;
+
+        @Option(names = "--variant", paramLabel = "CONFIG", description = "An mmr.train config map to score instead of the "
+                + "built-in variants, e.g. \"{epochs: 10}\" (repeatable)")
+        List<String> variants;
+
+        static final java.util.LinkedHashMap<String, String> VARIANTS = new java.util.LinkedHashMap<>();
+
+        static {
+            VARIANTS.put("defaults (epochs 5, relu)", "{}");
+            VARIANTS.put("activation: sigmoid", "{activation: 'sigmoid'}");
+            VARIANTS.put("searchDepth: 2", "{searchDepth: 2}");
+            VARIANTS.put("epochs: 10", "{epochs: 10}");
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (!Files.isDirectory(source.resolve("data"))) {
+                throw new IllegalArgumentException("--db-dir " + source + " holds no database; run ./mmr serve once to build the emoji graph");
+            }
+            Path dir = Files.createTempDirectory("mmr-bench-quality");
+            try {
+                copyTree(source, dir.resolve("neo4j"));
+                try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
+                    EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "bench");
+                    out.printf(Locale.ROOT, "%-42s %8s %10s %10s %12s %9s%n", "variant", "train s", "final loss", "twin@" + k,
+                            "subcat P@" + k, "mean cos");
+                    score(out, "visual features only (no graph)", cypher, "features", Double.NaN, Double.NaN);
+                    java.util.LinkedHashMap<String, String> chosen = new java.util.LinkedHashMap<>();
+                    if (variants == null) {
+                        chosen.putAll(VARIANTS);
+                    } else {
+                        variants.forEach(v -> chosen.put(v, v));
+                    }
+                    for (var v : chosen.entrySet()) {
+                        long t0 = System.nanoTime();
+                        Map<String, Object> row = cypher.write("CALL mmr.train(" + v.getValue() + ")", Map.of()).get(0);
+                        List<?> losses = (List<?>) row.get("epochLosses");
+                        double loss = ((Number) losses.get(losses.size() - 1)).doubleValue();
+                        score(out, v.getKey(), cypher, "embedding", (System.nanoTime() - t0) / 1e9, loss);
+                    }
+                }
+            } finally {
+                deleteTree(dir);
+            }
+            return 0;
+        }
+
+        private void score(PrintWriter out, String name, EmbeddedCypher cypher, String property, double seconds, double loss) {
+            List<mmr.eval.RetrievalMetrics.Item> items = new ArrayList<>();
+            cypher.read("MATCH (i:Image) RETURN i." + property + " AS v, i.eval_concept AS c, i.eval_vendor AS vendor, "
+                    + "i.eval_subcategory AS s", Map.of(), row -> items.add(new mmr.eval.RetrievalMetrics.Item(
+                    mmr.model.vector.Vectors.toFloats(row.get("v")), (String) row.get("c"), (String) row.get("vendor"),
+                    (String) row.get("s"))));
+            mmr.eval.RetrievalMetrics.Scores s = mmr.eval.RetrievalMetrics.evaluate(items, k);
+            out.printf(Locale.ROOT, "%-42s %8s %10s %10.3f %12.3f %9.3f%n", name, Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.1f", seconds),
+                    Double.isNaN(loss) ? "-" : String.format(Locale.ROOT, "%.3f", loss), s.twinRecall(), s.subcategoryP(), s.meanCosine());
+            out.flush();
+        }
+
+        private static void copyTree(Path from, Path to) throws IOException {
+            try (Stream<Path> walk = Files.walk(from)) {
+                for (Path p : walk.toList()) {
+                    Path target = to.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else if (!p.getFileName().toString().endsWith(".lock")) {
+                        Files.copy(p, target);
+                    }
+                }
+            }
         }
     }
 

@@ -98,13 +98,8 @@ public final class GdsAdapter {
         }
         Map<String, Object> relationshipProjection = new HashMap<>();
         for (String type : types) {
-            Map<String, Object> rel = new HashMap<>();
-            rel.put("orientation", "UNDIRECTED");
-            if (config.relationshipWeighted()) {
-                rel.put("properties", Map.of("weight", Map.of("property", "SIMILAR".equals(type) ? "score" : "weight",
-                        "defaultValue", 1.0)));
-            }
-            relationshipProjection.put(type, rel);
+            // Unweighted: a weighted model ranked worse (docs/benchmarks.md), and mmr's forward pass takes plain means.
+            relationshipProjection.put(type, Map.of("orientation", "UNDIRECTED"));
         }
         long[] counts = new long[2];
         try (Result r = run("CALL gds.graph.project($graph, $nodes, $rels) YIELD nodeCount, relationshipCount "
@@ -116,18 +111,17 @@ public final class GdsAdapter {
         RuntimeException failure = null;
         try {
             Map<String, Object> train = new HashMap<>(config.toMap());
-            train.remove("relationshipWeighted");
             train.remove("activation");
             train.remove("projectedFeatureDimension");
+            if (config.batchSamplingRatio() == 0) {
+                train.remove("batchSamplingRatio");   // GDS's default: batchSize × concurrency / nodes
+            }
             train.put("modelName", model);
             train.put("featureProperties", List.of("features"));
             train.put("aggregator", "mean");
             train.put("activationFunction", config.activation());
             if (multiLabel) {
                 train.put("projectedFeatureDimension", config.projectedFeatureDimension());
-            }
-            if (config.relationshipWeighted()) {
-                train.put("relationshipWeightProperty", "weight");
             }
             Map<String, Object> info;
             long trainMillis;

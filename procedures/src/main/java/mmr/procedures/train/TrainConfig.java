@@ -15,12 +15,12 @@ import mmr.procedures.config.ConfigMap;
 public record TrainConfig(String modelName, int embeddingDimension, List<Integer> sampleSizes, String activation,
                           int epochs, int maxIterations, int batchSize, double learningRate, int searchDepth,
                           int negativeSampleWeight, double tolerance, long randomSeed, int concurrency,
-                          int projectedFeatureDimension, boolean relationshipWeighted) {
+                          int projectedFeatureDimension, double batchSamplingRatio) {
     public static final String PROCEDURE = "mmr.train";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
     static final List<String> KEYS = List.of("modelName", "embeddingDimension", "sampleSizes", "activation", "epochs",
             "maxIterations", "batchSize", "learningRate", "searchDepth", "negativeSampleWeight", "tolerance",
-            "randomSeed", "concurrency", "projectedFeatureDimension", "relationshipWeighted");
+            "randomSeed", "concurrency", "projectedFeatureDimension", "batchSamplingRatio");
 
     public static TrainConfig parse(Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(PROCEDURE, raw, KEYS);
@@ -38,7 +38,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                 modelName,
                 embeddingDimension,
                 ConfigLists.integers(PROCEDURE, "sampleSizes", raw == null ? null : raw.get("sampleSizes"), List.of(25, 10), 3, 1, 1000),
-                c.choice("activation", "sigmoid", List.of("sigmoid", "relu")),
+                c.choice("activation", "relu", List.of("sigmoid", "relu")),
                 c.integer("epochs", 5, 1, 1000),
                 c.integer("maxIterations", 10, 1, 100_000),
                 c.integer("batchSize", 100, 1, 100_000),
@@ -49,7 +49,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                 c.longValue("randomSeed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
                 c.integer("concurrency", 1, 1, 64),
                 c.integer("projectedFeatureDimension", embeddingDimension, 1, 4096),
-                c.bool("relationshipWeighted", false));
+                c.number("batchSamplingRatio", 0, 0, 1));
     }
 
     /** The effective settings, as returned to the caller and stored with the model. */
@@ -69,7 +69,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         m.put("randomSeed", randomSeed);
         m.put("concurrency", (long) concurrency);
         m.put("projectedFeatureDimension", (long) projectedFeatureDimension);
-        m.put("relationshipWeighted", relationshipWeighted);
+        m.put("batchSamplingRatio", batchSamplingRatio);
         return m;
     }
 }

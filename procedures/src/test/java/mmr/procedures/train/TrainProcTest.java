@@ -89,7 +89,7 @@ class TrainProcTest extends HarnessTest {
         });
         assertThat(infos).extracting(m -> m.get("version") + ":" + m.get("current")).containsExactly("2:true", "1:false");
         assertThat(infos.get(0)).containsEntry("encoder", "test/6/1").containsEntry("embeddingDimension", 8L)
-                .containsEntry("activation", "sigmoid").containsEntry("sampleSizes", List.of(25L, 10L));
+                .containsEntry("activation", "relu").containsEntry("sampleSizes", List.of(25L, 10L));
     }
 
     @Test

@@ -1,0 +1,393 @@
+package mmr.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.QueryExecutionException;
+import org.neo4j.harness.Neo4j;
+
+import mmr.ingest.ImportOptions;
+import mmr.ingest.Importer;
+import mmr.ingest.graph.EmbeddedCypher;
+import mmr.ingest.graph.GraphWriter;
+import mmr.model.encode.DescriptorEncoder;
+import mmr.model.tag.TagFeatures;
+import mmr.model.image.TestImages;
+import mmr.procedures.testing.TestDatabases;
+
+/** mmr.search, mmr.predictTags and mmr.attach on the emoji fixture (120 images), trained once. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SearchProcTest {
+    private Neo4j neo4j;
+    private GraphDatabaseService db;
+    private Path importDir;
+    private Path fixtureDir;
+    private static final String QUERY_ID = "google:1fabd";   // wing
+
+    @BeforeAll
+    void build() throws Exception {
+        importDir = Files.createTempDirectory("mmr-search-import");
+        neo4j = TestDatabases.builder(true).withConfig(GraphDatabaseSettings.load_csv_file_url_root, importDir).build();
+        db = neo4j.defaultDatabaseService();
+        Path manifest = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
+        fixtureDir = manifest.getParent();
+        ImportOptions defaults = ImportOptions.defaults(manifest);
+        ImportOptions options = new ImportOptions(manifest, defaults.batchSize(), defaults.maxPixels(), TagFeatures.Init.CENTROID,
+                null, true, Map.of(), false);
+        try (DescriptorEncoder encoder = new DescriptorEncoder()) {
+            new Importer(new GraphWriter(new EmbeddedCypher(db, "test")), encoder, options).run();
+        }
+        db.executeTransactionally("CALL mmr.train({epochs: 2, maxIterations: 5})", Map.of(), r -> r.resultAsString());
+        db.executeTransactionally("CALL db.awaitIndexes(300)");
+        Files.copy(fixtureDir.resolve(path(QUERY_ID)), importDir.resolve("query.png"));
+    }
+
+    @AfterAll
+    void stop() {
+        neo4j.close();
+    }
+
+    private String path(String id) throws Exception {
+        for (String line : Files.readAllLines(fixtureDir.resolve("manifest.jsonl"))) {
+            if (line.contains("\"id\":\"" + id + "\"")) {
+                return line.replaceAll(".*\"path\":\"([^\"]+)\".*", "$1");
+            }
+        }
+        throw new IllegalStateException("no " + id + " in the fixture");
+    }
+
+    private List<Map<String, Object>> rows(String cypher, Map<String, Object> params) {
+        return db.executeTransactionally(cypher, params, r -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            r.forEachRemaining(out::add);
+            return out;
+        });
+    }
+
+    private List<String> ids(Map<String, Object> query, Map<String, Object> config) {
+        return rows("CALL mmr.search($q, $c) YIELD image RETURN image.id AS id", Map.of("q", query, "c", config))
+                .stream().map(m -> (String) m.get("id")).toList();
+    }
+
+    @Test
+    void searchReturnsKRankedImagesWithBothScores() {
+        List<Map<String, Object>> r = rows("CALL mmr.search({id: $id}, {k: 7}) YIELD image, score, rank, visualScore, conceptScore "
+                + "RETURN image.id AS id, score, rank, visualScore, conceptScore", Map.of("id", QUERY_ID));
+        assertThat(r).hasSize(7);
+        assertThat(r).extracting(m -> m.get("rank")).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(r).extracting(m -> m.get("id")).doesNotContain(QUERY_ID).doesNotHaveDuplicates();
+        for (int i = 1; i < r.size(); i++) {
+            assertThat((Double) r.get(i).get("score")).isLessThanOrEqualTo((Double) r.get(i - 1).get("score"));
+        }
+        assertThat(r).allSatisfy(m -> {
+            assertThat(m.get("visualScore")).isNotNull();
+            assertThat(m.get("conceptScore")).isNotNull();
+        });
+        assertThat(ids(Map.of("id", QUERY_ID), Map.of("excludeQuery", false, "k", 3))).hasSize(3);
+    }
+
+    @Test
+    void everyImageSourceOfTheSameImageGivesTheSameResults() throws Exception {
+        byte[] png = Files.readAllBytes(fixtureDir.resolve(path(QUERY_ID)));
+        List<String> byId = ids(Map.of("id", QUERY_ID, "tags", List.of("nature")), Map.of("excludeQuery", false));
+        Node node = db.executeTransactionally("MATCH (i:Image {id: $id}) RETURN i", Map.of("id", QUERY_ID), r -> (Node) r.next().get("i"));
+        float[] features = db.executeTransactionally("MATCH (i:Image {id: $id}) RETURN i.features AS f", Map.of("id", QUERY_ID),
+                r -> (float[]) r.next().get("f"));
+        List<Double> featureList = new ArrayList<>();
+        for (float f : features) {
+            featureList.add((double) f);
+        }
+        Map<String, Object> config = Map.of("excludeQuery", false);
+        List<String> tags = List.of("nature");
+        assertThat(rows("MATCH (i:Image {id: $id}) CALL mmr.search({node: i, tags: ['nature']}, {excludeQuery: false}) "
+                + "YIELD image RETURN image.id AS id", Map.of("id", QUERY_ID)).stream().map(m -> m.get("id")).toList())
+                .isEqualTo(byId);
+        assertThat(node).isNotNull();
+        // An image from outside the catalog is a new image: it attaches to its catalog copy, too (cosine 1).
+        List<String> unseen = ids(Map.of("features", featureList, "tags", tags), config);
+        assertThat(unseen).hasSize(10);
+        assertThat(ids(Map.of("bytes", png, "tags", tags), config)).isEqualTo(unseen);
+        assertThat(ids(Map.of("base64", Base64.getEncoder().encodeToString(png), "tags", tags), config)).isEqualTo(unseen);
+        assertThat(ids(Map.of("base64", "data:image/png;base64," + Base64.getEncoder().encodeToString(png), "tags", tags), config))
+                .isEqualTo(unseen);
+        assertThat(ids(Map.of("file", "query.png", "tags", tags), config)).isEqualTo(unseen);
+        Object attachedToCopy = rows("CALL mmr.attach({bytes: $png}) YIELD images RETURN [l IN images | l.id] AS ids",
+                Map.of("png", png)).get(0).get("ids");
+        assertThat(attachedToCopy).asList().contains(QUERY_ID);
+    }
+
+    @Test
+    void theSliderMovesBetweenTheVisualAndTheConceptualRanking() {
+        Map<String, Object> q = Map.of("id", QUERY_ID, "tags", List.of("flag", "animal"));
+        List<Map<String, Object>> visual = rows("CALL mmr.search($q, {visualWeight: 1.0}) YIELD image, score, visualScore "
+                + "RETURN image.id AS id, score, visualScore", Map.of("q", q));
+        assertThat(visual).allSatisfy(m -> assertThat((Double) m.get("score")).isCloseTo((Double) m.get("visualScore"), within(1e-5)));
+        List<Map<String, Object>> concept = rows("CALL mmr.search($q, {visualWeight: 0.0}) YIELD image, score, conceptScore "
+                + "RETURN image.id AS id, score, conceptScore", Map.of("q", q));
+        assertThat(concept).allSatisfy(m -> assertThat((Double) m.get("score")).isCloseTo((Double) m.get("conceptScore"), within(1e-5)));
+        assertThat(visual.stream().map(m -> m.get("id")).toList()).isNotEqualTo(concept.stream().map(m -> m.get("id")).toList());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void keywordQueriesRankByTheTagsAlone() {
+        List<Map<String, Object>> r = rows("CALL mmr.search({tags: ['Animal', '  FLAG ', 'no-such-tag-xyz']}, {k: 5}) "
+                + "YIELD image, score, visualScore, conceptScore RETURN image.id AS id, score, visualScore, conceptScore", Map.of());
+        assertThat(r).hasSize(5).allSatisfy(m -> {
+            assertThat(m.get("visualScore")).isNull();
+            assertThat((Double) m.get("score")).isCloseTo((Double) m.get("conceptScore"), within(1e-6));
+        });
+        Map<String, Object> a = rows("CALL mmr.attach({tags: ['Animal', '  FLAG ', 'no-such-tag-xyz']}) YIELD tags, ignoredTags, "
+                + "imageEmbedding RETURN [t IN tags | t.name] AS names, ignoredTags, imageEmbedding", Map.of()).get(0);
+        assertThat((List<Object>) a.get("names")).containsExactlyInAnyOrder("animal", "flag");
+        assertThat((List<Object>) a.get("ignoredTags")).containsExactly("no-such-tag-xyz");
+        assertThat(a.get("imageEmbedding")).isNull();
+    }
+
+    @Test
+    void attachExplainsTheThreeConnectModes() {
+        String q = "CALL mmr.attach({id: $id, tags: ['nature']}, {connect: $connect}) YIELD images, tags, imageEmbedding, "
+                + "tagEmbedding, embedding RETURN size(images) AS images, size(tags) AS tags, imageEmbedding, embedding";
+        Map<String, Object> both = rows(q, Map.of("id", QUERY_ID, "connect", "both")).get(0);
+        Map<String, Object> images = rows(q, Map.of("id", QUERY_ID, "connect", "images")).get(0);
+        Map<String, Object> tags = rows(q, Map.of("id", QUERY_ID, "connect", "tags")).get(0);
+        assertThat((Long) both.get("images")).isBetween(1L, 5L);
+        assertThat(both.get("tags")).isEqualTo(1L);
+        assertThat(images.get("images")).isEqualTo(both.get("images"));
+        assertThat(tags.get("images")).isEqualTo(0L);
+        assertThat(both.get("imageEmbedding")).isNotEqualTo(images.get("imageEmbedding")).isNotEqualTo(tags.get("imageEmbedding"));
+        assertThat((List<?>) both.get("embedding")).hasSize(128);
+        List<Map<String, Object>> links = rows("CALL mmr.attach({id: $id}, {neighbors: 3, similarityCutoff: 0.9}) YIELD images "
+                + "UNWIND images AS l RETURN l.id AS id, l.similarity AS s", Map.of("id", QUERY_ID));
+        assertThat(links).hasSizeLessThanOrEqualTo(3).allSatisfy(m -> {
+            assertThat((Double) m.get("s")).isGreaterThanOrEqualTo(0.9);
+            assertThat(m.get("id")).isNotEqualTo(QUERY_ID);
+        });
+    }
+
+    @Test
+    void predictTagsReturnsRankedTags() {
+        List<Map<String, Object>> r = rows("CALL mmr.predictTags({id: $id}, {k: 8}) YIELD tag, name, score, rank "
+                + "RETURN name, score, rank, tag:Tag AS isTag", Map.of("id", QUERY_ID));
+        assertThat(r).hasSize(8).allSatisfy(m -> assertThat(m.get("isTag")).isEqualTo(true));
+        assertThat(r).extracting(m -> m.get("rank")).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    }
+
+    @Test
+    void sameQuerySameRanking() {
+        Map<String, Object> q = Map.of("id", QUERY_ID, "tags", List.of("symbol"));
+        List<String> first = ids(q, Map.of("k", 20));
+        for (int i = 0; i < 5; i++) {
+            assertThat(ids(q, Map.of("k", 20))).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void searchRunsInReadTransactionsAndThousandsOfQueriesChangeNothing() throws Exception {
+        String before = checksum();
+        byte[] png = Files.readAllBytes(fixtureDir.resolve(path(QUERY_ID)));
+        List<String> ids = rows("MATCH (i:Image) RETURN i.id AS id ORDER BY id LIMIT 40", Map.of()).stream()
+                .map(m -> (String) m.get("id")).toList();
+        String[] connect = {"both", "images", "tags"};
+        int n = 0;
+        try (org.neo4j.driver.Driver driver = org.neo4j.driver.GraphDatabase.driver(neo4j.boltURI(), org.neo4j.driver.AuthTokens.none());
+             org.neo4j.driver.Session session = driver.session()) {
+            for (int i = 0; i < 1000; i++) {
+                Map<String, Object> q = switch (i % 4) {
+                    case 0 -> Map.of("id", ids.get(i % ids.size()));
+                    case 1 -> Map.of("tags", List.of("flag", "country"));
+                    case 2 -> Map.of("bytes", png, "tags", List.of("symbol"));
+                    default -> Map.of("id", ids.get(i % ids.size()), "tags", List.of("food"));
+                };
+                Map<String, Object> c = Map.of("k", 1 + i % 15, "visualWeight", (i % 11) / 10.0, "connect", connect[i % 3]);
+                String proc = i % 5 == 0 ? "mmr.predictTags" : i % 7 == 0 ? "mmr.attach" : "mmr.search";
+                if (proc.equals("mmr.predictTags") && i % 4 == 1) {
+                    proc = "mmr.search";
+                }
+                String cypher = "CALL " + proc + "($q, $c)";
+                n += session.executeRead(tx -> tx.run(cypher, Map.of("q", q, "c", c)).list().size());
+            }
+        }
+        assertThat(n).isGreaterThan(1000);
+        assertThat(checksum()).isEqualTo(before);
+    }
+
+    @Test
+    void concurrentClientsGetConsistentAnswers() throws Exception {
+        List<String> expected = ids(Map.of("id", QUERY_ID), Map.of());
+        List<String> keyword = ids(Map.of("tags", List.of("flag")), Map.of());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> runs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                runs.add(pool.submit(() -> {
+                    int done = 0;
+                    for (int i = 0; i < 40; i++) {
+                        boolean image = (i + thread) % 2 == 0;
+                        List<String> got = image ? ids(Map.of("id", QUERY_ID), Map.of()) : ids(Map.of("tags", List.of("flag")), Map.of());
+                        assertThat(got).isEqualTo(image ? expected : keyword);
+                        done++;
+                    }
+                    return done;
+                }));
+            }
+            for (Future<Integer> f : runs) {
+                assertThat(f.get(5, TimeUnit.MINUTES)).isEqualTo(40);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Counts and a digest of every node's and relationship's labels/type and properties. */
+    private String checksum() {
+        return db.executeTransactionally("MATCH (n) OPTIONAL MATCH (n)-[r]->(m) "
+                + "RETURN count(DISTINCT n) AS nodes, count(r) AS rels, "
+                + "collect(DISTINCT [elementId(n), labels(n), properties(n)]) AS ns, collect([elementId(r), type(r), properties(r)]) AS rs",
+                Map.of(), r -> {
+                    Map<String, Object> row = r.next();
+                    try {
+                        MessageDigest md = MessageDigest.getInstance("SHA-256");
+                        md.update(deep(row.get("ns")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        md.update(deep(row.get("rs")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        return row.get("nodes") + "/" + row.get("rels") + "/" + java.util.HexFormat.of().formatHex(md.digest());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+    }
+
+    private static String deep(Object o) {
+        if (o instanceof List<?> l) {
+            List<String> parts = new ArrayList<>();
+            l.forEach(x -> parts.add(deep(x)));
+            java.util.Collections.sort(parts);
+            return parts.toString();
+        }
+        if (o instanceof Map<?, ?> m) {
+            java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+            m.forEach((k, v) -> sorted.put(String.valueOf(k), deep(v)));
+            return sorted.toString();
+        }
+        if (o instanceof float[] f) {
+            return Arrays.toString(f);
+        }
+        if (o instanceof double[] d) {
+            return Arrays.toString(d);
+        }
+        if (o instanceof long[] l) {
+            return Arrays.toString(l);
+        }
+        if (o instanceof String[] s) {
+            return Arrays.toString(s);
+        }
+        return String.valueOf(o);
+    }
+
+    // ---------------------------------------------------------------- bad input
+
+    private void assertError(String cypher, Map<String, Object> params, String... fragments) {
+        String before = checksum();
+        assertThatThrownBy(() -> rows(cypher, params)).isInstanceOf(QueryExecutionException.class)
+                .satisfies(e -> {
+                    for (String f : fragments) {
+                        assertThat(e.getMessage()).contains(f);
+                    }
+                });
+        assertThat(checksum()).isEqualTo(before);
+    }
+
+    @Test
+    void badQueriesAreNamed() throws Exception {
+        String s = "CALL mmr.search($q, $c)";
+        Map<String, Object> none = Map.of();
+        assertError(s, Map.of("q", none, "c", none), "mmr.search: the query is empty");
+        assertError(s, Map.of("q", Map.of("id", QUERY_ID, "features", List.of(1.0)), "c", none), "2 image sources", "[id, features]");
+        assertError(s, Map.of("q", Map.of("url", "x"), "c", none), "unknown query key 'url'", "known keys");
+        assertError(s, Map.of("q", Map.of("id", QUERY_ID), "c", Map.of("topK", 3)), "Unknown config key 'topK'");
+        assertError(s, Map.of("q", Map.of("id", "nope:0"), "c", none), "there is no Image with id 'nope:0'");
+        assertError(s, Map.of("q", Map.of("tags", List.of("zzz-unknown", "qqq-unknown")), "c", none),
+                "none of the query's tags ['zzz-unknown', 'qqq-unknown'] is in the graph");
+        assertError(s, Map.of("q", Map.of("tags", List.of(1, 2)), "c", none), "'tags' must be a list of strings");
+        assertError("CALL mmr.predictTags({tags: ['cat']})", none, "mmr.predictTags: the query has no image");
+    }
+
+    @Test
+    void badConfigValuesAreNamed() {
+        String s = "CALL mmr.search({id: '" + QUERY_ID + "'}, $c)";
+        assertError(s, Map.of("c", Map.of("k", 0)), "'k' must be an integer from 1 to 1000, got 0");
+        assertError(s, Map.of("c", Map.of("k", 1001)), "'k' must be an integer from 1 to 1000, got 1001");
+        assertError(s, Map.of("c", Map.of("k", 2.5)), "'k' must be an integer from 1 to 1000, got 2.5");
+        assertError(s, Map.of("c", Map.of("visualWeight", -0.1)), "'visualWeight' must be a number from 0.0 to 1.0, got -0.1");
+        assertError(s, Map.of("c", Map.of("visualWeight", 1.5)), "'visualWeight' must be a number from 0.0 to 1.0, got 1.5");
+        assertError(s, Map.of("c", Map.of("visualWeight", Double.NaN)), "'visualWeight' must be a number from 0.0 to 1.0, got NaN");
+        assertError(s, Map.of("c", Map.of("visualWeight", "half")), "'visualWeight' must be a number from 0.0 to 1.0, got 'half' (String)");
+        assertError(s, Map.of("c", Map.of("connect", "edges")), "'connect' must be one of 'both', 'images', 'tags', got 'edges'");
+        assertError(s, Map.of("c", Map.of("neighbors", 0)), "'neighbors' must be an integer from 1 to 100, got 0");
+        assertError(s, Map.of("c", Map.of("neighbors", 101)), "'neighbors' must be an integer from 1 to 100, got 101");
+        assertError(s, Map.of("c", Map.of("similarityCutoff", 1.5)), "'similarityCutoff' must be a number from -1.0 to 1.0, got 1.5");
+        assertError(s, Map.of("c", Map.of("similarityCutoff", -2)), "'similarityCutoff' must be a number from -1.0 to 1.0, got -2");
+        assertError(s, Map.of("c", Map.of("model", "nope")), "unknown model 'nope'; known models: [default]");
+    }
+
+    @Test
+    void badImagesAreNamed() throws Exception {
+        String s = "CALL mmr.search($q)";
+        assertError(s, Map.of("q", Map.of("features", List.of(1.0, 2.0))), "'features' has 2 values", "descriptor/512/1 produces 512");
+        List<Double> nan = new ArrayList<>(java.util.Collections.nCopies(512, 0.1));
+        nan.set(7, Double.NaN);
+        assertError(s, Map.of("q", Map.of("features", nan)), "'features' has NaN at index 7");
+        assertError(s, Map.of("q", Map.of("bytes", "hello".getBytes())), "the query bytes is not an image in a supported format");
+        byte[] png = Files.readAllBytes(fixtureDir.resolve(path(QUERY_ID)));
+        assertError(s, Map.of("q", Map.of("bytes", Arrays.copyOf(png, png.length / 2))), "the query bytes");
+        java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        rgb.createGraphics().drawImage(TestImages.square(64, java.awt.Color.RED), 0, 0, null);
+        byte[] jpeg = TestImages.bytes(rgb, "jpeg");
+        assertError(s, Map.of("q", Map.of("bytes", Arrays.copyOf(jpeg, jpeg.length / 3))), "the query bytes");
+        assertError(s, Map.of("q", Map.of("base64", "!!!not base64!!!")), "'base64' is not valid base64");
+        assertError(s, Map.of("q", Map.of("base64", "https://example.com/cat.png")), "mmr never fetches from the network");
+        assertError(s, Map.of("q", Map.of("file", "https://example.com/cat.png")), "mmr never fetches from the network");
+        assertError(s, Map.of("q", Map.of("file", "../secret.png")), "climbs out with '..'");
+        assertError(s, Map.of("q", Map.of("file", "/etc/passwd")), "absolute path '/etc/passwd'");
+        assertError(s, Map.of("q", Map.of("file", "missing.png")), "file 'missing.png' does not exist in the import directory");
+        Path outside = Files.createTempFile("mmr-outside", ".png");
+        Files.write(outside, png);
+        Files.createSymbolicLink(importDir.resolve("link.png"), outside);
+        assertError(s, Map.of("q", Map.of("file", "link.png")), "file 'link.png' links outside the import directory; refused");
+    }
+
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeader() {
+        byte[] bomb = TestImages.pngHeaderOnly(100_000, 100_000);
+        assertError("CALL mmr.search($q)", Map.of("q", Map.of("bytes", bomb)), "is 100000x100000 = 10000000000 pixels");
+        // The procedure runs on this thread: everything it allocates is counted, garbage included.
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(() -> rows("CALL mmr.search($q)", Map.of("q", Map.of("bytes", bomb)))).hasMessageContaining("pixels");
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated refusing a 10-gigapixel PNG").isLessThan(4L * 1024 * 1024);
+    }
+}

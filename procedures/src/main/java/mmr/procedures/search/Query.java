@@ -1,0 +1,91 @@
+package mmr.procedures.search;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import mmr.procedures.config.ConfigMap;
+
+/**
+ * A query map: at most one image source ({@code node}, {@code id}, {@code bytes}, {@code base64},
+ * {@code file} or {@code features}) and optional {@code tags}; at least one of the two.
+ *
+ * @param source the image source, or null for a keyword query
+ * @param value  the source's value, as given
+ * @param tags   tag names as given (not yet normalised), empty when absent
+ */
+public record Query(Source source, Object value, List<String> tags) {
+    /** Where the query image comes from. */
+    public enum Source {
+        NODE, ID, BYTES, BASE64, FILE, FEATURES;
+
+        String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static final List<String> IMAGE_KEYS = List.of("node", "id", "bytes", "base64", "file", "features");
+    static final List<String> KEYS = List.of("node", "id", "bytes", "base64", "file", "features", "tags");
+
+    public boolean hasImage() {
+        return source != null;
+    }
+
+    public static Query parse(String procedure, Map<String, Object> raw, boolean imageRequired) {
+        if (raw == null || raw.isEmpty()) {
+            throw new IllegalArgumentException(procedure + ": the query is empty; give one image source ("
+                    + String.join(", ", IMAGE_KEYS) + ")" + (imageRequired ? "" : " and/or 'tags'")
+                    + ", e.g. {id: 'google:1f600'} or {tags: ['cat']}");
+        }
+        Set<String> unknown = new TreeSet<>(raw.keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(procedure + ": unknown query key" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(k -> "'" + k + "'").toList()) + "; known keys: " + String.join(", ", KEYS));
+        }
+        List<String> given = new ArrayList<>();
+        for (String k : IMAGE_KEYS) {
+            if (raw.get(k) != null) {
+                given.add(k);
+            }
+        }
+        if (given.size() > 1) {
+            throw new IllegalArgumentException(procedure + ": the query has " + given.size() + " image sources " + given
+                    + "; give exactly one of " + String.join(", ", IMAGE_KEYS));
+        }
+        List<String> tags = tags(procedure, raw.get("tags"));
+        if (given.isEmpty() && imageRequired) {
+            throw new IllegalArgumentException(procedure + ": the query has no image; give one of " + String.join(", ", IMAGE_KEYS));
+        }
+        if (given.isEmpty() && tags.isEmpty()) {
+            throw new IllegalArgumentException(procedure + ": the query has neither an image source ("
+                    + String.join(", ", IMAGE_KEYS) + ") nor tags");
+        }
+        Source source = given.isEmpty() ? null : Source.valueOf(given.get(0).toUpperCase(Locale.ROOT));
+        return new Query(source, source == null ? null : raw.get(given.get(0)), tags);
+    }
+
+    private static List<String> tags(String procedure, Object v) {
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof String s) {
+            return List.of(s);
+        }
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalArgumentException(procedure + ": 'tags' must be a list of strings, got " + ConfigMap.describe(v));
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof String s)) {
+                throw new IllegalArgumentException(procedure + ": 'tags' must be a list of strings, but it holds "
+                        + ConfigMap.describe(o));
+            }
+            out.add(s);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,170 @@
+package mmr.procedures.search;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.neo4j.configuration.Config;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
+import org.neo4j.logging.Log;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+
+/** {@code mmr.search}, {@code mmr.predictTags}, {@code mmr.attach}: read-only queries through a transient node. */
+public class SearchProc {
+    @Context
+    public Transaction tx;
+
+    @Context
+    public Log log;
+
+    @Context
+    public GraphDatabaseAPI api;
+
+    @Procedure(name = "mmr.search", mode = Mode.READ)
+    @Description("Images both visually and conceptually similar to a query (an image: node, id, bytes, base64, file or "
+            + "features; and/or tags), ranked by cosine to E = (w1·E_image + w2·mean(E_tags)) / 2 with w1 = visualWeight. "
+            + "Read-only: the query node exists only in memory.")
+    public Stream<SearchResult> search(@Name("query") Map<String, Object> query,
+                                       @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
+        String p = "mmr.search";
+        SearchConfig c = SearchConfig.parse(p, config);
+        Query q = Query.parse(p, query, false);
+        return searcher(p).search(q, c).stream().map(h -> new SearchResult(h.node(), h.score(), h.rank(), h.visualScore(),
+                h.conceptScore()));
+    }
+
+    @Procedure(name = "mmr.predictTags", mode = Mode.READ)
+    @Description("Tags for an image (node, id, bytes, base64, file or features): the transient query node is attached to "
+            + "its visual neighbours, embedded, and the nearest Tag nodes by embedding are returned. Read-only.")
+    public Stream<TagResult> predictTags(@Name("query") Map<String, Object> query,
+                                         @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
+        String p = "mmr.predictTags";
+        SearchConfig c = SearchConfig.parse(p, config);
+        Query q = Query.parse(p, query, true);
+        return searcher(p).predictTags(q, c).stream().map(h -> new TagResult(h.node(), (String) h.node().getProperty("name", null),
+                h.score(), h.rank()));
+    }
+
+    @Procedure(name = "mmr.attach", mode = Mode.READ)
+    @Description("Explains a query: the images (with cosine) and tags the transient query node attaches to, the tags "
+            + "ignored, and its embeddings E_image, E_tags and E. Read-only.")
+    public Stream<AttachResult> attach(@Name("query") Map<String, Object> query,
+                                       @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
+        String p = "mmr.attach";
+        SearchConfig c = SearchConfig.parse(p, config);
+        Query q = Query.parse(p, query, false);
+        Searcher.Attachment a = searcher(p).attach(q, c);
+        List<Map<String, Object>> images = new ArrayList<>();
+        a.images().forEach(l -> images.add(Searcher.describeLink(l)));
+        List<Map<String, Object>> tags = new ArrayList<>();
+        a.tags().forEach(t -> tags.add(Map.of("tag", t, "name", t.getProperty("name", ""))));
+        return Stream.of(new AttachResult(images, tags, a.ignoredTags(), list(a.imageEmbedding()), list(a.tagEmbedding()),
+                list(a.embedding()), a.model().name(), a.model().version()));
+    }
+
+    private Searcher searcher(String procedure) {
+        return new Searcher(procedure, tx, log, importDirectory());
+    }
+
+    private Path importDirectory() {
+        try {
+            return api.getDependencyResolver().resolveDependency(Config.class).get(GraphDatabaseSettings.load_csv_file_url_root);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static List<Double> list(float[] v) {
+        if (v == null) {
+            return null;
+        }
+        List<Double> out = new ArrayList<>(v.length);
+        for (float x : v) {
+            out.add((double) x);
+        }
+        return out;
+    }
+
+    /** One ranked image. */
+    public static final class SearchResult {
+        @Description("The image.")
+        public final Node image;
+        @Description("Cosine between the image's embedding and the query's E.")
+        public final double score;
+        @Description("1-based rank.")
+        public final long rank;
+        @Description("Cosine to E_image (null for a keyword query).")
+        public final Double visualScore;
+        @Description("Cosine to mean(E_tags) (null without usable tags).")
+        public final Double conceptScore;
+
+        public SearchResult(Node image, double score, long rank, Double visualScore, Double conceptScore) {
+            this.image = image;
+            this.score = score;
+            this.rank = rank;
+            this.visualScore = visualScore;
+            this.conceptScore = conceptScore;
+        }
+    }
+
+    /** One predicted tag. */
+    public static final class TagResult {
+        @Description("The Tag node.")
+        public final Node tag;
+        @Description("Its name.")
+        public final String name;
+        @Description("Cosine between the tag's embedding and the query image's E_image.")
+        public final double score;
+        @Description("1-based rank.")
+        public final long rank;
+
+        public TagResult(Node tag, String name, double score, long rank) {
+            this.tag = tag;
+            this.name = name;
+            this.score = score;
+            this.rank = rank;
+        }
+    }
+
+    /** The transient query node, explained. */
+    public static final class AttachResult {
+        @Description("Images the query node attached to: {image, id, similarity}, most similar first.")
+        public final List<Map<String, Object>> images;
+        @Description("Tags the query node attached to (or whose embeddings form E_tags): {tag, name}.")
+        public final List<Map<String, Object>> tags;
+        @Description("Query tags not found in the graph, ignored.")
+        public final List<String> ignoredTags;
+        @Description("E_image: the query node's GraphSAGE embedding (null for a keyword query).")
+        public final List<Double> imageEmbedding;
+        @Description("E_tags: the mean of its tags' embeddings (null without usable tags).")
+        public final List<Double> tagEmbedding;
+        @Description("E: what results are ranked against.")
+        public final List<Double> embedding;
+        @Description("Model used.")
+        public final String model;
+        @Description("Version of the model used.")
+        public final long version;
+
+        public AttachResult(List<Map<String, Object>> images, List<Map<String, Object>> tags, List<String> ignoredTags,
+                            List<Double> imageEmbedding, List<Double> tagEmbedding, List<Double> embedding, String model,
+                            long version) {
+            this.images = images;
+            this.tags = tags;
+            this.ignoredTags = ignoredTags;
+            this.imageEmbedding = imageEmbedding;
+            this.tagEmbedding = tagEmbedding;
+            this.embedding = embedding;
+            this.model = model;
+            this.version = version;
+        }
+    }
+}
