@@ -70,8 +70,9 @@ class PluginJarIT {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output).contains("procedures: [mmr.catalog.info, mmr.embed, mmr.knn, mmr.model.info, mmr.train]")
+        assertThat(output).contains("procedures: [mmr.attach, mmr.catalog.info, mmr.embed, mmr.knn, mmr.model.info, mmr.predictTags, mmr.search, mmr.train]")
                 .containsPattern("knn relationshipsWritten: [1-9]\\d*")
-                .contains("images=20");
+                .contains("images=20")
+                .contains("search with image bytes: 3 results");
     }
 }

@@ -22,7 +22,10 @@ public final class PluginLoadProbe {
                 .withConfig(GraphDatabaseSettings.plugin_dir, Path.of(args[0]).toAbsolutePath())
                 .withConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*", "mmr.*"));
         for (Class<?> c : List.of(org.neo4j.gds.catalog.GraphDropProc.class, org.neo4j.gds.catalog.GraphProjectProc.class,
-                org.neo4j.gds.similarity.knn.KnnStreamProc.class)) {
+                org.neo4j.gds.similarity.knn.KnnStreamProc.class, org.neo4j.gds.catalog.GraphListProc.class,
+                org.neo4j.gds.embeddings.graphsage.GraphSageTrainProc.class,
+                org.neo4j.gds.embeddings.graphsage.GraphSageStreamProc.class,
+                org.neo4j.gds.model.catalog.ModelDropProc.class, org.neo4j.gds.model.catalog.ModelListProc.class)) {
             builder = builder.withProcedure(c);
         }
         try (Neo4j neo4j = builder.build()) {
@@ -39,6 +42,36 @@ public final class PluginLoadProbe {
             Object info = db.executeTransactionally("CALL mmr.catalog.info() YIELD images, similar RETURN images, similar",
                     Map.of(), r -> r.next());
             System.out.println("catalog: " + info);
+
+            // Search with an image encoded inside the server: DJL and PyTorch from the plugin jar.
+            db.executeTransactionally("MATCH (n) DETACH DELETE n");
+            db.executeTransactionally("CREATE (:MmrCatalog {name: 'default', encoder: 'descriptor/512/1', featureDimension: 512, "
+                    + "tagFeatureInit: 'random'})");
+            db.executeTransactionally("UNWIND range(0, 59) AS i CREATE (:Image {id: toString(i), "
+                    + "features: [d IN range(0, 511) | toFloat(sin(i * 0.1 + d) + (i % 3))]})");
+            db.executeTransactionally("UNWIND range(0, 5) AS t CREATE (:Tag {name: 'tag' + t, "
+                    + "features: [d IN range(0, 511) | toFloat(cos(t + d))]})");
+            db.executeTransactionally("MATCH (i:Image), (t:Tag) WHERE toInteger(i.id) % 6 = toInteger(substring(t.name, 3)) "
+                    + "CREATE (i)-[:TAGGED]->(t)");
+            db.executeTransactionally("CALL mmr.knn({topK: 3, similarityCutoff: 0.0}) YIELD relationshipsWritten RETURN relationshipsWritten",
+                    Map.of(), r -> r.resultAsString());
+            db.executeTransactionally("CALL mmr.train({embeddingDimension: 16, epochs: 1, maxIterations: 2})",
+                    Map.of(), r -> r.resultAsString());
+            db.executeTransactionally("CALL db.awaitIndexes(120)");
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+            java.awt.Graphics2D g = img.createGraphics();
+            g.setColor(java.awt.Color.ORANGE);
+            g.fillOval(8, 8, 48, 48);
+            g.dispose();
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            try {
+                javax.imageio.ImageIO.write(img, "png", png);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Object hits = db.executeTransactionally("CALL mmr.search({bytes: $png, tags: ['tag1']}, {k: 3, similarityCutoff: -1.0}) "
+                    + "YIELD image RETURN count(image) AS n", Map.of("png", png.toByteArray()), r -> r.next().get("n"));
+            System.out.println("search with image bytes: " + hits + " results");
         } catch (RuntimeException e) {
             e.printStackTrace(System.out);
             System.exit(1);
