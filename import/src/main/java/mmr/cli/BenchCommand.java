@@ -44,7 +44,7 @@ import mmr.server.EmbeddedNeo4j;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: encoder throughput, emoji import end to end, synthetic import at scale.",
         subcommands = {BenchCommand.Encode.class, BenchCommand.Emoji.class, BenchCommand.Scale.class, BenchCommand.Sage.class,
-                BenchCommand.Quality.class})
+                BenchCommand.Quality.class, BenchSearch.class})
 public final class BenchCommand {
 
     /** Encoder throughput on real emoji PNGs and on 224-px JPEGs made from them. */
@@ -325,6 +325,10 @@ public final class BenchCommand {
                 + "built-in variants, e.g. \"{epochs: 10}\" (repeatable)")
         List<String> variants;
 
+        @Option(names = "--search", description = "Instead of training variants: score mmr.search itself (the query node and "
+                + "the slider) with the catalog's current model, for each image as the query")
+        boolean search;
+
         static final java.util.LinkedHashMap<String, String> VARIANTS = new java.util.LinkedHashMap<>();
 
         static {
@@ -348,6 +352,14 @@ public final class BenchCommand {
                     out.printf(Locale.ROOT, "%-42s %8s %10s %10s %12s %9s%n", "variant", "train s", "final loss", "twin@" + k,
                             "subcat P@" + k, "mean cos");
                     score(out, "visual features only (no graph)", cypher, "features", Double.NaN, Double.NaN);
+                    if (search) {
+                        score(out, "stored embeddings (no query node)", cypher, "embedding", Double.NaN, Double.NaN);
+                        for (String config : List.of("{visualWeight: 1.0, connect: 'images'}", "{visualWeight: 1.0}",
+                                "{visualWeight: 0.5}", "{visualWeight: 0.0}", "{visualWeight: 0.5, connect: 'tags'}")) {
+                            searchScore(out, cypher, config);
+                        }
+                        return 0;
+                    }
                     java.util.LinkedHashMap<String, String> chosen = new java.util.LinkedHashMap<>();
                     if (variants == null) {
                         chosen.putAll(VARIANTS);
@@ -377,6 +389,45 @@ public final class BenchCommand {
             mmr.eval.RetrievalMetrics.Scores s = mmr.eval.RetrievalMetrics.evaluate(items, k);
             out.printf(Locale.ROOT, "%-42s %8s %10s %10.3f %12.3f %9.3f%n", name, Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.1f", seconds),
                     Double.isNaN(loss) ? "-" : String.format(Locale.ROOT, "%.3f", loss), s.twinRecall(), s.subcategoryP(), s.meanCosine());
+            out.flush();
+        }
+
+        /** Every image queries mmr.search with itself ({node}, its own tags) and the top k are scored. */
+        private void searchScore(PrintWriter out, EmbeddedCypher cypher, String config) {
+            Map<String, String[]> truth = new java.util.HashMap<>();
+            List<String> ids = new ArrayList<>();
+            cypher.read("MATCH (i:Image) RETURN i.id AS id, i.eval_concept AS c, i.eval_vendor AS v, i.eval_subcategory AS s",
+                    Map.of(), row -> {
+                        ids.add((String) row.get("id"));
+                        truth.put((String) row.get("id"), new String[] {(String) row.get("c"), (String) row.get("v"), (String) row.get("s")});
+                    });
+            long t0 = System.nanoTime();
+            double twins = 0;
+            int twinQueries = 0;
+            double precision = 0;
+            Map<String, Integer> perConcept = new java.util.HashMap<>();
+            truth.values().forEach(t -> perConcept.merge(t[0], 1, Integer::sum));
+            for (String id : ids) {
+                String[] q = truth.get(id);
+                List<String> hits = new ArrayList<>();
+                cypher.read("MATCH (i:Image {id: $id}) CALL mmr.search({node: i}, " + config.replace("{", "{k: " + k + ", ")
+                        + ") YIELD image RETURN image.id AS id", Map.of("id", id), row -> hits.add((String) row.get("id")));
+                boolean twin = false;
+                int same = 0;
+                for (String h : hits) {
+                    String[] t = truth.get(h);
+                    twin |= q[0] != null && q[0].equals(t[0]) && !java.util.Objects.equals(q[1], t[1]);
+                    same += java.util.Objects.equals(q[2], t[2]) ? 1 : 0;
+                }
+                if (perConcept.getOrDefault(q[0], 0) > 1) {
+                    twinQueries++;
+                    twins += twin ? 1 : 0;
+                }
+                precision += same / (double) k;
+            }
+            double ms = (System.nanoTime() - t0) / 1e6 / ids.size();
+            out.printf(Locale.ROOT, "%-42s %8s %10s %10.3f %12.3f %9s  (%.1f ms/query)%n", "mmr.search " + config, "-", "-",
+                    twins / Math.max(1, twinQueries), precision / ids.size(), "-", ms);
             out.flush();
         }
 

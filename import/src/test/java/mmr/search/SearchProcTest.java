@@ -262,6 +262,29 @@ class SearchProcTest {
         }
     }
 
+    /** The tutorial users read (cypher/examples.cypher) runs on the fixture, every statement with results. */
+    @Test
+    void tutorialQueriesRun() throws Exception {
+        String text;
+        try (var in = getClass().getResourceAsStream("/cypher/examples.cypher")) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        StringBuilder code = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (!line.strip().startsWith("//")) {
+                code.append(line).append('\n');
+            }
+        }
+        List<String> statements = Arrays.stream(code.toString().split(";\\s*\n")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        assertThat(statements).hasSizeGreaterThanOrEqualTo(10);
+        String before = checksum();
+        for (String statement : statements) {
+            List<Map<String, Object>> r = rows(statement, Map.of());
+            assertThat(r).as(statement).isNotEmpty();
+        }
+        assertThat(checksum()).isEqualTo(before);
+    }
+
     /** Counts and a digest of every node's and relationship's labels/type and properties. */
     private String checksum() {
         return db.executeTransactionally("MATCH (n) OPTIONAL MATCH (n)-[r]->(m) "

@@ -94,7 +94,9 @@ class TrainProcTest extends HarnessTest {
 
     @Test
     void badConfigIsRefusedBeforeAnythingIsWritten() {
-        assertError("CALL mmr.train({epoch: 3})", "Unknown config key 'epoch' for mmr.train; known keys: activation, batchSize, concurrency");
+        assertError("CALL mmr.train({epoch: 3})", "Unknown config key 'epoch' for mmr.train; known keys: activation, batchSamplingRatio, batchSize, concurrency");
+        assertError("CALL mmr.train({relationshipWeighted: true})", "Unknown config key 'relationshipWeighted' for mmr.train");
+        assertError("CALL mmr.train({batchSamplingRatio: 1.5})", "mmr.train: 'batchSamplingRatio' must be a number from 0.0 to 1.0, got 1.5");
         assertError("CALL mmr.train({embeddingDimension: 0})", "mmr.train: 'embeddingDimension' must be an integer from 1 to 4096, got 0 (Integer)");
         assertError("CALL mmr.train({sampleSizes: []})", "mmr.train: 'sampleSizes' must be a list of 1 to 3 integers from 1 to 1000, got [] (List)");
         assertError("CALL mmr.train({sampleSizes: [25, -1]})", "mmr.train: 'sampleSizes' must be a list of 1 to 3 integers from 1 to 1000, got [25, -1] (List)");

@@ -1,0 +1,36 @@
+// mmr tutorial queries on the emoji graph (`./mmr serve`, then Neo4j Browser at http://localhost:7474/browser/).
+// Every statement below is run by a test (import module, ExamplesCypherTest) against the committed fixture.
+// Statements are separated by a line holding only ';'-terminated text; comments start with //.
+
+// 1. What is in the graph, and which model serves it.
+CALL mmr.catalog.info();
+CALL mmr.model.info() YIELD name, version, current, encoder, embeddingDimension WHERE current RETURN *;
+
+// 2. An image query: more like the dolphin. connect 'both' (default): the transient query node attaches
+//    to the dolphin's five nearest images by visual features and to its own tags.
+CALL mmr.search({id: 'google:1f42c'}, {k: 10})
+YIELD image, score, rank, visualScore, conceptScore
+RETURN rank, image.id AS id, round(score, 3) AS score, round(visualScore, 3) AS visual, round(conceptScore, 3) AS concept;
+
+// 3. The slider: visualWeight 1.0 ranks by the image side only, 0.0 by the tags only.
+CALL mmr.search({id: 'google:1f42c', tags: ['sea']}, {k: 5, visualWeight: 1.0}) YIELD image, rank RETURN rank, image.id AS id;
+CALL mmr.search({id: 'google:1f42c', tags: ['sea']}, {k: 5, visualWeight: 0.0}) YIELD image, rank RETURN rank, image.id AS id;
+
+// 4. The three connect modes, explained by mmr.attach: what the query node attached to.
+UNWIND ['both', 'images', 'tags'] AS mode
+CALL mmr.attach({id: 'google:1f42c', tags: ['sea', 'animal']}, {connect: mode}) YIELD images, tags
+RETURN mode, [l IN images | l.id + ' ' + toString(round(l.similarity, 3))] AS attachedImages, [t IN tags | t.name] AS attachedTags;
+
+// 5. A keyword query: tags alone. Case and spacing do not matter; unknown tags are ignored (and logged).
+CALL mmr.search({tags: ['Animal', '  SEA ', 'no-such-tag']}, {k: 5}) YIELD image, score RETURN image.id AS id, round(score, 3) AS score;
+
+// 6. A query by features (for example computed by an app with the same encoder), from an existing image here.
+MATCH (i:Image {id: 'twitter:1f42c'})
+CALL mmr.search({features: i.features, tags: ['fish']}, {k: 5, neighbors: 3, similarityCutoff: 0.7})
+YIELD image, rank RETURN rank, image.id AS id;
+
+// 7. Tags for an image, predicted from its visual neighbourhood.
+CALL mmr.predictTags({id: 'google:1f40e'}, {k: 8}) YIELD name, score, rank RETURN rank, name, round(score, 3) AS score;
+
+// 8. Compare with the tags the image actually has.
+MATCH (:Image {id: 'google:1f40e'})-[:TAGGED]->(t:Tag) RETURN collect(t.name) AS actualTags;

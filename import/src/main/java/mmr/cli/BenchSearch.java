@@ -1,0 +1,384 @@
+package mmr.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Session;
+import org.neo4j.graphdb.GraphDatabaseService;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import mmr.model.vector.Vectors;
+import mmr.server.EmbeddedNeo4j;
+
+/**
+ * {@code mmr bench search}: latency and throughput of mmr.search by query kind, side by side in the
+ * same run with a plain {@code db.index.vector.queryNodes} on the image embedding index; in-process
+ * and over Bolt; recall of the index-backed lookups against exact brute force.
+ */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "mmr.search latency (p50/p95/p99) and throughput, 1 and 2 threads, in-process and over Bolt, side by side "
+                + "with a plain vector index query; recall@10 of the indexed lookups against exact search.")
+final class BenchSearch implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--db-dir", required = true, description = "Neo4j home of a built and trained catalog (opened read-only in intent; nothing is written)")
+    Path home;
+
+    @Option(names = "--queries", defaultValue = "300", description = "Measured queries per kind and thread count (default: ${DEFAULT-VALUE})")
+    int queries;
+
+    @Option(names = "--images-dir", description = "Where the images' 'source' paths resolve, for the bytes kind (default: none, kind skipped)")
+    Path imagesDir;
+
+    @Option(names = "--recall-queries", defaultValue = "100", description = "Queries scored for recall (default: ${DEFAULT-VALUE})")
+    int recallQueries;
+
+    @Option(names = "--soak", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Instead of the latency table: 8 concurrent Bolt clients issuing mixed searches for SECONDS; "
+                    + "reports errors, latency and heap before/after")
+    int soakSeconds;
+
+    private PrintWriter out;
+
+    /** One kind of query: mmr.search parameters plus the vector a plain index query uses. */
+    private record Sample(Map<String, Object> query, float[] vector) {}
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        int bolt = freePort();
+        try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, bolt, EmbeddedNeo4j.OFF);
+             Driver driver = GraphDatabase.driver("bolt://127.0.0.1:" + bolt, AuthTokens.none())) {
+            GraphDatabaseService db = neo4j.db();
+            db.executeTransactionally("CALL db.awaitIndexes(600)");
+            long images = db.executeTransactionally("MATCH (i:Image) RETURN count(i) AS n", Map.of(), r -> (Long) r.next().get("n"));
+            out.printf(Locale.ROOT, "graph: %d images; %d measured queries per kind; 2 cores%n", images, queries);
+            List<String> ids = db.executeTransactionally("MATCH (i:Image) WHERE i.embedding IS NOT NULL RETURN i.id AS id",
+                    Map.of(), r -> r.stream().map(m -> (String) m.get("id")).toList());
+            SplittableRandom rnd = new SplittableRandom(11);
+            Map<String, List<Sample>> kinds = new java.util.LinkedHashMap<>();
+            kinds.put("id", samples(db, ids, rnd, "id"));
+            kinds.put("tags", samples(db, ids, rnd, "tags"));
+            kinds.put("features", samples(db, ids, rnd, "features"));
+            if (imagesDir != null) {
+                kinds.put("bytes", samples(db, ids, rnd, "bytes"));
+            }
+            if (soakSeconds > 0) {
+                soak(kinds, driver);
+                return 0;
+            }
+            out.printf(Locale.ROOT, "%-9s %-8s %3s | %-34s | %-34s | %6s%n", "kind", "via", "thr", "mmr.search p50/p95/p99 ms, q/s",
+                    "vector query p50/p95/p99 ms, q/s", "p50 x");
+            for (var kind : kinds.entrySet()) {
+                for (String via : List.of("embedded", "bolt")) {
+                    for (int threads : new int[] {1, 2}) {
+                        measure(kind.getKey(), kind.getValue(), via, threads, db, driver);
+                    }
+                }
+            }
+            if (kinds.containsKey("bytes")) {
+                decodeShare(db, kinds.get("bytes"));
+            }
+            recall(db, ids, rnd);
+            out.printf(Locale.ROOT, "serving memory: decoded model weights held per model version: %.2f MB%n", modelBytes(db) / 1e6);
+        }
+        return 0;
+    }
+
+    private List<Sample> samples(GraphDatabaseService db, List<String> ids, SplittableRandom rnd, String kind) throws Exception {
+        List<Sample> out = new ArrayList<>();
+        while (out.size() < 200) {
+            String id = ids.get(rnd.nextInt(ids.size()));
+            Map<String, Object> row = db.executeTransactionally("MATCH (i:Image {id: $id}) OPTIONAL MATCH (i)-[:TAGGED]->(t:Tag) "
+                    + "WITH i, collect(t) AS ts RETURN i.features AS f, i.embedding AS e, i.source AS source, "
+                    + "[t IN ts | t.name][0..3] AS tags, [t IN ts | t.embedding][0] AS te", Map.of("id", id), r -> r.next());
+            float[] embedding = Vectors.toFloats(row.get("e"));
+            switch (kind) {
+                case "id" -> out.add(new Sample(Map.of("id", id), embedding));
+                case "features" -> out.add(new Sample(Map.of("features", toList(Vectors.toFloats(row.get("f")))), embedding));
+                case "tags" -> {
+                    List<?> tags = (List<?>) row.get("tags");
+                    if (!tags.isEmpty()) {
+                        out.add(new Sample(Map.of("tags", tags), Vectors.toFloats(row.get("te"))));
+                    }
+                }
+                case "bytes" -> {
+                    Path file = imagesDir.resolve(String.valueOf(row.get("source")));
+                    if (Files.isRegularFile(file)) {
+                        out.add(new Sample(Map.of("bytes", Files.readAllBytes(file)), embedding));
+                    }
+                }
+                default -> throw new IllegalArgumentException(kind);
+            }
+            if (out.isEmpty() && ids.size() > 0 && kind.equals("bytes") && rnd.nextInt(1000) == 0) {
+                throw new IllegalStateException("no image file found under " + imagesDir);
+            }
+        }
+        return out;
+    }
+
+    private void measure(String kind, List<Sample> samples, String via, int threads, GraphDatabaseService db, Driver driver)
+            throws Exception {
+        String search = "CALL mmr.search($q, {k: 10}) YIELD image RETURN count(image) AS n";
+        String plain = "CALL db.index.vector.queryNodes('mmr_image_embedding', 10, $v) YIELD node RETURN count(node) AS n";
+        Function<Integer, long[][]> work = thread -> {
+            long[][] nanos = new long[2][queries];
+            Session session = via.equals("bolt") ? driver.session() : null;
+            try {
+                for (int i = -30; i < queries; i++) {
+                    Sample s = samples.get(Math.floorMod(i * 7 + thread * 13, samples.size()));
+                    long t0 = System.nanoTime();
+                    run(db, session, search, Map.of("q", s.query()));
+                    long t1 = System.nanoTime();
+                    run(db, session, plain, Map.of("v", s.vector()));
+                    long t2 = System.nanoTime();
+                    if (i >= 0) {
+                        nanos[0][i] = t1 - t0;
+                        nanos[1][i] = t2 - t1;
+                    }
+                }
+            } finally {
+                if (session != null) {
+                    session.close();
+                }
+            }
+            return nanos;
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        List<Future<long[][]>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> work.apply(thread)));
+        }
+        List<long[]> searchTimes = new ArrayList<>();
+        List<long[]> plainTimes = new ArrayList<>();
+        for (Future<long[][]> f : futures) {
+            long[][] r = f.get();
+            searchTimes.add(r[0]);
+            plainTimes.add(r[1]);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        long[] s = concat(searchTimes);
+        long[] p = concat(plainTimes);
+        double searchShare = Arrays.stream(s).sum() / (double) (Arrays.stream(s).sum() + Arrays.stream(p).sum());
+        out.printf(Locale.ROOT, "%-9s %-8s %3d | %6.2f %6.2f %6.2f  %8.0f q/s | %6.2f %6.2f %6.2f  %8.0f q/s | %5.1fx%n",
+                kind, via, threads, pct(s, 50), pct(s, 95), pct(s, 99), s.length / (wall * searchShare),
+                pct(p, 50), pct(p, 95), pct(p, 99), p.length / (wall * (1 - searchShare)), pct(s, 50) / pct(p, 50));
+        out.flush();
+    }
+
+    private static void run(GraphDatabaseService db, Session session, String cypher, Map<String, Object> params) {
+        if (session != null) {
+            session.run(cypher, params).consume();
+        } else {
+            db.executeTransactionally(cypher, params, r -> r.next());
+        }
+    }
+
+    /** 8 Bolt clients, mixed kinds, modes and sliders, for a while: errors, latency, and the heap after GC before and after. */
+    private void soak(Map<String, List<Sample>> kinds, Driver driver) throws Exception {
+        List<List<Sample>> all = new ArrayList<>(kinds.values());
+        String[] connect = {"both", "images", "tags"};
+        long heapBefore = usedHeapAfterGc();
+        long deadline = System.nanoTime() + soakSeconds * 1_000_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<long[]>> futures = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+                List<Long> times = new ArrayList<>();
+                try (Session session = driver.session()) {
+                    for (int i = 0; System.nanoTime() < deadline; i++) {
+                        List<Sample> kind = all.get((i + thread) % all.size());
+                        Sample s = kind.get(Math.floorMod(i * 31 + thread, kind.size()));
+                        Map<String, Object> c = Map.of("k", 1 + (i % 20), "visualWeight", (i % 11) / 10.0, "connect", connect[i % 3]);
+                        long t0 = System.nanoTime();
+                        try {
+                            session.run(i % 9 == 0 && !s.query().containsKey("tags") ? "CALL mmr.predictTags($q, $c)" : "CALL mmr.search($q, $c)",
+                                    Map.of("q", s.query(), "c", c)).consume();
+                        } catch (RuntimeException e) {
+                            if (errors.incrementAndGet() <= 3) {
+                                out.println("error: " + e.getMessage());
+                            }
+                        }
+                        times.add(System.nanoTime() - t0);
+                    }
+                }
+                return times.stream().mapToLong(Long::longValue).toArray();
+            }));
+        }
+        List<long[]> parts = new ArrayList<>();
+        for (Future<long[]> f : futures) {
+            parts.add(f.get());
+        }
+        pool.shutdown();
+        long[] all8 = concat(parts);
+        long heapAfter = usedHeapAfterGc();
+        out.printf(Locale.ROOT, "soak: 8 Bolt clients, %d s, %d queries (%.0f q/s), %d errors; latency p50 %.2f ms, p95 %.2f ms, "
+                        + "p99 %.2f ms, max %.2f ms%n", soakSeconds, all8.length, all8.length / (double) soakSeconds, errors.get(),
+                pct(all8, 50), pct(all8, 95), pct(all8, 99), pct(all8, 100));
+        out.printf(Locale.ROOT, "heap used after GC: before %.0f MB, after %.0f MB%n", heapBefore / 1e6, heapAfter / 1e6);
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** How much of a bytes query is decoding and encoding the image. */
+    private void decodeShare(GraphDatabaseService db, List<Sample> bytes) {
+        mmr.model.image.ImageDecoder decoder = new mmr.model.image.ImageDecoder();
+        try (mmr.model.encode.ImageEncoder encoder = mmr.model.encode.Encoders.open("descriptor")) {
+            long[] t = new long[Math.min(queries, bytes.size())];
+            for (int i = -20; i < t.length; i++) {
+                byte[] b = (byte[]) bytes.get(Math.floorMod(i, bytes.size())).query().get("bytes");
+                long t0 = System.nanoTime();
+                encoder.encode(decoder.decode(b, "bench"));
+                if (i >= 0) {
+                    t[i] = System.nanoTime() - t0;
+                }
+            }
+            out.printf(Locale.ROOT, "decode+encode of one 64-px PNG (the bytes kind's extra work): p50 %.2f ms, p99 %.2f ms%n",
+                    pct(t, 50), pct(t, 99));
+        } catch (mmr.model.image.ImageRejectedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** recall@10 of mmr.search's indexed lookups against exact brute force over every image. */
+    private void recall(GraphDatabaseService db, List<String> ids, SplittableRandom rnd) {
+        Map<Long, float[]> embeddings = new java.util.HashMap<>();
+        Map<Long, float[]> features = new java.util.HashMap<>();
+        db.executeTransactionally("MATCH (i:Image) RETURN id(i) AS id, i.embedding AS e, i.features AS f", Map.of(), r -> {
+            r.forEachRemaining(m -> {
+                embeddings.put((Long) m.get("id"), Vectors.normaliseInPlace(Vectors.toFloats(m.get("e")).clone()));
+                features.put((Long) m.get("id"), Vectors.normaliseInPlace(Vectors.toFloats(m.get("f")).clone()));
+            });
+            return null;
+        });
+        double searchRecall = 0;
+        double attachRecall = 0;
+        int attachQueries = 0;
+        for (int q = 0; q < recallQueries; q++) {
+            String id = ids.get(rnd.nextInt(ids.size()));
+            Map<String, Object> row = db.executeTransactionally("MATCH (i:Image {id: $id}) CALL mmr.attach({node: i}) "
+                    + "YIELD images, embedding RETURN id(i) AS self, [l IN images | id(l.image)] AS attached, embedding",
+                    Map.of("id", id), r -> r.next());
+            long self = (Long) row.get("self");
+            float[] e = Vectors.normaliseInPlace(toFloats((List<?>) row.get("embedding")));
+            List<Long> got = db.executeTransactionally("MATCH (i:Image {id: $id}) CALL mmr.search({node: i}, {k: 10}) "
+                    + "YIELD image RETURN id(image) AS id", Map.of("id", id), r -> r.stream().map(m -> (Long) m.get("id")).toList());
+            searchRecall += overlap(got, exactTop(embeddings, e, 10, self, -2));
+            List<?> attached = (List<?>) row.get("attached");
+            List<Long> exact = exactTop(features, features.get(self), 5, self, 0.65);
+            if (!exact.isEmpty()) {
+                attachQueries++;
+                Set<Object> a = new HashSet<>(attached);
+                attachRecall += exact.stream().filter(a::contains).count() / (double) exact.size();
+            }
+        }
+        out.printf(Locale.ROOT, "recall@10 of mmr.search (index + exact re-rank) vs exact brute force: %.4f over %d queries%n",
+                searchRecall / recallQueries, recallQueries);
+        out.printf(Locale.ROOT, "recall of the visual attachment (top 5, cosine >= 0.65) vs exact: %.4f over %d queries%n",
+                attachQueries == 0 ? Double.NaN : attachRecall / attachQueries, attachQueries);
+    }
+
+    private static List<Long> exactTop(Map<Long, float[]> vectors, float[] q, int k, long exclude, double cutoff) {
+        List<Map.Entry<Long, Double>> all = new ArrayList<>();
+        for (var v : vectors.entrySet()) {
+            if (v.getKey() == exclude) {
+                continue;
+            }
+            double s = 0;
+            float[] x = v.getValue();
+            for (int i = 0; i < x.length; i++) {
+                s += x[i] * q[i];
+            }
+            if (s >= cutoff) {
+                all.add(Map.entry(v.getKey(), s));
+            }
+        }
+        all.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
+        return all.subList(0, Math.min(k, all.size())).stream().map(Map.Entry::getKey).toList();
+    }
+
+    private static double overlap(List<Long> got, List<Long> exact) {
+        Set<Long> g = new HashSet<>(got);
+        return exact.isEmpty() ? 1 : exact.stream().filter(g::contains).count() / (double) exact.size();
+    }
+
+    private static long modelBytes(GraphDatabaseService db) {
+        return db.executeTransactionally("MATCH (m:MmrModel {current: true}) RETURN m", Map.of(), r -> {
+            long bytes = 0;
+            if (r.hasNext()) {
+                for (Object v : ((org.neo4j.graphdb.Node) r.next().get("m")).getAllProperties().values()) {
+                    if (v instanceof double[] d) {
+                        bytes += 2L * 8 * d.length;   // the weights and their transposed copy
+                    }
+                }
+            }
+            return bytes;
+        });
+    }
+
+    private static double pct(long[] nanos, int p) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
+    }
+
+    private static long[] concat(List<long[]> parts) {
+        return parts.stream().flatMapToLong(Arrays::stream).toArray();
+    }
+
+    private static List<Double> toList(float[] v) {
+        List<Double> l = new ArrayList<>(v.length);
+        for (float x : v) {
+            l.add((double) x);
+        }
+        return l;
+    }
+
+    private static float[] toFloats(List<?> l) {
+        float[] f = new float[l.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = ((Number) l.get(i)).floatValue();
+        }
+        return f;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
