@@ -262,6 +262,50 @@ class SearchProcTest {
         }
     }
 
+    /**
+     * First-layer states are shared between queries until the graph changes: a query's E_image with
+     * a warm cache equals one computed from scratch (in a transaction with its own writes, which
+     * never shares), before and after a committed change to the query's neighbourhood.
+     */
+    @Test
+    void sharedStatesFollowTheGraph() {
+        String attach = "CALL mmr.attach({id: $id}) YIELD images, imageEmbedding RETURN images, imageEmbedding";
+        String fresh = "CREATE (s:Scratch) WITH s CALL mmr.attach({id: $id}) YIELD imageEmbedding RETURN imageEmbedding";
+        Map<String, Object> p = Map.of("id", QUERY_ID);
+        rows(attach, p);
+        Map<String, Object> warm = rows(attach, p).get(0);
+        assertClose(warm.get("imageEmbedding"), freshEmbedding(fresh, p));
+        // Change a neighbour's neighbourhood: the first attached image loses its TAGGED edges.
+        String neighbour = (String) ((Map<?, ?>) ((List<?>) warm.get("images")).get(0)).get("id");
+        List<Map<String, Object>> removed = rows("MATCH (i:Image {id: $id})-[r:TAGGED]->(t) WITH i, r, t.name AS name DELETE r "
+                + "RETURN name", Map.of("id", neighbour));
+        try {
+            Object after = rows(attach, p).get(0).get("imageEmbedding");
+            assertClose(after, freshEmbedding(fresh, p));
+            assertThat(after).isNotEqualTo(warm.get("imageEmbedding"));
+        } finally {
+            rows("MATCH (i:Image {id: $id}) UNWIND $names AS name MATCH (t:Tag {name: name}) CREATE (i)-[:TAGGED]->(t)",
+                    Map.of("id", neighbour, "names", removed.stream().map(m -> m.get("name")).toList()));
+        }
+    }
+
+    private Object freshEmbedding(String cypher, Map<String, Object> params) {
+        try (org.neo4j.graphdb.Transaction tx = db.beginTx()) {
+            Object e = tx.execute(cypher, params).next().get("imageEmbedding");
+            tx.rollback();
+            return e;
+        }
+    }
+
+    private static void assertClose(Object a, Object b) {
+        List<?> x = (List<?>) a;
+        List<?> y = (List<?>) b;
+        assertThat(x).hasSameSizeAs(y);
+        for (int i = 0; i < x.size(); i++) {
+            assertThat(((Number) x.get(i)).doubleValue()).isCloseTo(((Number) y.get(i)).doubleValue(), within(1e-5));
+        }
+    }
+
     /** The tutorial users read (cypher/examples.cypher) runs on the fixture, every statement with results. */
     @Test
     void tutorialQueriesRun() throws Exception {

@@ -47,17 +47,36 @@ public final class GraphSage {
 
     /** A batch of embeddings over one graph, sharing inner-layer states between its nodes. */
     public Batch batch(SageGraph graph) {
-        return new Batch(graph);
+        return new Batch(graph, null);
+    }
+
+    /**
+     * A batch that also reads and fills {@code shared}: inner-layer states of stored nodes (ids ≥ 0)
+     * kept between batches, valid for as long as the graph they were computed on is unchanged —
+     * the caller's responsibility.
+     */
+    public Batch batch(SageGraph graph, StateCache shared) {
+        return new Batch(graph, shared);
+    }
+
+    /** Inner-layer states kept across batches; implementations are thread-safe. */
+    public interface StateCache {
+        /** h_layer(node), or null. */
+        double[] get(int layer, long node);
+
+        void put(int layer, long node, double[] state);
     }
 
     /** Embeds nodes of one graph; not thread-safe. */
     public final class Batch {
         private final SageGraph graph;
+        private final StateCache shared;
         private final Map<Long, double[]>[] states;
 
         @SuppressWarnings("unchecked")
-        private Batch(SageGraph graph) {
+        private Batch(SageGraph graph, StateCache shared) {
             this.graph = graph;
+            this.shared = shared;
             states = new Map[weights.layers().size()];   // [0]: projected inputs, [k]: h_k
             for (int k = 0; k < states.length; k++) {
                 states[k] = lru(k == 0 ? INPUT_CACHE_LIMIT : BATCH_CACHE_LIMIT);
@@ -96,6 +115,9 @@ public final class GraphSage {
             int m = 0;
             for (int i = 0; i < nodes.length; i++) {
                 out[i] = top ? null : states[layer].get(nodes[i]);
+                if (out[i] == null && !top && shared != null && nodes[i] >= 0) {
+                    out[i] = shared.get(layer, nodes[i]);
+                }
                 if (out[i] == null) {
                     missing[m++] = i;
                 }
@@ -156,6 +178,9 @@ public final class GraphSage {
                 out[missing[j]] = h;
                 if (!top) {
                     states[layer].put(nodes[missing[j]], h);
+                    if (shared != null && nodes[missing[j]] >= 0) {
+                        shared.put(layer, nodes[missing[j]], h);
+                    }
                 }
             }
             return out;

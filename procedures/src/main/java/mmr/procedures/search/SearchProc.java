@@ -17,6 +17,7 @@ import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
+import org.neo4j.storageengine.api.TransactionIdStore;
 
 /** {@code mmr.search}, {@code mmr.predictTags}, {@code mmr.attach}: read-only queries through a transient node. */
 public class SearchProc {
@@ -72,7 +73,19 @@ public class SearchProc {
     }
 
     private Searcher searcher(String procedure) {
-        return new Searcher(procedure, tx, log, importDirectory());
+        return new Searcher(procedure, tx, log, importDirectory(), graphVersion());
+    }
+
+    /** The last committed transaction id: shared first-layer states are valid while it stands still. */
+    private Long graphVersion() {
+        try {
+            if (tx instanceof org.neo4j.kernel.impl.coreapi.InternalTransaction it && it.kernelTransaction().dataRead().transactionStateHasChanges()) {
+                return null;   // this transaction's own writes are not in any shared state
+            }
+            return api.getDependencyResolver().resolveDependency(TransactionIdStore.class).getLastCommittedTransactionId();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
     }
 
     private Path importDirectory() {

@@ -20,6 +20,7 @@ import org.neo4j.graphdb.schema.Schema;
 import org.neo4j.logging.Log;
 
 import mmr.model.encode.EncoderIdentity;
+import mmr.model.sage.GraphSage;
 import mmr.model.tag.TagNames;
 import mmr.model.vector.Vectors;
 import mmr.procedures.catalog.CatalogGraph;
@@ -39,6 +40,8 @@ public final class Searcher {
     static final String FEATURES_INDEX = "mmr_image_features";
     static final String IMAGE_EMBEDDING_INDEX = "mmr_image_embedding";
     static final String TAG_EMBEDDING_INDEX = "mmr_tag_embedding";
+    /** Candidates asked of a vector index at least (recall of the top 10 vs exact: see docs/benchmarks.md). */
+    static final int CANDIDATES = 100;
     private static final Label TAG = Label.label("Tag");
     private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
 
@@ -62,12 +65,15 @@ public final class Searcher {
     private final Transaction tx;
     private final Log log;
     private final Path importDirectory;
+    private final Long graphVersion;
 
-    public Searcher(String procedure, Transaction tx, Log log, Path importDirectory) {
+    /** {@code graphVersion}: the database's last committed transaction id, or null not to share states between queries. */
+    public Searcher(String procedure, Transaction tx, Log log, Path importDirectory, Long graphVersion) {
         this.procedure = procedure;
         this.tx = tx;
         this.log = log;
         this.importDirectory = importDirectory;
+        this.graphVersion = graphVersion;
     }
 
     public Attachment attach(Query query, SearchConfig config) {
@@ -100,7 +106,9 @@ public final class Searcher {
             long[] ids = attached.stream().mapToLong(Long::longValue).toArray();
             TransientGraph graph = new TransientGraph(new Neo4jSageGraph(tx, model.randomSeed()), ids, image.features(),
                     model.randomSeed());
-            imageEmbedding = model.sage().batch(graph).embed(TransientGraph.QUERY);
+            GraphSage.StateCache shared = graphVersion == null ? null
+                    : SharedStates.of(model.elementId() + "|" + model.version(), graphVersion);
+            imageEmbedding = model.sage().batch(graph, shared).embed(TransientGraph.QUERY);
         }
         float[] tagEmbedding = tagEmbedding(tags);
         float[] embedding;
@@ -135,13 +143,18 @@ public final class Searcher {
         return rank(TAG_EMBEDDING_INDEX, visual, config.k(), null);
     }
 
-    /** Top-k nodes of an embedding index by cosine to E, re-ranked exactly from the stored embeddings. */
+    /**
+     * Top-k nodes of an embedding index by cosine to E. The index is asked for many more candidates
+     * than needed (HNSW's recall grows with the number asked for, and its scores cost no reads); the
+     * best {@code 2k + 10} by index score are re-ranked exactly from their stored embeddings.
+     */
     private List<Hit> rank(String index, Attachment a, int k, Node exclude) {
         int wanted = k + (exclude == null ? 0 : 1);
-        int candidates = Math.max(wanted * 2, wanted + 20);
+        int candidates = Math.max(CANDIDATES, 5 * wanted);
+        int rerank = 2 * wanted + 10;
         List<Hit> hits = new ArrayList<>();
-        try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node RETURN node",
-                Map.of("index", index, "n", candidates, "v", a.embedding()))) {
+        try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node RETURN node LIMIT $m",
+                Map.of("index", index, "n", candidates, "m", rerank, "v", a.embedding()))) {
             while (r.hasNext()) {
                 Node n = (Node) r.next().get("node");
                 if (exclude != null && n.getId() == exclude.getId()) {
@@ -170,8 +183,10 @@ public final class Searcher {
         requireIndex(FEATURES_INDEX);
         int n = config.neighbors() + (image.node() == null ? 0 : 1);
         List<ImageLink> links = new ArrayList<>();
-        try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node, score RETURN node, score",
-                Map.of("index", FEATURES_INDEX, "n", Math.max(n * 2, n + 10), "v", image.features()))) {
+        try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node, score "
+                + "WHERE score >= $minScore RETURN node, score LIMIT $m",
+                Map.of("index", FEATURES_INDEX, "n", Math.max(CANDIDATES, 5 * n), "v", image.features(),
+                        "minScore", (1 + config.similarityCutoff()) / 2 - 1e-6, "m", n))) {
             while (r.hasNext()) {
                 Map<String, Object> row = r.next();
                 Node node = (Node) row.get("node");
