@@ -7,22 +7,25 @@ import org.neo4j.graphdb.GraphDatabaseService;
 /**
  * The vector indexes search uses, kept in step with the vectors' dimensions. Schema changes cannot
  * share a transaction with data writes, so these run in their own transactions, before training
- * writes anything.
+ * writes anything. Quantization is off: with Neo4j's default (on) the index's scores are approximate
+ * and search recall@10 against exact was 0.92 (docs/benchmarks.md).
  */
 final class VectorIndexes {
     private VectorIndexes() {}
 
     static void ensure(GraphDatabaseService db, String name, String label, String property, long dimensions) {
-        Long existing = db.executeTransactionally("SHOW VECTOR INDEXES YIELD name, options WHERE name = $name "
-                + "RETURN options.indexConfig.`vector.dimensions` AS dims", Map.of("name", name),
-                r -> r.hasNext() ? ((Number) r.next().get("dims")).longValue() : null);
-        if (existing != null && existing == dimensions) {
+        Map<String, Object> existing = db.executeTransactionally("SHOW VECTOR INDEXES YIELD name, options WHERE name = $name "
+                + "RETURN options.indexConfig.`vector.dimensions` AS dims, options.indexConfig.`vector.quantization.enabled` AS q",
+                Map.of("name", name), r -> r.hasNext() ? r.next() : null);
+        if (existing != null && ((Number) existing.get("dims")).longValue() == dimensions
+                && Boolean.FALSE.equals(existing.get("q"))) {
             return;
         }
         if (existing != null) {
             db.executeTransactionally("DROP INDEX " + name);
         }
         db.executeTransactionally("CREATE VECTOR INDEX " + name + " IF NOT EXISTS FOR (n:" + label + ") ON (n." + property + ") "
-                + "OPTIONS {indexConfig: {`vector.dimensions`: " + dimensions + ", `vector.similarity_function`: 'cosine'}}");
+                + "OPTIONS {indexConfig: {`vector.dimensions`: " + dimensions + ", `vector.similarity_function`: 'cosine', "
+                + "`vector.quantization.enabled`: false}}");
     }
 }
