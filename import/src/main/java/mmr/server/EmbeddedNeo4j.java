@@ -43,6 +43,11 @@ public final class EmbeddedNeo4j implements AutoCloseable {
      * to loopback only and run without authentication: this is a local workbench.
      */
     public static EmbeddedNeo4j start(Path home, int boltPort, int httpPort) throws IOException {
+        return start(home, boltPort, httpPort, false);
+    }
+
+    /** As {@link #start(Path, int, int)}; with {@code readOnly} every database refuses writes. */
+    public static EmbeddedNeo4j start(Path home, int boltPort, int httpPort, boolean readOnly) throws IOException {
         // GDS sizes its graphs with JOL, whose HotSpot agent attach ptraces this JVM and stalls
         // it for minutes (measured: kNN on 3.8k images 176 s with, 5 s without).
         System.setProperty("jol.skipHotspotSAAttach", System.getProperty("jol.skipHotspotSAAttach", "true"));
@@ -56,7 +61,8 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                 .set(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*", "mmr.*"))
                 .set(BoltConnector.enabled, boltPort != OFF)
                 .set(HttpConnector.enabled, web)
-                .set(HttpsConnector.enabled, false);
+                .set(HttpsConnector.enabled, false)
+                .set(GraphDatabaseSettings.read_only_database_default, readOnly);
         if (boltPort != OFF) {
             config.set(BoltConnector.listen_address, new SocketAddress("127.0.0.1", boltPort));
             config.set(BoltConnector.advertised_address, new SocketAddress("localhost", boltPort));

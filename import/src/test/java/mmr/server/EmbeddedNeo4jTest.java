@@ -74,7 +74,7 @@ class EmbeddedNeo4jTest {
      * neighbour sampling cannot differ).
      */
     @Test
-    void storedModelReproducesTrainingEmbeddingsAfterARestart() throws Exception {
+    void storedModelReproducesTrainingEmbeddingsAfterARestartAndServesReadOnly() throws Exception {
         Path fixture = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
         Path db = home.resolve("neo4j");
         assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true),
@@ -112,6 +112,18 @@ class EmbeddedNeo4jTest {
                         });
                         return null;
                     });
+        }
+        // Search on a read-only database: it answers, and a write there is refused.
+        try (EmbeddedNeo4j readOnly = EmbeddedNeo4j.start(db, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF, true)) {
+            readOnly.db().executeTransactionally("CALL db.awaitIndexes(300)");
+            long hits = readOnly.db().executeTransactionally("CALL mmr.search({id: 'google:1f42c', tags: ['sea']}, {k: 5}) "
+                    + "YIELD image RETURN count(image) AS n", java.util.Map.of(), r -> (Long) r.next().get("n"));
+            assertThat(hits).isEqualTo(5);
+            long tags = readOnly.db().executeTransactionally("CALL mmr.predictTags({id: 'google:1f42c'}, {k: 3}) "
+                    + "YIELD name RETURN count(name) AS n", java.util.Map.of(), r -> (Long) r.next().get("n"));
+            assertThat(tags).isEqualTo(3);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> readOnly.db().executeTransactionally("CREATE (:Probe)"))
+                    .hasMessageContaining("read-only");
         }
     }
 

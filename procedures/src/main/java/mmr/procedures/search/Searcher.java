@@ -145,13 +145,14 @@ public final class Searcher {
 
     /**
      * Top-k nodes of an embedding index by cosine to E. The index is asked for many more candidates
-     * than needed (HNSW's recall grows with the number asked for, and its scores cost no reads); the
-     * best {@code 2k + 10} by index score are re-ranked exactly from their stored embeddings.
+     * than needed (HNSW's recall grows with the number asked for, and its scores cost no reads). Its
+     * scores are exact cosines (mmr's indexes are not quantized), so only the top k are read, for
+     * their visual and conceptual scores, and ordered again with ties broken by node id.
      */
     private List<Hit> rank(String index, Attachment a, int k, Node exclude) {
         int wanted = k + (exclude == null ? 0 : 1);
         int candidates = Math.max(CANDIDATES, 5 * wanted);
-        int rerank = 2 * wanted + 10;
+        int rerank = wanted;
         List<Hit> hits = new ArrayList<>();
         try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node RETURN node LIMIT $m",
                 Map.of("index", index, "n", candidates, "m", rerank, "v", a.embedding()))) {
