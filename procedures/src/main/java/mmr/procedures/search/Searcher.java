@@ -40,7 +40,7 @@ public final class Searcher {
     static final String FEATURES_INDEX = "mmr_image_features";
     static final String IMAGE_EMBEDDING_INDEX = "mmr_image_embedding";
     static final String TAG_EMBEDDING_INDEX = "mmr_tag_embedding";
-    /** Candidates asked of a vector index at least (recall of the top 10 vs exact: see docs/benchmarks.md). */
+    /** Candidates asked of the features index at least, twice that of the embedding indexes (recall: docs/benchmarks.md). */
     static final int CANDIDATES = 100;
     private static final Label TAG = Label.label("Tag");
     private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
@@ -104,8 +104,9 @@ public final class Searcher {
                 tags.forEach(t -> attached.add(t.getId()));
             }
             long[] ids = attached.stream().mapToLong(Long::longValue).toArray();
-            TransientGraph graph = new TransientGraph(new Neo4jSageGraph(tx, model.randomSeed()), ids, image.features(),
-                    model.randomSeed());
+            Neo4jSageGraph stored = new Neo4jSageGraph(tx, model.randomSeed());
+            stored.prefetchFeatures(ids);
+            TransientGraph graph = new TransientGraph(stored, ids, image.features(), model.randomSeed());
             GraphSage.StateCache shared = graphVersion == null ? null
                     : SharedStates.of(model.elementId() + "|" + model.version(), graphVersion);
             imageEmbedding = model.sage().batch(graph, shared).embed(TransientGraph.QUERY);
@@ -145,23 +146,27 @@ public final class Searcher {
 
     /**
      * Top-k nodes of an embedding index by cosine to E. The index is asked for many more candidates
-     * than needed (HNSW's recall grows with the number asked for, and its scores cost no reads). Its
+     * than needed — at least 200 (HNSW's recall grows with the number asked for; at 100k images and 100
+     * candidates recall@10 was 0.974) — and its scores cost no reads. Its
      * scores are exact cosines (mmr's indexes are not quantized), so only the top k are read, for
      * their visual and conceptual scores, and ordered again with ties broken by node id.
      */
     private List<Hit> rank(String index, Attachment a, int k, Node exclude) {
         int wanted = k + (exclude == null ? 0 : 1);
-        int candidates = Math.max(CANDIDATES, 5 * wanted);
+        int candidates = Math.max(2 * CANDIDATES, 10 * wanted);
         int rerank = wanted;
         List<Hit> hits = new ArrayList<>();
-        try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node RETURN node LIMIT $m",
+        // Embeddings are read by the query itself: its cursors are its own (see LoadedModel on Neo4j's shared cursor).
+        try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node "
+                + "WITH node LIMIT $m RETURN node, node.embedding AS e",
                 Map.of("index", index, "n", candidates, "m", rerank, "v", a.embedding()))) {
             while (r.hasNext()) {
-                Node n = (Node) r.next().get("node");
+                Map<String, Object> row = r.next();
+                Node n = (Node) row.get("node");
                 if (exclude != null && n.getId() == exclude.getId()) {
                     continue;
                 }
-                float[] e = Vectors.toFloats(n.getProperty("embedding", null));
+                float[] e = Vectors.toFloats(row.get("e"));
                 if (e == null || e.length != a.embedding().length) {
                     continue;
                 }
@@ -228,12 +233,18 @@ public final class Searcher {
         return new ArrayList<>(found);
     }
 
-    private static float[] tagEmbedding(List<Node> tags) {
+    private float[] tagEmbedding(List<Node> tags) {
         List<float[]> vectors = new ArrayList<>();
-        for (Node t : tags) {
-            float[] e = Vectors.toFloats(t.getProperty("embedding", null));
-            if (e != null) {
-                vectors.add(e);
+        if (tags.isEmpty()) {
+            return null;
+        }
+        try (Result r = tx.execute("UNWIND $ids AS id MATCH (t:Tag) WHERE id(t) = id RETURN t.embedding AS e",
+                Map.of("ids", tags.stream().map(Node::getId).toList()))) {
+            while (r.hasNext()) {
+                float[] e = Vectors.toFloats(r.next().get("e"));
+                if (e != null) {
+                    vectors.add(e);
+                }
             }
         }
         if (vectors.isEmpty()) {
