@@ -102,7 +102,9 @@ final class BenchSearch implements Callable<Integer> {
                 decodeShare(db, kinds.get("bytes"));
             }
             recall(db, ids, rnd);
-            out.printf(Locale.ROOT, "serving memory: decoded model weights held per model version: %.2f MB%n", modelBytes(db) / 1e6);
+            long[] states = mmr.procedures.search.SearchProc.sharedStates();
+            out.printf(Locale.ROOT, "serving memory: decoded model weights %.2f MB per model version; shared first-layer states "
+                    + "%.1f MB (%d nodes, estimated)%n", modelBytes(db) / 1e6, states[0] / 1e6, states[1]);
         }
         return 0;
     }

@@ -72,6 +72,11 @@ public class SearchProc {
                 list(a.embedding()), a.model().name(), a.model().version()));
     }
 
+    /** Heap held by the first-layer states shared between queries (an estimate), and how many there are. */
+    public static long[] sharedStates() {
+        return new long[] {SharedStates.estimatedBytes(), SharedStates.size()};
+    }
+
     private Searcher searcher(String procedure) {
         return new Searcher(procedure, tx, log, importDirectory(), graphVersion());
     }
