@@ -394,40 +394,30 @@ public final class BenchCommand {
 
         /** Every image queries mmr.search with itself ({node}, its own tags) and the top k are scored. */
         private void searchScore(PrintWriter out, EmbeddedCypher cypher, String config) {
-            Map<String, String[]> truth = new java.util.HashMap<>();
+            List<mmr.eval.RetrievalMetrics.Item> items = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             cypher.read("MATCH (i:Image) RETURN i.id AS id, i.eval_concept AS c, i.eval_vendor AS v, i.eval_subcategory AS s",
                     Map.of(), row -> {
                         ids.add((String) row.get("id"));
-                        truth.put((String) row.get("id"), new String[] {(String) row.get("c"), (String) row.get("v"), (String) row.get("s")});
+                        items.add(new mmr.eval.RetrievalMetrics.Item(null, (String) row.get("c"), (String) row.get("v"),
+                                (String) row.get("s")));
                     });
+            Map<String, Integer> index = new java.util.HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                index.put(ids.get(i), i);
+            }
             long t0 = System.nanoTime();
-            double twins = 0;
-            int twinQueries = 0;
-            double precision = 0;
-            Map<String, Integer> perConcept = new java.util.HashMap<>();
-            truth.values().forEach(t -> perConcept.merge(t[0], 1, Integer::sum));
+            List<int[]> rankings = new ArrayList<>();
             for (String id : ids) {
-                String[] q = truth.get(id);
-                List<String> hits = new ArrayList<>();
+                List<Integer> hits = new ArrayList<>();
                 cypher.read("MATCH (i:Image {id: $id}) CALL mmr.search({node: i}, " + config.replace("{", "{k: " + k + ", ")
-                        + ") YIELD image RETURN image.id AS id", Map.of("id", id), row -> hits.add((String) row.get("id")));
-                boolean twin = false;
-                int same = 0;
-                for (String h : hits) {
-                    String[] t = truth.get(h);
-                    twin |= q[0] != null && q[0].equals(t[0]) && !java.util.Objects.equals(q[1], t[1]);
-                    same += java.util.Objects.equals(q[2], t[2]) ? 1 : 0;
-                }
-                if (perConcept.getOrDefault(q[0], 0) > 1) {
-                    twinQueries++;
-                    twins += twin ? 1 : 0;
-                }
-                precision += same / (double) k;
+                        + ") YIELD image RETURN image.id AS id", Map.of("id", id), row -> hits.add(index.get((String) row.get("id"))));
+                rankings.add(hits.stream().mapToInt(Integer::intValue).toArray());
             }
             double ms = (System.nanoTime() - t0) / 1e6 / ids.size();
+            mmr.eval.RetrievalMetrics.Scores s = mmr.eval.RetrievalMetrics.score(items, rankings, k, Double.NaN);
             out.printf(Locale.ROOT, "%-42s %8s %10s %10.3f %12.3f %9s  (%.1f ms/query)%n", "mmr.search " + config, "-", "-",
-                    twins / Math.max(1, twinQueries), precision / ids.size(), "-", ms);
+                    s.twinRecall(), s.subcategoryP(), "-", ms);
             out.flush();
         }
 

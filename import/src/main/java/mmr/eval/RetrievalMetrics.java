@@ -1,17 +1,19 @@
 package mmr.eval;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 import mmr.model.vector.Vectors;
 
 /**
- * Offline retrieval quality of a set of image vectors against evaluation-only ground truth: every
- * image queries all others by cosine (exact), and its top {@code k} are scored. Ground truth is
- * never a feature: it is read here and nowhere in the pipeline.
+ * Offline retrieval quality against evaluation-only ground truth: every image queries the others,
+ * and its top {@code k} are scored. Ground truth is never a feature: it is read here and nowhere in
+ * the pipeline. Rankings come either from exact cosine over vectors ({@link #evaluate}) or from
+ * elsewhere, e.g. mmr.search ({@link #score}).
  */
 public final class RetrievalMetrics {
-    /** One image: its vector and its ground truth. {@code concept} is shared by the same emoji across vendors. */
+    /** One image: its vector (may be null for {@link #score}) and its ground truth. {@code concept} is shared by the same emoji across vendors. */
     public record Item(float[] vector, String concept, String vendor, String subcategory) {}
 
     /**
@@ -24,19 +26,18 @@ public final class RetrievalMetrics {
 
     private RetrievalMetrics() {}
 
+    /** Ranks every item's neighbours by exact cosine of the vectors, then scores them. */
     public static Scores evaluate(List<Item> items, int k) {
         int n = items.size();
         float[][] unit = new float[n][];
         for (int i = 0; i < n; i++) {
             unit[i] = Vectors.normaliseInPlace(items.get(i).vector().clone());
         }
-        double twinHits = 0;
-        int twinQueries = 0;
-        double precision = 0;
         double cosineSum = 0;
-        int[] top = new int[k];
-        double[] topScore = new double[k];
+        List<int[]> rankings = new ArrayList<>(n);
         for (int q = 0; q < n; q++) {
+            int[] top = new int[k];
+            double[] topScore = new double[k];
             int filled = 0;
             for (int j = 0; j < n; j++) {
                 if (j == q) {
@@ -50,15 +51,27 @@ public final class RetrievalMetrics {
                     insert(top, topScore, k - 1, j, s);
                 }
             }
+            rankings.add(java.util.Arrays.copyOf(top, filled));
+        }
+        return score(items, rankings, k, n < 2 ? Double.NaN : cosineSum / ((double) n * (n - 1)));
+    }
+
+    /** Scores given rankings: {@code rankings.get(q)} holds the indexes of item q's results, best first. */
+    public static Scores score(List<Item> items, List<int[]> rankings, int k, double meanCosine) {
+        int n = items.size();
+        double twinHits = 0;
+        int twinQueries = 0;
+        double precision = 0;
+        for (int q = 0; q < n; q++) {
             Item query = items.get(q);
             boolean hasTwin = false;
-            boolean twinFound = false;
-            int same = 0;
             for (int j = 0; j < n && !hasTwin; j++) {
                 hasTwin = j != q && isTwin(query, items.get(j));
             }
-            for (int r = 0; r < filled; r++) {
-                Item hit = items.get(top[r]);
+            boolean twinFound = false;
+            int same = 0;
+            for (int r : rankings.get(q)) {
+                Item hit = items.get(r);
                 twinFound |= isTwin(query, hit);
                 if (Objects.equals(query.subcategory(), hit.subcategory())) {
                     same++;
@@ -68,10 +81,10 @@ public final class RetrievalMetrics {
                 twinQueries++;
                 twinHits += twinFound ? 1 : 0;
             }
-            precision += filled == 0 ? 0 : (double) same / k;
+            precision += (double) same / k;
         }
-        return new Scores(k, twinQueries == 0 ? Double.NaN : twinHits / twinQueries, precision / n, n,
-                n < 2 ? Double.NaN : cosineSum / ((double) n * (n - 1)));
+        return new Scores(k, twinQueries == 0 ? Double.NaN : twinHits / twinQueries, n == 0 ? Double.NaN : precision / n, n,
+                meanCosine);
     }
 
     private static boolean isTwin(Item a, Item b) {

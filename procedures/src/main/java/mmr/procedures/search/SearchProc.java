@@ -65,7 +65,13 @@ public class SearchProc {
         Query q = Query.parse(p, query, false);
         Searcher.Attachment a = searcher(p).attach(q, c);
         List<Map<String, Object>> images = new ArrayList<>();
-        a.images().forEach(l -> images.add(Searcher.describeLink(l)));
+        for (Searcher.ImageLink l : a.images()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("image", l.image());
+            m.put("id", l.image().getProperty("id", null));
+            m.put("similarity", l.similarity());
+            images.add(m);
+        }
         List<Map<String, Object>> tags = new ArrayList<>();
         a.tags().forEach(t -> tags.add(Map.of("tag", t, "name", t.getProperty("name", ""))));
         return Stream.of(new AttachResult(images, tags, a.ignoredTags(), list(a.imageEmbedding()), list(a.tagEmbedding()),

@@ -3,7 +3,6 @@ package mmr.procedures.search;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -154,12 +153,11 @@ public final class Searcher {
     private List<Hit> rank(String index, Attachment a, int k, Node exclude) {
         int wanted = k + (exclude == null ? 0 : 1);
         int candidates = Math.max(2 * CANDIDATES, 10 * wanted);
-        int rerank = wanted;
         List<Hit> hits = new ArrayList<>();
         // Embeddings are read by the query itself: its cursors are its own (see LoadedModel on Neo4j's shared cursor).
         try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node "
                 + "WITH node LIMIT $m RETURN node, node.embedding AS e",
-                Map.of("index", index, "n", candidates, "m", rerank, "v", a.embedding()))) {
+                Map.of("index", index, "n", candidates, "m", wanted, "v", a.embedding()))) {
             while (r.hasNext()) {
                 Map<String, Object> row = r.next();
                 Node n = (Node) row.get("node");
@@ -301,13 +299,5 @@ public final class Searcher {
 
     private static String quoted(List<String> names) {
         return names.stream().map(n -> "'" + n + "'").toList().toString();
-    }
-
-    static Map<String, Object> describeLink(ImageLink l) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("image", l.image());
-        m.put("id", l.image().getProperty("id", null));
-        m.put("similarity", l.similarity());
-        return m;
     }
 }

@@ -1,8 +1,6 @@
 package mmr.procedures.search;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
-
+import mmr.model.sage.NeighbourSample;
 import mmr.model.sage.SageGraph;
 
 /**
@@ -31,18 +29,7 @@ final class TransientGraph implements SageGraph {
         if (node != QUERY) {
             return stored.neighbours(node, sampleSize);
         }
-        if (attached.length <= sampleSize) {
-            return attached;
-        }
-        long[] ids = attached.clone();
-        SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        for (int i = 0; i < sampleSize; i++) {
-            int j = i + rnd.nextInt(ids.length - i);
-            long t = ids[i];
-            ids[i] = ids[j];
-            ids[j] = t;
-        }
-        return Arrays.copyOf(ids, sampleSize);
+        return NeighbourSample.draw(attached, sampleSize, seed ^ 0x5DEECE66DL);
     }
 
     @Override

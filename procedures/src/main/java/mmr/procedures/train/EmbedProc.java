@@ -13,7 +13,6 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
 import mmr.model.sage.GraphSage;
-import mmr.model.vector.Vectors;
 import mmr.procedures.config.ConfigMap;
 
 /** {@code mmr.embed}: embeddings for nodes added after training, from the stored model, without GDS. */
@@ -39,11 +38,13 @@ public class EmbedProc {
         LoadedModel loaded = LoadedModel.of(tx, model);
         long featureDimension = loaded.featureDimension();
         boolean multiLabel = loaded.multiLabel();
+        Neo4jSageGraph graph = new Neo4jSageGraph(tx, loaded.randomSeed());
+        graph.prefetchFeatures(nodes.stream().mapToLong(Node::getId).toArray());
         for (Node n : nodes) {
             if (!Neo4jSageGraph.isCatalogNode(n)) {
                 throw new IllegalArgumentException(PROCEDURE + ": node " + n.getElementId() + " is neither an Image nor a Tag");
             }
-            float[] f = Vectors.toFloats(n.getProperty("features", null));
+            float[] f = graph.features(n.getId());
             if (f == null) {
                 throw new IllegalArgumentException(PROCEDURE + ": " + describe(n) + " has no 'features'");
             }
@@ -53,7 +54,7 @@ public class EmbedProc {
             }
         }
         long t0 = System.nanoTime();
-        GraphSage.Batch batch = loaded.sage().batch(new Neo4jSageGraph(tx, loaded.randomSeed()));
+        GraphSage.Batch batch = loaded.sage().batch(graph);
         for (Node n : nodes) {
             n.setProperty("embedding", batch.embed(n.getId()));
         }

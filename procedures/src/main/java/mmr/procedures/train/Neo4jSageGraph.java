@@ -2,7 +2,6 @@ package mmr.procedures.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
@@ -11,6 +10,7 @@ import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Transaction;
 
+import mmr.model.sage.NeighbourSample;
 import mmr.model.sage.SageGraph;
 import mmr.model.vector.Vectors;
 
@@ -37,20 +37,8 @@ public final class Neo4jSageGraph implements SageGraph {
 
     @Override
     public long[] neighbours(long node, int sampleSize) {
-        long[] sorted = adjacency.computeIfAbsent(node, this::readNeighbours);
-        int n = sorted.length;
-        if (n <= sampleSize) {
-            return sorted;
-        }
-        long[] ids = sorted.clone();
-        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + node);
-        for (int i = 0; i < sampleSize; i++) {            // partial Fisher–Yates
-            int j = i + rnd.nextInt(n - i);
-            long t = ids[i];
-            ids[i] = ids[j];
-            ids[j] = t;
-        }
-        return java.util.Arrays.copyOf(ids, sampleSize);
+        return NeighbourSample.draw(adjacency.computeIfAbsent(node, this::readNeighbours), sampleSize,
+                seed * 0x9E3779B97F4A7C15L + node);
     }
 
     /** All neighbours, sorted so that sampling does not depend on relationship iteration order. */
