@@ -91,7 +91,8 @@ public final class ServeCommand implements Callable<Integer> {
         out.printf("Bolt:    bolt://localhost:%d  (no authentication; loopback only)%n", boltPort);
         out.printf("Browser: http://localhost:%d/browser/  (connect to bolt://localhost:%d, 'No authentication')%n", httpPort, boltPort);
         out.println("Try:     CALL mmr.catalog.info()");
-        out.println("         MATCH (i:Image)-[s:SIMILAR]->(j:Image) RETURN i.id, j.id, s.score ORDER BY s.score DESC LIMIT 10");
+        out.println("         CALL mmr.search({id: 'google:1f42c'}, {k: 10, visualWeight: 0.5}) YIELD image, score RETURN image.id, score");
+        out.println("         (more: cypher/examples.cypher)");
         out.flush();
         if (exitAfterBuild) {
             neo4j.close();
