@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -358,6 +359,7 @@ public final class BenchCommand {
                                 "{visualWeight: 0.5}", "{visualWeight: 0.0}", "{visualWeight: 0.5, connect: 'tags'}")) {
                             searchScore(out, cypher, config);
                         }
+                        tagScore(out, cypher);
                         return 0;
                     }
                     java.util.LinkedHashMap<String, String> chosen = new java.util.LinkedHashMap<>();
@@ -419,6 +421,57 @@ public final class BenchCommand {
             out.printf(Locale.ROOT, "%-42s %8s %10s %10.3f %12.3f %9s  (%.1f ms/query)%n", "mmr.search " + config, "-", "-",
                     s.twinRecall(), s.subcategoryP(), "-", ms);
             out.flush();
+        }
+
+        /**
+         * Tag prediction: every image's top 5 of mmr.predictTags (its own tags are not attached) scored
+         * against its own tags, side by side with two baselines — the tags its visual neighbours (the
+         * same attachment) carry most often, and the catalog's most frequent tags.
+         */
+        private void tagScore(PrintWriter out, EmbeddedCypher cypher) {
+            int top = 5;
+            Map<String, Long> frequency = new java.util.HashMap<>();
+            cypher.read("MATCH (t:Tag) RETURN t.name AS name, COUNT { (t)<-[:TAGGED]-(:Image) } AS n", Map.of(),
+                    row -> frequency.put((String) row.get("name"), (Long) row.get("n")));
+            List<String> popular = frequency.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(top).map(Map.Entry::getKey).toList();
+            Map<String, Set<String>> truth = new java.util.LinkedHashMap<>();
+            cypher.read("MATCH (i:Image)-[:TAGGED]->(t:Tag) RETURN i.id AS id, collect(t.name) AS tags", Map.of(),
+                    row -> truth.put((String) row.get("id"), new java.util.HashSet<>(castStrings(row.get("tags")))));
+            double[] precision = new double[3];
+            double[] recall = new double[3];
+            long t0 = System.nanoTime();
+            for (var e : truth.entrySet()) {
+                Map<String, Object> p = Map.of("id", e.getKey(), "k", (long) top);
+                List<String> predicted = new ArrayList<>();
+                cypher.read("CALL mmr.predictTags({id: $id}, {k: $k}) YIELD name RETURN name", p,
+                        row -> predicted.add((String) row.get("name")));
+                List<String> voted = new ArrayList<>();
+                cypher.read("CALL mmr.attach({id: $id}, {connect: 'images'}) YIELD images UNWIND images AS l "
+                        + "WITH l.image AS image MATCH (image)-[:TAGGED]->(t:Tag) WITH t.name AS name, count(*) AS votes "
+                        + "RETURN name ORDER BY votes DESC, name LIMIT $k", p, row -> voted.add((String) row.get("name")));
+                List<List<String>> answers = List.of(predicted, voted, popular);
+                for (int a = 0; a < 3; a++) {
+                    long hits = answers.get(a).stream().filter(e.getValue()::contains).count();
+                    precision[a] += hits / (double) top;
+                    recall[a] += hits / (double) e.getValue().size();
+                }
+            }
+            int n = truth.size();
+            out.printf(Locale.ROOT, "%ntag prediction over %d tagged images (%.1f ms/image), top %d against each image's own tags:%n",
+                    n, (System.nanoTime() - t0) / 1e6 / n, top);
+            String[] names = {"mmr.predictTags (query node, tag embeddings)", "tags of the same visual neighbours, by votes",
+                    "the catalog's " + top + " most frequent tags"};
+            for (int a = 0; a < 3; a++) {
+                out.printf(Locale.ROOT, "  %-46s precision@%d %.3f  recall@%d %.3f%n", names[a], top, precision[a] / n, top,
+                        recall[a] / n);
+            }
+            out.flush();
+        }
+
+        private static List<String> castStrings(Object list) {
+            return ((List<?>) list).stream().map(String::valueOf).toList();
         }
 
         private static void copyTree(Path from, Path to) throws IOException {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -62,7 +63,8 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                 .set(BoltConnector.enabled, boltPort != OFF)
                 .set(HttpConnector.enabled, web)
                 .set(HttpsConnector.enabled, false)
-                .set(GraphDatabaseSettings.read_only_database_default, readOnly);
+                .set(GraphDatabaseSettings.read_only_database_default, readOnly)
+                .setRaw(vectorIndexBuffers());
         if (boltPort != OFF) {
             config.set(BoltConnector.listen_address, new SocketAddress("127.0.0.1", boltPort));
             config.set(BoltConnector.advertised_address, new SocketAddress("localhost", boltPort));
@@ -83,6 +85,19 @@ public final class EmbeddedNeo4j implements AutoCloseable {
             throw new IllegalStateException("cannot register procedures in the embedded database: " + e.getMessage(), e);
         }
         return neo4j;
+    }
+
+    /**
+     * Lucene write buffers large enough that a vector index is built — and a training's embeddings
+     * are written — as one segment rather than dozens: every segment is searched separately, so
+     * Neo4j's defaults (20 segments for 100k 512-d features) made the features lookup 5–10× slower
+     * (docs/benchmarks.md). Internal Neo4j settings, an upper bound on memory used only while
+     * indexing; a quarter of the heap, at most 1 GB.
+     */
+    static Map<String, String> vectorIndexBuffers() {
+        long mb = Math.max(64, Math.min(1024, Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024)));
+        return Map.of("internal.dbms.index.vector.population_ram_buffer_size", String.valueOf(mb),
+                "internal.dbms.index.lucene.standard_ram_buffer_size", String.valueOf(mb));
     }
 
     public GraphDatabaseService db() {

@@ -48,6 +48,13 @@ class EmbeddedNeo4jTest {
             long kept = again.db().executeTransactionally("MATCH (i:Image {id: 'kept'}) RETURN count(i) AS n",
                     java.util.Map.of(), r -> (Long) r.next().get("n"));
             assertThat(kept).as("the database persists between runs").isEqualTo(1);
+            // Vector indexes are written with large Lucene buffers (one segment, not dozens): Neo4j's defaults are 1 and 16 MB.
+            org.neo4j.configuration.Config config = ((org.neo4j.kernel.internal.GraphDatabaseAPI) again.db())
+                    .getDependencyResolver().resolveDependency(org.neo4j.configuration.Config.class);
+            assertThat(config.get(org.neo4j.kernel.api.impl.index.LuceneSettings.vector_population_ram_buffer_size))
+                    .isBetween(64.0, 1024.0);
+            assertThat(config.get(org.neo4j.kernel.api.impl.index.LuceneSettings.lucene_standard_ram_buffer_size))
+                    .isBetween(64.0, 1024.0);
         }
     }
 

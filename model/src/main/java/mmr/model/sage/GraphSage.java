@@ -51,32 +51,30 @@ public final class GraphSage {
     }
 
     /**
-     * A batch that also reads and fills {@code shared}: inner-layer states of stored nodes (ids ≥ 0)
-     * kept between batches, valid for as long as the graph they were computed on is unchanged —
-     * the caller's responsibility.
+     * A batch that takes inner-layer states of stored nodes (ids ≥ 0) from {@code known} where it
+     * has them, instead of computing them from the nodes' sampled neighbourhoods. Whether those
+     * states still match the graph is the caller's responsibility.
      */
-    public Batch batch(SageGraph graph, StateCache shared) {
-        return new Batch(graph, shared);
+    public Batch batch(SageGraph graph, KnownStates known) {
+        return new Batch(graph, known);
     }
 
-    /** Inner-layer states kept across batches; implementations are thread-safe. */
-    public interface StateCache {
-        /** h_layer(node), or null. */
+    /** Inner-layer states computed earlier (for search: written at training or embedding time). */
+    public interface KnownStates {
+        /** h_layer(node), or null when not known. */
         double[] get(int layer, long node);
-
-        void put(int layer, long node, double[] state);
     }
 
     /** Embeds nodes of one graph; not thread-safe. */
     public final class Batch {
         private final SageGraph graph;
-        private final StateCache shared;
+        private final KnownStates known;
         private final Map<Long, double[]>[] states;
 
         @SuppressWarnings("unchecked")
-        private Batch(SageGraph graph, StateCache shared) {
+        private Batch(SageGraph graph, KnownStates known) {
             this.graph = graph;
-            this.shared = shared;
+            this.known = known;
             states = new Map[weights.layers().size()];   // [0]: projected inputs, [k]: h_k
             for (int k = 0; k < states.length; k++) {
                 states[k] = lru(k == 0 ? INPUT_CACHE_LIMIT : BATCH_CACHE_LIMIT);
@@ -98,6 +96,26 @@ public final class GraphSage {
             return out;
         }
 
+        /**
+         * The first-layer state h_1 of {@code nodes} (models with at least two layers): what a
+         * stored node contributes to the top layer of a neighbour's embedding. Search reads it back
+         * instead of walking the node's own sampled neighbourhood.
+         */
+        public float[][] firstLayerStates(long[] nodes) {
+            if (weights.layers().size() < 2) {
+                throw new IllegalStateException("a " + weights.layers().size() + "-layer model has no inner states");
+            }
+            double[][] h = hiddenMany(nodes, 1);
+            float[][] out = new float[h.length][];
+            for (int j = 0; j < h.length; j++) {
+                out[j] = new float[h[j].length];
+                for (int i = 0; i < h[j].length; i++) {
+                    out[j][i] = (float) h[j][i];
+                }
+            }
+            return out;
+        }
+
         /** h_layer(node) for layer ≥ 1. */
         private double[] hidden(long node, int layer) {
             return hiddenMany(new long[] {node}, layer)[0];
@@ -115,8 +133,8 @@ public final class GraphSage {
             int m = 0;
             for (int i = 0; i < nodes.length; i++) {
                 out[i] = top ? null : states[layer].get(nodes[i]);
-                if (out[i] == null && !top && shared != null && nodes[i] >= 0) {
-                    out[i] = shared.get(layer, nodes[i]);
+                if (out[i] == null && !top && known != null && nodes[i] >= 0) {
+                    out[i] = known.get(layer, nodes[i]);
                 }
                 if (out[i] == null) {
                     missing[m++] = i;
@@ -178,9 +196,6 @@ public final class GraphSage {
                 out[missing[j]] = h;
                 if (!top) {
                     states[layer].put(nodes[missing[j]], h);
-                    if (shared != null && nodes[missing[j]] >= 0) {
-                        shared.put(layer, nodes[missing[j]], h);
-                    }
                 }
             }
             return out;

@@ -62,6 +62,51 @@ class GraphSageTest {
         assertThat(e).containsExactly(new float[] {(float) (h20[0] / norm), (float) (h20[1] / norm)}, within(1e-6f));
     }
 
+    /**
+     * First-layer states computed once and given back as known states give the same embedding, and
+     * the known nodes' own neighbourhoods are then not read at all.
+     */
+    @Test
+    void knownFirstLayerStatesReplaceTheNeighbourhoodWalk() {
+        SageWeights.Matrix w1 = new SageWeights.Matrix(3, 2, new double[] {1, -1, 0.5, 0.5, -2, 1});
+        SageWeights.Matrix w2 = new SageWeights.Matrix(2, 3, new double[] {0.3, -0.7, 1, 1, 0.2, -0.4});
+        GraphSage sage = new GraphSage(new SageWeights(List.of(new SageWeights.Layer(25, w1), new SageWeights.Layer(10, w2)),
+                SageWeights.Activation.RELU, Map.of()));
+        float[][] h1 = sage.batch(STAR).firstLayerStates(new long[] {1, 2, 3});
+        Map<Long, double[]> known = new java.util.HashMap<>();
+        for (int j = 0; j < 3; j++) {
+            double[] d = new double[h1[j].length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = h1[j][i];
+            }
+            known.put((long) j + 1, d);
+        }
+        java.util.Set<Long> walked = new java.util.TreeSet<>();
+        SageGraph watched = new SageGraph() {
+            @Override
+            public long[] neighbours(long node, int sampleSize) {
+                walked.add(node);
+                return STAR.neighbours(node, sampleSize);
+            }
+
+            @Override
+            public float[] features(long node) {
+                return STAR.features(node);
+            }
+
+            @Override
+            public String label(long node) {
+                return STAR.label(node);
+            }
+        };
+        float[] withKnown = sage.batch(watched, (layer, node) -> layer == 1 ? known.get(node) : null).embed(0);
+        assertThat(withKnown).containsExactly(sage.embed(STAR, 0), within(1e-6f));
+        assertThat(walked).containsExactly(0L);
+        assertThatThrownBy(() -> new GraphSage(new SageWeights(List.of(new SageWeights.Layer(10, identity2())),
+                SageWeights.Activation.RELU, Map.of())).batch(STAR).firstLayerStates(new long[] {0}))
+                .hasMessageContaining("1-layer model has no inner states");
+    }
+
     @Test
     void reluLeaksLikeGds() {
         SageWeights.Matrix negate = new SageWeights.Matrix(2, 2, new double[] {-1, 0, 0, 1});

@@ -17,7 +17,6 @@ import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
-import org.neo4j.storageengine.api.TransactionIdStore;
 
 /** {@code mmr.search}, {@code mmr.predictTags}, {@code mmr.attach}: read-only queries through a transient node. */
 public class SearchProc {
@@ -78,25 +77,8 @@ public class SearchProc {
                 list(a.embedding()), a.model().name(), a.model().version()));
     }
 
-    /** Heap held by the first-layer states shared between queries (an estimate), and how many there are. */
-    public static long[] sharedStates() {
-        return new long[] {SharedStates.estimatedBytes(), SharedStates.size()};
-    }
-
     private Searcher searcher(String procedure) {
-        return new Searcher(procedure, tx, log, importDirectory(), graphVersion());
-    }
-
-    /** The last committed transaction id: shared first-layer states are valid while it stands still. */
-    private Long graphVersion() {
-        try {
-            if (tx instanceof org.neo4j.kernel.impl.coreapi.InternalTransaction it && it.kernelTransaction().dataRead().transactionStateHasChanges()) {
-                return null;   // this transaction's own writes are not in any shared state
-            }
-            return api.getDependencyResolver().resolveDependency(TransactionIdStore.class).getLastCommittedTransactionId();
-        } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
+        return new Searcher(procedure, tx, log, importDirectory());
     }
 
     private Path importDirectory() {

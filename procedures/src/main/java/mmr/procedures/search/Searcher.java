@@ -26,6 +26,7 @@ import mmr.procedures.catalog.CatalogGraph;
 import mmr.procedures.train.LoadedModel;
 import mmr.procedures.train.ModelStore;
 import mmr.procedures.train.Neo4jSageGraph;
+import mmr.procedures.train.SageStates;
 
 /**
  * The paper's inference (§3.3), read-only: a transient query node is attached to the graph by
@@ -39,8 +40,10 @@ public final class Searcher {
     static final String FEATURES_INDEX = "mmr_image_features";
     static final String IMAGE_EMBEDDING_INDEX = "mmr_image_embedding";
     static final String TAG_EMBEDDING_INDEX = "mmr_tag_embedding";
-    /** Candidates asked of the features index at least, twice that of the embedding indexes (recall: docs/benchmarks.md). */
-    static final int CANDIDATES = 100;
+    /** Candidates asked of the features index at least (for the visual neighbours; recall: docs/benchmarks.md). */
+    public static final int ATTACH_CANDIDATES = 30;
+    /** Candidates asked of an embedding index at least (for the ranking; recall: docs/benchmarks.md). */
+    public static final int RANK_CANDIDATES = 100;
     private static final Label TAG = Label.label("Tag");
     private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
 
@@ -64,25 +67,27 @@ public final class Searcher {
     private final Transaction tx;
     private final Log log;
     private final Path importDirectory;
-    private final Long graphVersion;
 
-    /** {@code graphVersion}: the database's last committed transaction id, or null not to share states between queries. */
-    public Searcher(String procedure, Transaction tx, Log log, Path importDirectory, Long graphVersion) {
+    public Searcher(String procedure, Transaction tx, Log log, Path importDirectory) {
         this.procedure = procedure;
         this.tx = tx;
         this.log = log;
         this.importDirectory = importDirectory;
-        this.graphVersion = graphVersion;
     }
 
+    /** The query node as mmr.search attaches it: an existing image without given tags brings its own tags. */
     public Attachment attach(Query query, SearchConfig config) {
+        return attach(query, config, true);
+    }
+
+    private Attachment attach(Query query, SearchConfig config, boolean ownTags) {
         LoadedModel model = model(config.model());
         EncoderIdentity encoder = catalogEncoder(model);
         QueryImage.Resolved image = query.hasImage()
                 ? new QueryImage(procedure, tx, encoder, importDirectory).resolve(query.source(), query.value())
                 : null;
         List<String> ignored = new ArrayList<>();
-        List<Node> tags = tags(query, image, ignored);
+        List<Node> tags = tags(query, ownTags ? image : null, ignored);
         if (image == null && tags.isEmpty()) {
             throw new IllegalArgumentException(procedure + ": none of the query's tags " + quoted(query.tags())
                     + " is in the graph; nothing is left to search with");
@@ -106,9 +111,9 @@ public final class Searcher {
             Neo4jSageGraph stored = new Neo4jSageGraph(tx, model.randomSeed());
             stored.prefetchFeatures(ids);
             TransientGraph graph = new TransientGraph(stored, ids, image.features(), model.randomSeed());
-            GraphSage.StateCache shared = graphVersion == null ? null
-                    : SharedStates.of(model.elementId() + "|" + model.version(), graphVersion);
-            imageEmbedding = model.sage().batch(graph, shared).embed(TransientGraph.QUERY);
+            // The attached nodes' first-layer states as stored with their embeddings (see SageStates).
+            GraphSage.KnownStates states = SageStates.read(tx, model, ids);
+            imageEmbedding = model.sage().batch(graph, states).embed(TransientGraph.QUERY);
         }
         float[] tagEmbedding = tagEmbedding(tags);
         float[] embedding;
@@ -135,8 +140,9 @@ public final class Searcher {
         return rank(IMAGE_EMBEDDING_INDEX, a, config.k(), exclude);
     }
 
+    /** Tags for the query image; an existing image's own tags are not attached (they are what is predicted). */
     public List<Hit> predictTags(Query query, SearchConfig config) {
-        Attachment a = attach(query, config);
+        Attachment a = attach(query, config, false);
         requireIndex(TAG_EMBEDDING_INDEX);
         float[] ei = a.imageEmbedding();
         Attachment visual = new Attachment(a.queryImage(), a.images(), a.tags(), a.ignoredTags(), ei, null, ei, a.model());
@@ -145,14 +151,14 @@ public final class Searcher {
 
     /**
      * Top-k nodes of an embedding index by cosine to E. The index is asked for many more candidates
-     * than needed — at least 200 (HNSW's recall grows with the number asked for; at 100k images and 100
-     * candidates recall@10 was 0.974) — and its scores cost no reads. Its
+     * than needed — at least {@link #RANK_CANDIDATES} (HNSW's recall grows with the number asked for;
+     * at 100k images: 50 gave recall@10 0.970, 100 gave 0.993) — and its scores cost no reads. Its
      * scores are exact cosines (mmr's indexes are not quantized), so only the top k are read, for
      * their visual and conceptual scores, and ordered again with ties broken by node id.
      */
     private List<Hit> rank(String index, Attachment a, int k, Node exclude) {
         int wanted = k + (exclude == null ? 0 : 1);
-        int candidates = Math.max(2 * CANDIDATES, 10 * wanted);
+        int candidates = Math.max(RANK_CANDIDATES, 10 * wanted);
         List<Hit> hits = new ArrayList<>();
         // Embeddings are read by the query itself: its cursors are its own (see LoadedModel on Neo4j's shared cursor).
         try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node "
@@ -189,7 +195,7 @@ public final class Searcher {
         List<ImageLink> links = new ArrayList<>();
         try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node, score "
                 + "WHERE score >= $minScore RETURN node, score LIMIT $m",
-                Map.of("index", FEATURES_INDEX, "n", Math.max(CANDIDATES, 5 * n), "v", image.features(),
+                Map.of("index", FEATURES_INDEX, "n", Math.max(ATTACH_CANDIDATES, 5 * n), "v", image.features(),
                         "minScore", (1 + config.similarityCutoff()) / 2 - 1e-6, "m", n))) {
             while (r.hasNext()) {
                 Map<String, Object> row = r.next();

@@ -23,8 +23,9 @@ public class EmbedProc {
     public Transaction tx;
 
     @Procedure(name = "mmr.embed", mode = Mode.WRITE)
-    @Description("Computes and writes `embedding` for the given Image and Tag nodes with the stored GraphSAGE model "
-            + "(the native forward pass over their current neighbourhoods; no retraining, no GDS).")
+    @Description("Computes and writes `embedding` (and the first-layer state search reads, `sageState`) for the given "
+            + "Image and Tag nodes with the stored GraphSAGE model (the native forward pass over their current "
+            + "neighbourhoods; no retraining, no GDS).")
     public Stream<EmbedResult> embed(@Name("nodes") List<Node> nodes,
                                      @Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         String name = ConfigMap.of(PROCEDURE, rawConfig, List.of("model")).string("model", "default");
@@ -55,9 +56,11 @@ public class EmbedProc {
         }
         long t0 = System.nanoTime();
         GraphSage.Batch batch = loaded.sage().batch(graph);
+        long[] ids = nodes.stream().mapToLong(Node::getId).toArray();
         for (Node n : nodes) {
             n.setProperty("embedding", batch.embed(n.getId()));
         }
+        SageStates.write(tx, loaded, ids);
         return Stream.of(new EmbedResult(nodes.size(), name, loaded.version(),
                 (System.nanoTime() - t0) / 1_000_000));
     }

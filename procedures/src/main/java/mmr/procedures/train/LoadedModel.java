@@ -20,9 +20,11 @@ import mmr.model.sage.SageWeightsCodec;
  * cursor's whole buffer, and the buffer grows to the largest array read — one read of a 512 KB
  * weight matrix made each 2 KB feature read of the transaction 150× slower. A query's cursors
  * are released when it ends.
+ *
+ * @param key identifies this version for good: element id, version and creation time
  */
 public record LoadedModel(String name, long version, String elementId, GraphSage sage, long randomSeed,
-                          long featureDimension, boolean multiLabel, String encoder) {
+                          long featureDimension, boolean multiLabel, String encoder, String key) {
     private static final Map<String, LoadedModel> CACHE = new ConcurrentHashMap<>();
     private static final int CACHE_LIMIT = 32;
 
@@ -43,7 +45,7 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
         LoadedModel model = new LoadedModel((String) props.get("name"), (Long) props.get("version"), node.getElementId(),
                 new GraphSage(SageWeightsCodec.fromProperties(props)), (Long) props.getOrDefault("randomSeed", 42L),
                 (Long) props.get("featureDimension"), Boolean.TRUE.equals(props.get("multiLabel")),
-                (String) props.get("encoder"));
+                (String) props.get("encoder"), key);
         if (CACHE.size() >= CACHE_LIMIT) {
             CACHE.clear();
         }

@@ -40,7 +40,7 @@ public class TrainProc {
     // SCHEMA: training also keeps the vector indexes in step, in transactions of their own.
     @Procedure(name = "mmr.train", mode = Mode.SCHEMA)
     @Description("Trains unsupervised GraphSAGE (mean aggregator) with GDS over Image and Tag nodes and their SIMILAR and "
-            + "TAGGED edges, writes every node's `embedding`, and stores the model as a new current (:MmrModel) version.")
+            + "TAGGED edges, writes every node's `embedding` and first-layer state (`sageState`), and stores the model as a new current (:MmrModel) version.")
     public Stream<TrainResult> train(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         TrainConfig config = TrainConfig.parse(rawConfig);
         if (!TRAINING.tryLock()) {
@@ -117,9 +117,13 @@ public class TrainProc {
         metadata.put("epochLosses", trained.epochLosses().stream().mapToDouble(Double::doubleValue).toArray());
         metadata.put("config", config.toMap().toString());
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
+        long s0 = System.nanoTime();
+        long states = SageStates.write(tx, LoadedModel.of(tx, model),
+                trained.embeddings().keySet().stream().mapToLong(Long::longValue).sorted().toArray());
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
-        log.info("mmr.train: model %s version %s stored; %d embeddings written", config.modelName(),
-                model.getProperty("version"), trained.embeddings().size());
+        log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written "
+                + "(states in %d ms)", config.modelName(), model.getProperty("version"), trained.embeddings().size(),
+                states, (System.nanoTime() - s0) / 1_000_000);
         return new TrainResult(config.modelName(), (Long) model.getProperty("version"), trained.nodes(),
                 trained.relationships(), trained.ranEpochs(), trained.epochLosses(), trained.didConverge(), multiLabel,
                 trained.trainMillis(), writeMillis, config.toMap());
