@@ -63,6 +63,9 @@ final class BenchSearch implements Callable<Integer> {
                     + "reports errors, latency and heap before/after")
     int soakSeconds;
 
+    /** mmr.search's default config: the attachment the recall and lookup measurements follow. */
+    private static final mmr.procedures.search.SearchConfig DEFAULTS = mmr.procedures.search.SearchConfig.parse("bench", Map.of());
+
     private PrintWriter out;
 
     /** One kind of query: mmr.search parameters plus the vector a plain index query uses. */
@@ -290,7 +293,7 @@ final class BenchSearch implements Callable<Integer> {
                 "CALL db.index.vector.queryNodes('mmr_image_embedding', " + RANK_CANDIDATES + ", $e) YIELD node "
                         + "WITH node LIMIT 10 RETURN count(node) AS n",
                 "CALL db.index.vector.queryNodes('mmr_image_features', " + ATTACH_CANDIDATES + ", $f) YIELD node, score "
-                        + "WHERE score >= 0.825 RETURN count(node) AS n"};
+                        + "WHERE score >= " + (1 + DEFAULTS.similarityCutoff()) / 2 + " RETURN count(node) AS n"};
         long[][] t = new long[3][queries];
         for (int i = -30; i < queries; i++) {
             Sample s = features.get(Math.floorMod(i * 7, features.size()));
@@ -353,7 +356,7 @@ final class BenchSearch implements Callable<Integer> {
                     + "YIELD image RETURN id(image) AS id", Map.of("id", id), r -> r.stream().map(m -> (Long) m.get("id")).toList());
             searchRecall += overlap(got, exactTop(embeddings, e, 10, self, -2));
             List<?> attached = (List<?>) row.get("attached");
-            List<Long> exact = exactTop(features, features.get(self), 5, self, 0.65);
+            List<Long> exact = exactTop(features, features.get(self), DEFAULTS.neighbors(), self, DEFAULTS.similarityCutoff());
             if (!exact.isEmpty()) {
                 attachQueries++;
                 Set<Object> a = new HashSet<>(attached);
@@ -362,8 +365,8 @@ final class BenchSearch implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "recall@10 of mmr.search (index + exact re-rank) vs exact brute force: %.4f over %d queries%n",
                 searchRecall / recallQueries, recallQueries);
-        out.printf(Locale.ROOT, "recall of the visual attachment (top 5, cosine >= 0.65) vs exact: %.4f over %d queries%n",
-                attachQueries == 0 ? Double.NaN : attachRecall / attachQueries, attachQueries);
+        out.printf(Locale.ROOT, "recall of the visual attachment (top %d, cosine >= %.2f) vs exact: %.4f over %d queries%n",
+                DEFAULTS.neighbors(), DEFAULTS.similarityCutoff(), attachQueries == 0 ? Double.NaN : attachRecall / attachQueries, attachQueries);
     }
 
     private static List<Long> exactTop(Map<Long, float[]> vectors, float[] q, int k, long exclude, double cutoff) {

@@ -40,7 +40,8 @@ public class EmbedProc {
         long featureDimension = loaded.featureDimension();
         boolean multiLabel = loaded.multiLabel();
         Neo4jSageGraph graph = new Neo4jSageGraph(tx, loaded.randomSeed());
-        graph.prefetchFeatures(nodes.stream().mapToLong(Node::getId).toArray());
+        long[] ids = nodes.stream().mapToLong(Node::getId).toArray();
+        graph.prefetchFeatures(ids);
         for (Node n : nodes) {
             if (!Neo4jSageGraph.isCatalogNode(n)) {
                 throw new IllegalArgumentException(PROCEDURE + ": node " + n.getElementId() + " is neither an Image nor a Tag");
@@ -56,11 +57,10 @@ public class EmbedProc {
         }
         long t0 = System.nanoTime();
         GraphSage.Batch batch = loaded.sage().batch(graph);
-        long[] ids = nodes.stream().mapToLong(Node::getId).toArray();
         for (Node n : nodes) {
             n.setProperty("embedding", batch.embed(n.getId()));
         }
-        SageStates.write(tx, loaded, ids);
+        SageStates.write(tx, loaded, ids, batch);   // the batch still holds their first-layer states
         return Stream.of(new EmbedResult(nodes.size(), name, loaded.version(),
                 (System.nanoTime() - t0) / 1_000_000));
     }

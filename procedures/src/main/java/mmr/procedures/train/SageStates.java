@@ -28,13 +28,12 @@ public final class SageStates {
 
     private SageStates() {}
 
-    /** Computes and writes the states of {@code ids} (models with two layers or more; otherwise nothing). */
-    public static long write(Transaction tx, LoadedModel model, long[] ids) {
-        if (model.sage().weights().layers().size() < 2) {
+    /** Computes and writes the states of {@code ids} in chunks ({@code mmr.train}: every node). */
+    public static long writeAll(Transaction tx, LoadedModel model, long[] ids) {
+        if (!hasStates(model)) {
             return 0;
         }
         int sample = model.sage().weights().layers().get(0).sampleSize();
-        long written = 0;
         for (int from = 0; from < ids.length; from += CHUNK) {
             long[] chunk = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + CHUNK));
             Neo4jSageGraph graph = new Neo4jSageGraph(tx, model.randomSeed());   // one per chunk: bounded caches
@@ -46,15 +45,30 @@ public final class SageStates {
                 }
             }
             graph.prefetchFeatures(inputs.stream().mapToLong(Long::longValue).toArray());
-            float[][] states = model.sage().batch(graph).firstLayerStates(chunk);
-            for (int j = 0; j < chunk.length; j++) {
-                var node = tx.getNodeById(chunk[j]);
-                node.setProperty(PROPERTY, states[j]);
-                node.setProperty(MODEL_PROPERTY, model.key());
-                written++;
-            }
+            write(tx, model, chunk, model.sage().batch(graph));
         }
-        return written;
+        return ids.length;
+    }
+
+    /**
+     * Writes the states of {@code ids} as {@code batch} computes them — for {@code mmr.embed}, the batch
+     * that has just embedded those nodes and still holds their states.
+     */
+    public static void write(Transaction tx, LoadedModel model, long[] ids, GraphSage.Batch batch) {
+        if (!hasStates(model)) {
+            return;
+        }
+        float[][] states = batch.firstLayerStates(ids);
+        for (int j = 0; j < ids.length; j++) {
+            var node = tx.getNodeById(ids[j]);
+            node.setProperty(PROPERTY, states[j]);
+            node.setProperty(MODEL_PROPERTY, model.key());
+        }
+    }
+
+    /** Only models with two layers or more have an inner state to store. */
+    private static boolean hasStates(LoadedModel model) {
+        return model.sage().weights().layers().size() >= 2;
     }
 
     /**

@@ -118,7 +118,7 @@ public class TrainProc {
         metadata.put("config", config.toMap().toString());
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
         long s0 = System.nanoTime();
-        long states = SageStates.write(tx, LoadedModel.of(tx, model),
+        long states = SageStates.writeAll(tx, LoadedModel.of(tx, model),
                 trained.embeddings().keySet().stream().mapToLong(Long::longValue).sorted().toArray());
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
         log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written "
