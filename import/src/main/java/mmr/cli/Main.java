@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mmr", mixinStandardHelpOptions = true, version = "mmr 0.1.0",
         description = "Multi-modal image retrieval in Neo4j: catalogs of images and tags as one graph.",
         subcommands = {ServeCommand.class, ImportCommand.class, KnnCommand.class, EmojiCommand.class,
-                SyntheticCommand.class, TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                SyntheticCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Nothing could be imported. */
     public static final int EXIT_NOTHING_IMPORTED = 1;

@@ -1,0 +1,555 @@
+package mmr.eval;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import mmr.ingest.ImportOptions;
+import mmr.ingest.ImportReport;
+import mmr.ingest.Importer;
+import mmr.ingest.graph.EmbeddedCypher;
+import mmr.ingest.graph.GraphWriter;
+import mmr.ingest.manifest.ManifestEntry;
+import mmr.ingest.manifest.ManifestReader;
+import mmr.model.encode.Encoders;
+import mmr.model.encode.ImageEncoder;
+import mmr.model.eval.Baselines;
+import mmr.model.eval.Bootstrap;
+import mmr.model.eval.RankingMetrics;
+import mmr.model.eval.TagProjection;
+import mmr.model.image.ImageDecoder;
+import mmr.model.image.ImageRejectedException;
+import mmr.model.tag.TagFeatures;
+import mmr.model.tag.TagNames;
+import mmr.model.vector.Vectors;
+import mmr.server.EmbeddedNeo4j;
+
+/**
+ * {@code mmr eval}: held-out images are removed from a catalog before kNN and training, the rest is
+ * imported into a fresh embedded database (once per tag-dropout level), and every held-out image is
+ * sent to mmr as a new image — through {@code bytes} — and to the baselines, with the same queries.
+ * Relevance comes from evaluation-only metadata when the catalog has it, otherwise from the full tag
+ * lists; neither is ever a feature, tag or edge. See docs/evaluation.md.
+ */
+public final class Evaluation {
+    public static final int RANKED = 50;
+    public static final double[] VISUAL_WEIGHTS = {1, 0.75, 0.5, 0.25, 0};
+    public static final List<String> CONNECTS = List.of("images", "tags", "both");
+    public static final double LATE_FUSION_WEIGHT = 0.5;
+    public static final double RIDGE_LAMBDA = 1.0;
+    public static final int MIN_KEYWORD_IMAGES = 3;
+
+    /**
+     * @param holdout     share of concepts (catalogs with {@code concept} metadata) or images held out, (0, 0.5]
+     * @param dropouts    shares of the catalog's TAGGED edges removed before training, each in [0, 1)
+     * @param trainConfig the mmr.train config map, in Cypher
+     * @param maxQueries  0: all held-out images; otherwise a seeded sample of them (the --quick mode)
+     */
+    public record Options(Path manifest, Path out, double holdout, List<Double> dropouts, long seed, String trainConfig,
+                          TagFeatures.Init tagInit, int knnTopK, double knnCutoff, int maxQueries, boolean progress) {
+        public Options {
+            if (!(holdout > 0 && holdout <= 0.5)) {
+                throw new IllegalArgumentException("--holdout must be in (0, 0.5], got " + holdout);
+            }
+            for (double p : dropouts) {
+                if (!(p >= 0 && p < 1)) {
+                    throw new IllegalArgumentException("--dropout must be in [0, 1), got " + p);
+                }
+            }
+        }
+    }
+
+    /** One catalog record as the evaluation sees it. */
+    record Item(String id, Path file, List<String> tags, Map<String, String> metadata, float[] features) {
+        String concept() {
+            return metadata.get("concept");
+        }
+    }
+
+    /** A held-out image: its bytes (what mmr receives), features (what baselines receive), and its keyword. */
+    record QueryImage(Item item, byte[] bytes, String keyword) {}
+
+    private final Options options;
+    private final PrintWriter out;
+    private final List<Map<String, Object>> rows = new ArrayList<>();
+
+    public Evaluation(Options options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public List<Map<String, Object>> rows() {
+        return rows;
+    }
+
+    public List<Map<String, Object>> run() throws IOException {
+        long t0 = System.nanoTime();
+        List<Item> all = read();
+        try (ImageEncoder encoder = Encoders.open("descriptor")) {
+            encode(all, encoder);
+            Split split = split(all);
+            out.printf(Locale.ROOT, "mmr eval: %d catalog images, %d held-out queries (%s), dropout %s, train %s%n",
+                    split.catalog.size(), split.queries.size(), split.byConcept ? "one image of " + pct(options.holdout())
+                            + " of concepts" : pct(options.holdout()) + " of images", options.dropouts(), options.trainConfig());
+            for (double p : options.dropouts()) {
+                evaluate(split, p, encoder);
+            }
+        }
+        out.printf(Locale.ROOT, "mmr eval: done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        return rows;
+    }
+
+    // ---------------------------------------------------------------- data
+
+    private List<Item> read() throws IOException {
+        if (!Files.isRegularFile(options.manifest())) {
+            throw new IllegalArgumentException("manifest not found: '" + options.manifest() + "'");
+        }
+        Path base = options.manifest().toAbsolutePath().getParent();
+        List<Item> items = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        try (ManifestReader reader = ManifestReader.open(options.manifest())) {
+            while (reader.hasNext()) {
+                ManifestEntry e = reader.next();
+                if (!(e instanceof ManifestEntry.Record r) || r.path() == null || !seen.add(r.id())) {
+                    continue;
+                }
+                List<String> tags = new ArrayList<>(new LinkedHashSet<>(r.tags().stream()
+                        .filter(t -> TagNames.problem(t).isEmpty()).map(TagNames::normalise).toList()));
+                items.add(new Item(r.id(), base.resolve(r.path()), tags, r.metadata() == null ? Map.of() : r.metadata(), null));
+            }
+        }
+        if (items.size() < 10) {
+            throw new IllegalArgumentException("manifest '" + options.manifest() + "' has " + items.size()
+                    + " image(s) with a path; mmr eval needs at least 10 (held-out images are sent as bytes)");
+        }
+        if (items.stream().allMatch(i -> i.tags().isEmpty())) {
+            throw new IllegalArgumentException("manifest '" + options.manifest() + "' has no tags; mmr eval compares "
+                    + "visual and conceptual search and needs tagged images");
+        }
+        return items;
+    }
+
+    private void encode(List<Item> items, ImageEncoder encoder) throws IOException {
+        ImageDecoder decoder = new ImageDecoder();
+        long t0 = System.nanoTime();
+        for (int from = 0; from < items.size(); from += 64) {
+            List<BufferedImage> batch = new ArrayList<>();
+            List<Integer> at = new ArrayList<>();
+            for (int i = from; i < Math.min(items.size(), from + 64); i++) {
+                try {
+                    batch.add(decoder.decode(items.get(i).file()));
+                    at.add(i);
+                } catch (ImageRejectedException e) {
+                    // left out below: an image that cannot be decoded is in neither the catalog nor the queries
+                }
+            }
+            float[][] f = batch.isEmpty() ? new float[0][] : encoder.encode(batch);
+            for (int j = 0; j < at.size(); j++) {
+                Item it = items.get(at.get(j));
+                items.set(at.get(j), new Item(it.id(), it.file(), it.tags(), it.metadata(), f[j]));
+            }
+        }
+        items.removeIf(i -> i.features() == null);
+        progress("encoded %d images in %.1f s", items.size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The catalog and the held-out queries: one image of a seeded share of concepts, or a seeded share of images. */
+    record Split(List<Item> catalog, List<QueryImage> queries, boolean byConcept) {}
+
+    private Split split(List<Item> all) throws IOException {
+        SplittableRandom rng = new SplittableRandom(options.seed());
+        boolean byConcept = all.stream().allMatch(i -> i.concept() != null);
+        Set<String> heldOut = new java.util.HashSet<>();
+        if (byConcept) {
+            Map<String, List<Item>> byC = new java.util.TreeMap<>();
+            all.forEach(i -> byC.computeIfAbsent(i.concept(), c -> new ArrayList<>()).add(i));
+            List<String> concepts = new ArrayList<>(byC.keySet());
+            shuffle(concepts, rng);
+            int n = Math.max(1, (int) Math.round(options.holdout() * concepts.size()));
+            for (String c : concepts.subList(0, n)) {
+                List<Item> members = byC.get(c);
+                heldOut.add(members.get(rng.nextInt(members.size())).id());
+            }
+        } else {
+            List<Item> shuffled = new ArrayList<>(all);
+            shuffle(shuffled, rng);
+            int n = Math.max(1, (int) Math.round(options.holdout() * all.size()));
+            shuffled.subList(0, n).forEach(i -> heldOut.add(i.id()));
+        }
+        List<Item> catalog = all.stream().filter(i -> !heldOut.contains(i.id())).toList();
+        Map<String, Integer> frequency = new HashMap<>();
+        catalog.forEach(i -> i.tags().forEach(t -> frequency.merge(t, 1, Integer::sum)));
+        List<QueryImage> queries = new ArrayList<>();
+        for (Item i : all) {
+            if (!heldOut.contains(i.id())) {
+                continue;
+            }
+            List<String> eligible = i.tags().stream().filter(t -> frequency.getOrDefault(t, 0) >= MIN_KEYWORD_IMAGES)
+                    .sorted().toList();
+            String keyword = eligible.isEmpty() ? null : eligible.get(rng.nextInt(eligible.size()));
+            queries.add(new QueryImage(i, Files.readAllBytes(i.file()), keyword));
+        }
+        if (options.maxQueries() > 0 && queries.size() > options.maxQueries()) {
+            shuffle(queries, rng);
+            queries = new ArrayList<>(queries.subList(0, options.maxQueries()));
+            queries.sort(java.util.Comparator.comparing(q -> q.item().id()));
+        }
+        return new Split(catalog, queries, byConcept);
+    }
+
+    // ---------------------------------------------------------------- one dropout level
+
+    private void evaluate(Split split, double dropout, ImageEncoder encoder) throws IOException {
+        List<Item> catalog = split.catalog();
+        SplittableRandom rng = new SplittableRandom(options.seed() ^ Double.doubleToLongBits(dropout));
+        List<Set<String>> graphTags = new ArrayList<>();
+        for (Item i : catalog) {
+            Set<String> kept = new TreeSet<>();
+            for (String t : i.tags()) {
+                if (rng.nextDouble() >= dropout) {
+                    kept.add(t);
+                }
+            }
+            graphTags.add(kept);
+        }
+        Path dir = Files.createTempDirectory("mmr-eval");
+        try {
+            Path manifest = dir.resolve("catalog.jsonl");
+            writeManifest(manifest, catalog, graphTags);
+            try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
+                EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "mmr eval");
+                build(cypher, manifest, encoder, dropout);
+                score(split, dropout, graphTags, cypher);
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void writeManifest(Path file, List<Item> catalog, List<Set<String>> graphTags) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        try (var w = Files.newBufferedWriter(file)) {
+            for (int i = 0; i < catalog.size(); i++) {
+                Item it = catalog.get(i);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("id", it.id());
+                row.put("features", it.features());
+                row.put("tags", new ArrayList<>(graphTags.get(i)));
+                row.put("metadata", it.metadata());
+                w.write(json.writeValueAsString(row));
+                w.write('\n');
+            }
+        }
+    }
+
+    private void build(EmbeddedCypher cypher, Path manifest, ImageEncoder encoder, double dropout) throws IOException {
+        Map<String, Object> knn = new LinkedHashMap<>();
+        knn.put("topK", (long) options.knnTopK());
+        knn.put("similarityCutoff", options.knnCutoff());
+        ImportOptions io = new ImportOptions(manifest, 256, ImageDecoder.DEFAULT_MAX_PIXELS, options.tagInit(),
+                encoder.identity(), true, knn, false);
+        ImportReport report = new Importer(new GraphWriter(cypher), null, io).run();
+        progress("dropout %s: imported %d images, kNN in %.1f s", dropout, report.imported(), report.knnSeconds());
+        long t0 = System.nanoTime();
+        Map<String, Object> row = cypher.write("CALL mmr.train(" + options.trainConfig() + ")", Map.of()).get(0);
+        List<?> losses = (List<?>) row.get("epochLosses");
+        progress("dropout %s: trained in %.1f s (final loss %s)", dropout, (System.nanoTime() - t0) / 1e9,
+                losses.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4f", ((Number) losses.get(losses.size() - 1)).doubleValue()));
+    }
+
+    // ---------------------------------------------------------------- scoring
+
+    /** What one query is judged against, per catalog image. */
+    private record Judgement(double[] gains, boolean[] twin, boolean[] subcategory, boolean[] keyword, double[] visual,
+                             Set<String> tags) {}
+
+    private void score(Split split, double dropout, List<Set<String>> graphTags, EmbeddedCypher cypher) {
+        List<Item> catalog = split.catalog();
+        int n = catalog.size();
+        float[][] unit = new float[n][];
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            unit[i] = Vectors.normaliseInPlace(catalog.get(i).features().clone());
+            index.put(catalog.get(i).id(), i);
+        }
+        Baselines baselines = new Baselines(unit, graphTags);
+        TagProjection projection = new TagProjection(unit, graphTags, RIDGE_LAMBDA);
+        List<QueryImage> queries = split.queries();
+        List<Judgement> judgements = new ArrayList<>();
+        for (QueryImage q : queries) {
+            judgements.add(judge(q, catalog, baselines));
+        }
+        Map<String, List<int[]>> image = new LinkedHashMap<>();
+        Map<String, List<int[]>> imageKeyword = new LinkedHashMap<>();
+        Map<String, List<int[]>> keyword = new LinkedHashMap<>();
+        Map<String, List<List<String>>> tagPrediction = new LinkedHashMap<>();
+        long searchNanos = 0;
+        int searches = 0;
+        int done = 0;
+        for (QueryImage q : queries) {
+            float[] f = Vectors.normaliseInPlace(q.item().features().clone());
+            Set<String> kw = q.keyword() == null ? Set.of() : Set.of(q.keyword());
+            add(image, "visual", baselines.visual(f, RANKED));
+            add(image, "tagProjection", projection.rank(q.item().features(), RANKED));
+            add(imageKeyword, "visual", baselines.visual(f, RANKED));
+            add(imageKeyword, "hardFilter", q.keyword() == null ? null : baselines.hardFilter(f, q.keyword(), RANKED));
+            add(imageKeyword, "lateFusion", q.keyword() == null ? null : baselines.lateFusion(f, kw, LATE_FUSION_WEIGHT, RANKED));
+            add(keyword, "hardFilter", q.keyword() == null ? null : baselines.hardFilter(null, q.keyword(), RANKED));
+            add(keyword, "lateFusion", q.keyword() == null ? null : baselines.lateFusion(null, kw, LATE_FUSION_WEIGHT, RANKED));
+            add(keyword, "tagProjection", q.keyword() == null ? null : projection.rankKeyword(q.keyword(), RANKED));
+            tagPrediction.computeIfAbsent("neighbourVotes", m -> new ArrayList<>()).add(baselines.neighbourVotes(f, 5, 5));
+            tagPrediction.computeIfAbsent("tagProjection", m -> new ArrayList<>()).add(projection.predict(q.item().features(), 5));
+            for (String connect : CONNECTS) {
+                for (double w : VISUAL_WEIGHTS) {
+                    String key = "mmr|" + connect + "|" + w;
+                    long s0 = System.nanoTime();
+                    add(image, key, search(cypher, index, q.bytes(), List.of(), connect, w));
+                    add(imageKeyword, key, q.keyword() == null ? null
+                            : search(cypher, index, q.bytes(), List.of(q.keyword()), connect, w));
+                    searchNanos += System.nanoTime() - s0;
+                    searches += 2;
+                }
+            }
+            add(keyword, "mmr|tags|0.0", q.keyword() == null ? null : search(cypher, index, null, List.of(q.keyword()), "tags", 0));
+            tagPrediction.computeIfAbsent("mmr|images|1.0", m -> new ArrayList<>()).add(predictTags(cypher, q.bytes()));
+            done++;
+            if (options.progress() && (done % 10 == 0 || done == queries.size())) {
+                System.err.printf(Locale.ROOT, "\r  dropout %s: %d/%d queries (%.1f ms per search)", dropout, done, queries.size(),
+                        searchNanos / 1e6 / Math.max(1, searches));
+                if (done == queries.size()) {
+                    System.err.println();
+                }
+            }
+        }
+        image.forEach((m, r) -> row("image", dropout, m, r, judgements, false));
+        imageKeyword.forEach((m, r) -> row("imageKeyword", dropout, m, r, judgements, false));
+        keyword.forEach((m, r) -> row("keyword", dropout, m, r, judgements, true));
+        tagPrediction.forEach((m, predicted) -> {
+            double[] p = new double[queries.size()];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = RankingMetrics.tagPrecision(predicted.get(i), judgements.get(i).tags(), 5);
+            }
+            Map<String, Object> r = emptyRow("tagPrediction", dropout, m, queries.size());
+            put(r, "tagPrecision5", p);
+            rows.add(r);
+        });
+        printRows(dropout);
+    }
+
+    private Judgement judge(QueryImage q, List<Item> catalog, Baselines baselines) {
+        int n = catalog.size();
+        Item qi = q.item();
+        boolean meta = qi.concept() != null;
+        double[] gains = new double[n];
+        boolean[] twin = meta ? new boolean[n] : null;
+        boolean[] sub = meta && qi.metadata().get("subcategory") != null ? new boolean[n] : null;
+        boolean[] kw = new boolean[n];
+        Set<String> qTags = new java.util.HashSet<>(qi.tags());
+        for (int i = 0; i < n; i++) {
+            Item c = catalog.get(i);
+            if (meta) {
+                boolean sameConcept = qi.concept().equals(c.concept());
+                boolean sameSub = sub != null && qi.metadata().get("subcategory").equals(c.metadata().get("subcategory"));
+                boolean sameCat = qi.metadata().get("category") != null
+                        && qi.metadata().get("category").equals(c.metadata().get("category"));
+                gains[i] = sameConcept ? 3 : sameSub ? 2 : sameCat ? 1 : 0;
+                twin[i] = sameConcept;
+                if (sub != null) {
+                    sub[i] = sameSub;
+                }
+            } else {
+                int overlap = 0;
+                for (String t : c.tags()) {
+                    overlap += qTags.contains(t) ? 1 : 0;
+                }
+                gains[i] = overlap;
+            }
+            kw[i] = q.keyword() != null && c.tags().contains(q.keyword());
+        }
+        double[] visual = baselines.cosines(Vectors.normaliseInPlace(qi.features().clone()));
+        return new Judgement(gains, twin, sub, kw, visual, qTags);
+    }
+
+    private static void add(Map<String, List<int[]>> rankings, String method, int[] ranking) {
+        rankings.computeIfAbsent(method, m -> new ArrayList<>()).add(ranking);
+    }
+
+    private int[] search(EmbeddedCypher cypher, Map<String, Integer> index, byte[] bytes, List<String> tags, String connect,
+                         double w) {
+        Map<String, Object> query = new HashMap<>();
+        if (bytes != null) {
+            query.put("bytes", bytes);
+        }
+        if (!tags.isEmpty()) {
+            query.put("tags", tags);
+        }
+        List<Integer> hits = new ArrayList<>();
+        try {
+            cypher.read("CALL mmr.search($q, {k: $k, connect: $c, visualWeight: $w}) YIELD image RETURN image.id AS id",
+                    Map.of("q", query, "k", (long) RANKED, "c", connect, "w", w),
+                    row -> hits.add(index.get((String) row.get("id"))));
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("is in the graph")) {
+                throw e;
+            }
+            // a keyword that dropout removed from the graph: mmr finds nothing, as a hard filter would
+        }
+        return hits.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static List<String> predictTags(EmbeddedCypher cypher, byte[] bytes) {
+        List<String> names = new ArrayList<>();
+        cypher.read("CALL mmr.predictTags({bytes: $b}, {k: 5, connect: 'images'}) YIELD name RETURN name",
+                Map.of("b", bytes), row -> names.add((String) row.get("name")));
+        return names;
+    }
+
+    private void row(String setting, double dropout, String method, List<int[]> rankings, List<Judgement> judgements,
+                     boolean keywordOnly) {
+        int q = rankings.size();
+        double[] ndcg = nan(q), twin = nan(q), sub = nan(q), recall = nan(q), precision = nan(q), visual = nan(q),
+                keyword = nan(q);
+        int used = 0;
+        for (int i = 0; i < q; i++) {
+            int[] r = rankings.get(i);
+            Judgement j = judgements.get(i);
+            if (r == null) {
+                continue;       // no keyword for this query
+            }
+            used++;
+            if (keywordOnly) {
+                double[] g = new double[j.keyword().length];
+                for (int c = 0; c < g.length; c++) {
+                    g[c] = j.keyword()[c] ? 1 : 0;
+                }
+                ndcg[i] = RankingMetrics.ndcg(r, g, 5);
+                recall[i] = RankingMetrics.recall(r, j.keyword(), 50);
+                precision[i] = RankingMetrics.precision(r, j.keyword(), 10);
+                keyword[i] = RankingMetrics.precision(r, j.keyword(), 10);
+                continue;
+            }
+            ndcg[i] = RankingMetrics.ndcg(r, j.gains(), 5);
+            if (j.twin() != null) {
+                twin[i] = RankingMetrics.hit(r, j.twin(), 10);
+            }
+            if (j.subcategory() != null) {
+                sub[i] = RankingMetrics.precision(r, j.subcategory(), 10);
+            }
+            visual[i] = RankingMetrics.meanOf(r, j.visual(), 10);
+            if (setting.equals("imageKeyword")) {
+                keyword[i] = RankingMetrics.precision(r, j.keyword(), 10);
+            }
+        }
+        Map<String, Object> row = emptyRow(setting, dropout, method, used);
+        put(row, "ndcg5", ndcg);
+        put(row, "twin10", twin);
+        put(row, "subcat10", sub);
+        put(row, "recall50", recall);
+        put(row, "precision10", precision);
+        put(row, "visual10", visual);
+        put(row, "keyword10", keyword);
+        rows.add(row);
+    }
+
+    static final List<String> METRICS = List.of("ndcg5", "twin10", "subcat10", "recall50", "precision10", "tagPrecision5",
+            "visual10", "keyword10");
+
+    private static Map<String, Object> emptyRow(String setting, double dropout, String method, int queries) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        String[] parts = method.split("\\|");
+        row.put("setting", setting);
+        row.put("dropout", dropout);
+        row.put("method", parts[0]);
+        row.put("connect", parts.length > 1 ? parts[1] : null);
+        row.put("visualWeight", parts.length > 1 ? Double.parseDouble(parts[2]) : null);
+        row.put("queries", queries);
+        for (String m : METRICS) {
+            row.put(m, null);
+            row.put(m + "Interval", null);
+        }
+        return row;
+    }
+
+    private void put(Map<String, Object> row, String metric, double[] values) {
+        Bootstrap.Estimate e = Bootstrap.of(values, options.seed() + metric.hashCode());
+        if (e.n() == 0) {
+            return;
+        }
+        row.put(metric, round(e.mean()));
+        row.put(metric + "Interval", List.of(round(e.low()), round(e.high())));
+    }
+
+    private void printRows(double dropout) {
+        out.printf(Locale.ROOT, "%n%-13s %-20s %7s %7s %7s %7s %7s %7s %7s %7s %7s%n", "setting", "method (dropout " + dropout + ")",
+                "queries", "nDCG@5", "twin@10", "sub@10", "rec@50", "P@10", "tagP@5", "vis@10", "kw@10");
+        for (Map<String, Object> r : rows) {
+            if (!r.get("dropout").equals(dropout)) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "%-13s %-20s %7s", r.get("setting"), label(r), r.get("queries"));
+            for (String m : METRICS) {
+                Object v = r.get(m);
+                out.printf(Locale.ROOT, " %7s", v == null ? "-" : String.format(Locale.ROOT, "%.3f", (Double) v));
+            }
+            out.println();
+        }
+        out.flush();
+    }
+
+    static String label(Map<String, Object> r) {
+        return r.get("connect") == null ? (String) r.get("method")
+                : r.get("method") + " " + r.get("connect") + " " + r.get("visualWeight");
+    }
+
+    private static double[] nan(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 10000) / 10000.0;
+    }
+
+    private static <T> void shuffle(List<T> list, SplittableRandom rng) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            java.util.Collections.swap(list, i, rng.nextInt(i + 1));
+        }
+    }
+
+    private void progress(String format, Object... args) {
+        if (options.progress()) {
+            System.err.printf(Locale.ROOT, "  " + format + "%n", args);
+        }
+    }
+
+    private static String pct(double x) {
+        return String.format(Locale.ROOT, "%.0f %%", 100 * x);
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package mmr.model.eval;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code tagProjection}, the strong reference of {@code mmr eval}: a ridge regression from
+ * {@code [features, 1]} to each image's TF-IDF-weighted tags (weight {@code log(N / df(t))}, the
+ * row L2-normalised), fitted on the catalog in closed form,
+ * {@code W = (XᵀX + λI)⁻¹ XᵀY}. Images and queries are compared by the cosine of their
+ * projections; a keyword ranks images by the projection's share on that tag; the projection's
+ * largest entries are its predicted tags.
+ */
+public final class TagProjection {
+    private final List<String> vocabulary;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final double[][] w;          // (d + 1) × T
+    private final float[][] projected;   // catalog images, unit length
+
+    public TagProjection(float[][] features, List<Set<String>> tags, double lambda) {
+        int n = features.length;
+        int d = features[0].length + 1;
+        vocabulary = tags.stream().flatMap(Set::stream).distinct().sorted().toList();
+        for (int t = 0; t < vocabulary.size(); t++) {
+            index.put(vocabulary.get(t), t);
+        }
+        int tCount = vocabulary.size();
+        double[] idf = new double[tCount];
+        for (Set<String> s : tags) {
+            for (String t : s) {
+                idf[index.get(t)]++;
+            }
+        }
+        for (int t = 0; t < tCount; t++) {
+            idf[t] = Math.log((double) n / idf[t]);
+        }
+        double[][] gram = new double[d][d];
+        double[][] xty = new double[d][tCount];
+        double[] x = new double[d];
+        for (int i = 0; i < n; i++) {
+            row(features[i], x);
+            for (int a = 0; a < d; a++) {
+                if (x[a] == 0) {
+                    continue;
+                }
+                for (int b = a; b < d; b++) {
+                    gram[a][b] += x[a] * x[b];
+                }
+            }
+            double norm = 0;
+            for (String t : tags.get(i)) {
+                norm += idf[index.get(t)] * idf[index.get(t)];
+            }
+            norm = Math.sqrt(norm);
+            if (norm == 0) {
+                continue;
+            }
+            for (String t : tags.get(i)) {
+                int c = index.get(t);
+                double y = idf[c] / norm;
+                for (int a = 0; a < d; a++) {
+                    xty[a][c] += x[a] * y;
+                }
+            }
+        }
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < a; b++) {
+                gram[a][b] = gram[b][a];
+            }
+            gram[a][a] += lambda;
+        }
+        w = Cholesky.solve(gram, xty);
+        projected = new float[n][];
+        for (int i = 0; i < n; i++) {
+            projected[i] = project(features[i]);
+        }
+    }
+
+    public List<String> vocabulary() {
+        return vocabulary;
+    }
+
+    /** The unit-length projection of a feature vector onto the tag space. */
+    public float[] project(float[] features) {
+        double[] x = new double[features.length + 1];
+        row(features, x);
+        float[] out = new float[w[0].length];
+        for (int a = 0; a < x.length; a++) {
+            double xa = x[a];
+            if (xa == 0) {
+                continue;
+            }
+            double[] wa = w[a];
+            for (int c = 0; c < out.length; c++) {
+                out[c] += (float) (xa * wa[c]);
+            }
+        }
+        return mmr.model.vector.Vectors.normaliseInPlace(out);
+    }
+
+    /** Catalog images by cosine of projections to the query's. */
+    public int[] rank(float[] queryFeatures, int k) {
+        float[] q = project(queryFeatures);
+        double[] s = new double[projected.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Baselines.dot(q, projected[i]);
+        }
+        return Baselines.top(s, null, k);
+    }
+
+    /** Catalog images by their projection's share on {@code keyword}; empty when the catalog never carries it. */
+    public int[] rankKeyword(String keyword, int k) {
+        Integer c = index.get(keyword);
+        if (c == null) {
+            return new int[0];
+        }
+        double[] s = new double[projected.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = projected[i][c];
+        }
+        return Baselines.top(s, null, k);
+    }
+
+    /** The {@code k} tags with the largest projection. */
+    public List<String> predict(float[] queryFeatures, int k) {
+        float[] q = project(queryFeatures);
+        double[] s = new double[q.length];
+        for (int c = 0; c < s.length; c++) {
+            s[c] = q[c];
+        }
+        List<String> out = new ArrayList<>();
+        for (int c : Baselines.top(s, null, k)) {
+            out.add(vocabulary.get(c));
+        }
+        return out;
+    }
+
+    private static void row(float[] f, double[] x) {
+        for (int a = 0; a < f.length; a++) {
+            x[a] = f[a];
+        }
+        x[f.length] = 1;
+    }
+
+    /** Solves {@code A·X = B} for a symmetric positive definite A. */
+    static final class Cholesky {
+        private Cholesky() {}
+
+        static double[][] solve(double[][] a, double[][] b) {
+            int n = a.length;
+            double[][] l = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double s = a[i][j];
+                    for (int k = 0; k < j; k++) {
+                        s -= l[i][k] * l[j][k];
+                    }
+                    if (i == j) {
+                        if (s <= 0) {
+                            throw new IllegalArgumentException("matrix is not positive definite; raise the ridge lambda");
+                        }
+                        l[i][i] = Math.sqrt(s);
+                    } else {
+                        l[i][j] = s / l[j][j];
+                    }
+                }
+            }
+            int m = b[0].length;
+            double[][] y = new double[n][m];
+            for (int i = 0; i < n; i++) {               // L·Y = B
+                double[] yi = y[i];
+                System.arraycopy(b[i], 0, yi, 0, m);
+                for (int k = 0; k < i; k++) {
+                    double lik = l[i][k];
+                    if (lik == 0) {
+                        continue;
+                    }
+                    double[] yk = y[k];
+                    for (int c = 0; c < m; c++) {
+                        yi[c] -= lik * yk[c];
+                    }
+                }
+                double inv = 1 / l[i][i];
+                for (int c = 0; c < m; c++) {
+                    yi[c] *= inv;
+                }
+            }
+            double[][] x = new double[n][m];
+            for (int i = n - 1; i >= 0; i--) {          // Lᵀ·X = Y
+                double[] xi = x[i];
+                System.arraycopy(y[i], 0, xi, 0, m);
+                for (int k = i + 1; k < n; k++) {
+                    double lki = l[k][i];
+                    if (lki == 0) {
+                        continue;
+                    }
+                    double[] xk = x[k];
+                    for (int c = 0; c < m; c++) {
+                        xi[c] -= lki * xk[c];
+                    }
+                }
+                double inv = 1 / l[i][i];
+                for (int c = 0; c < m; c++) {
+                    xi[c] *= inv;
+                }
+            }
+            return x;
+        }
+    }
+}
