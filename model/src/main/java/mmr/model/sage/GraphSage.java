@@ -171,10 +171,27 @@ public final class GraphSage {
                     samples[j] = graph.neighbours(nodes[missing[j]], l.sampleSize());
                 }
             }
-            int width = l.weights().cols();
+            boolean concat = weights.aggregator() == SageWeights.Aggregator.CONCAT;
+            int width = concat ? l.weights().cols() / 2 : l.weights().cols();
             double[][] means = new double[m][];
             for (int j = 0; j < m; j++) {
                 long v = nodes[missing[j]];
+                if (concat) {                       // [self ‖ mean(sample)], the mean of no neighbours being 0
+                    double[] self = new double[width];
+                    add(self, v, lower);
+                    double[] sum = new double[width];
+                    for (long u : samples[j]) {
+                        add(sum, u, lower);
+                    }
+                    double[] in = new double[2 * width];
+                    System.arraycopy(self, 0, in, 0, width);
+                    double inv = samples[j].length == 0 ? 0 : 1.0 / samples[j].length;
+                    for (int i = 0; i < width; i++) {
+                        in[width + i] = sum[i] * inv;
+                    }
+                    means[j] = in;
+                    continue;
+                }
                 double[] sum = new double[width];
                 add(sum, v, lower);
                 for (long u : samples[j]) {
@@ -188,10 +205,13 @@ public final class GraphSage {
             }
             double[][] results = timesMany(transposedLayers[layer - 1], l.weights().rows(), means);
             SageWeights.Activation activation = weights.activation();
+            boolean activate = weights.activates(layer);
             for (int j = 0; j < m; j++) {
                 double[] h = results[j];
-                for (int i = 0; i < h.length; i++) {
-                    h[i] = activation.apply(h[i]);
+                if (activate) {
+                    for (int i = 0; i < h.length; i++) {
+                        h[i] = activation.apply(h[i]);
+                    }
                 }
                 out[missing[j]] = h;
                 if (!top) {

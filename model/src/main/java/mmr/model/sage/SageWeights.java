@@ -6,29 +6,75 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A trained GraphSAGE model (mean aggregator) as exported from GDS: everything the forward pass
- * needs and nothing of GDS itself, so it can be stored in the graph and used without GDS.
+ * A trained GraphSAGE model: everything the forward pass needs and nothing of the trainer, so it can
+ * be stored in the graph and used without GDS. Two aggregators:
+ * <ul>
+ *   <li>{@link Aggregator#MEAN} (GDS's): {@code h_k(v) = act(W_k · mean({h(v)} ∪ h(sample)))}, after every layer;</li>
+ *   <li>{@link Aggregator#CONCAT} (mmr's own trainer; GraphSAGE's original mean aggregator with the self
+ *       term kept apart): {@code h_k(v) = act(W_k · [h(v) ‖ mean(h(sample))])}, the mean of an empty
+ *       sample being 0, and no activation after the last layer. {@code W_k} then has twice the
+ *       columns of its input.</li>
+ * </ul>
  *
  * @param layers      layer 1 first; layer k aggregates over {@code sampleSize} neighbours with {@code weights}
- * @param activation  applied after every layer
+ * @param activation  applied after every layer (MEAN) or every layer but the last (CONCAT)
  * @param projections multi-label mode only: per node label, the projection of [features, 1] to the
  *                    common input dimension; empty in single-label mode
  */
-public record SageWeights(List<Layer> layers, Activation activation, Map<String, Matrix> projections) {
+public record SageWeights(List<Layer> layers, Activation activation, Map<String, Matrix> projections, Aggregator aggregator) {
 
     public SageWeights {
         Objects.requireNonNull(activation, "activation");
+        Objects.requireNonNull(aggregator, "aggregator");
         layers = List.copyOf(layers);
         projections = Map.copyOf(projections);
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a GraphSAGE model needs at least one layer");
         }
+        int factor = aggregator == Aggregator.CONCAT ? 2 : 1;
         for (int k = 1; k < layers.size(); k++) {
-            if (layers.get(k).weights().cols() != layers.get(k - 1).weights().rows()) {
+            if (layers.get(k).weights().cols() != factor * layers.get(k - 1).weights().rows()) {
                 throw new IllegalArgumentException("layer " + (k + 1) + " takes " + layers.get(k).weights().cols()
-                        + " inputs but layer " + k + " produces " + layers.get(k - 1).weights().rows());
+                        + " inputs but layer " + k + " produces " + layers.get(k - 1).weights().rows()
+                        + (factor == 2 ? " (concat: twice that)" : ""));
             }
         }
+        if (factor == 2 && layers.get(0).weights().cols() % 2 != 0) {
+            throw new IllegalArgumentException("a concat layer takes [self, neighbour mean]: an even number of columns, got "
+                    + layers.get(0).weights().cols());
+        }
+    }
+
+    /** A GDS (mean-aggregator) model. */
+    public SageWeights(List<Layer> layers, Activation activation, Map<String, Matrix> projections) {
+        this(layers, activation, projections, Aggregator.MEAN);
+    }
+
+    /** How a layer combines a node with its sampled neighbours. */
+    public enum Aggregator {
+        MEAN, CONCAT;
+
+        public static Aggregator parse(String name) {
+            if (name == null) {
+                return MEAN;
+            }
+            for (Aggregator a : values()) {
+                if (a.name().equalsIgnoreCase(name.strip())) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("unknown aggregator '" + name + "'; accepted: mean, concat");
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Whether layer {@code k} (1-based) applies the activation. */
+    public boolean activates(int k) {
+        return aggregator == Aggregator.MEAN || k < layers.size();
     }
 
     /** One mean-aggregator layer: {@code h = activation(W · mean(self ∪ sampled neighbours))}. */
@@ -72,9 +118,9 @@ public record SageWeights(List<Layer> layers, Activation activation, Map<String,
     public enum Activation {
         SIGMOID, RELU;
 
-        static final double RELU_LEAK = 0.01;
+        public static final double RELU_LEAK = 0.01;
 
-        double apply(double x) {
+        public double apply(double x) {
             if (this == RELU) {
                 return x > 0 ? x : RELU_LEAK * x;
             }

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 /**
  * {@link SageWeights} as flat node properties (numbers and arrays only), so a trained model can live
  * on an {@code (:MmrModel)} node and survive restarts without GDS:
- * {@code activation, sampleSizes, layer<k>_rows, layer<k>_cols, layer<k>_weights,
+ * {@code aggregator, activation, sampleSizes, layer<k>_rows, layer<k>_cols, layer<k>_weights,
  * projection_<label>_rows, projection_<label>_cols, projection_<label>_weights}.
  */
 public final class SageWeightsCodec {
@@ -19,6 +19,7 @@ public final class SageWeightsCodec {
 
     public static Map<String, Object> toProperties(SageWeights w) {
         Map<String, Object> p = new LinkedHashMap<>();
+        p.put("aggregator", w.aggregator().toString());
         p.put("activation", w.activation().toString());
         long[] sampleSizes = new long[w.layers().size()];
         for (int k = 0; k < sampleSizes.length; k++) {
@@ -48,7 +49,8 @@ public final class SageWeightsCodec {
                 projections.put(label, matrix(p, PROJECTION + label + "_"));
             }
         }
-        return new SageWeights(layers, SageWeights.Activation.parse((String) p.get("activation")), projections);
+        return new SageWeights(layers, SageWeights.Activation.parse((String) p.get("activation")), projections,
+                SageWeights.Aggregator.parse((String) p.get("aggregator")));
     }
 
     private static void put(Map<String, Object> p, String prefix, SageWeights.Matrix m) {

@@ -70,7 +70,6 @@ public final class ModelStore {
         node.setProperty("version", version + 1);
         node.setProperty("current", true);
         node.setProperty("createdAt", ZonedDateTime.now());
-        node.setProperty("aggregator", "mean");
         node.setProperty("embeddingDimension", (long) weights.embeddingDimension());
         metadata.forEach(node::setProperty);
         SageWeightsCodec.toProperties(weights).forEach(node::setProperty);

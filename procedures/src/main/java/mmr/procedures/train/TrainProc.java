@@ -39,8 +39,9 @@ public class TrainProc {
 
     // SCHEMA: training also keeps the vector indexes in step, in transactions of their own.
     @Procedure(name = "mmr.train", mode = Mode.SCHEMA)
-    @Description("Trains unsupervised GraphSAGE (mean aggregator) with GDS over Image and Tag nodes and their SIMILAR and "
-            + "TAGGED edges, writes every node's `embedding` and first-layer state (`sageState`), and stores the model as a new current (:MmrModel) version.")
+    @Description("Trains GraphSAGE over Image and Tag nodes and their SIMILAR and TAGGED edges — trainer 'djl' (default: "
+            + "images embedded as unseen queries are pulled toward their own tags) or 'gds' (GDS's unsupervised GraphSAGE) — "
+            + "writes every node's `embedding` and first-layer state (`sageState`), and stores the model as a new current (:MmrModel) version.")
     public Stream<TrainResult> train(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         TrainConfig config = TrainConfig.parse(rawConfig);
         if (!TRAINING.tryLock()) {
@@ -96,8 +97,14 @@ public class TrainProc {
             types.add("TAGGED");
         }
         boolean multiLabel = tagDim != null && tagDim != imageDim;
+        if (config.djl() && multiLabel) {
+            throw new IllegalArgumentException(p + ": trainer 'djl' needs Tag features of the Image features' dimension ("
+                    + imageDim + "), got " + tagDim + "; re-import with tag features of that size, or use trainer 'gds'");
+        }
         GdsAdapter gds = new GdsAdapter(tx);
-        gds.requireGds();
+        if (!config.djl()) {
+            gds.requireGds();
+        }
 
         VectorIndexes.ensure(db, "mmr_image_features", "Image", "features", imageDim);
         VectorIndexes.ensure(db, "mmr_image_embedding", "Image", "embedding", config.embeddingDimension());
@@ -106,7 +113,8 @@ public class TrainProc {
         }
 
         log.info("mmr.train: training GraphSAGE on %s with %s (%s)", labels, types, config.toMap());
-        GdsAdapter.TrainedSage trained = gds.trainGraphSage(config, labels, types, multiLabel);
+        GdsAdapter.TrainedSage trained = config.djl() ? DjlTraining.train(tx, config, log)
+                : gds.trainGraphSage(config, labels, types, multiLabel);
         long w0 = System.nanoTime();
         trained.embeddings().forEach((id, embedding) -> tx.getNodeById(id).setProperty("embedding", embedding));
         Map<String, Object> metadata = new LinkedHashMap<>();

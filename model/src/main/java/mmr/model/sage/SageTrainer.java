@@ -1,0 +1,386 @@
+package mmr.model.sage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+
+/**
+ * mmr's own GraphSAGE trainer (DJL, PyTorch engine): the same graph and the same two-layer forward
+ * pass as search uses ({@link SageWeights.Aggregator#CONCAT}), trained the way it is queried.
+ *
+ * <p>Each step takes a batch of tagged images as <em>queries</em>: their TAGGED edges, and their
+ * edges into the rest of the graph, are removed from the message graph for that step, so they are
+ * embedded exactly as an unseen image is at search time — from their own pixels and their visual
+ * neighbours (and, for a share of them, one of their own tags attached as a keyword). A second batch
+ * of <em>catalog</em> images keeps its tags, as stored images do. Every image of both batches is
+ * pulled toward its own tags and away from every other tag: a softmax over all tag embeddings
+ * (cosine ÷ temperature) against the image's tags weighted by inverse document frequency, so hub
+ * tags ({@code face}, {@code symbol}) count for little. Tag embeddings come from the same pass over
+ * the same message graph. Neighbours are sampled afresh each step; Adam with weight decay.
+ */
+public final class SageTrainer {
+    private static final float LEAK = (float) SageWeights.Activation.RELU_LEAK;
+
+    /**
+     * The catalog graph by dense index.
+     *
+     * @param features input features per node
+     * @param tag      whether node i is a Tag (else an Image)
+     * @param similar  per image, its SIMILAR neighbours in both directions (a pair linked both ways twice); empty for tags
+     * @param tagged   per image, its tags; per tag, its images
+     */
+    public record Graph(float[][] features, boolean[] tag, int[][] similar, int[][] tagged) {
+        public Graph {
+            int n = features.length;
+            if (tag.length != n || similar.length != n || tagged.length != n) {
+                throw new IllegalArgumentException("graph arrays differ in length");
+            }
+        }
+
+        int size() {
+            return features.length;
+        }
+    }
+
+    /**
+     * @param epochs        passes over the tagged images as queries
+     * @param batchSize     query images (and as many catalog images) per step
+     * @param temperature   softmax temperature of the cosine between image and tag embeddings
+     * @param keywordShare  share of query images that get one of their own tags attached (image + keyword queries)
+     */
+    public record Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
+                         double temperature, double keywordShare, double weightDecay, long seed) {
+        public Config {
+            if (sampleSizes.size() != 2) {
+                throw new IllegalArgumentException("the djl trainer trains two layers; got sampleSizes " + sampleSizes);
+            }
+        }
+    }
+
+    public record Result(SageWeights weights, List<Double> epochLosses, long millis) {}
+
+    private final Graph g;
+    private final Config c;
+    private final int d;
+    private final int h;
+    private final int[] tagIndex;     // node -> tag column, -1 for images
+    private final int[] tags;         // tag column -> node
+    private final double[] idf;       // per tag column
+
+    private SageTrainer(Graph g, Config c) {
+        this.g = g;
+        this.c = c;
+        this.d = g.features()[0].length;
+        this.h = c.embeddingDimension();
+        tagIndex = new int[g.size()];
+        List<Integer> t = new ArrayList<>();
+        for (int i = 0; i < g.size(); i++) {
+            tagIndex[i] = g.tag()[i] ? t.size() : -1;
+            if (g.tag()[i]) {
+                t.add(i);
+            }
+        }
+        tags = t.stream().mapToInt(Integer::intValue).toArray();
+        long images = g.size() - tags.length;
+        idf = new double[tags.length];
+        for (int j = 0; j < tags.length; j++) {
+            idf[j] = Math.log((1.0 + images) / (1.0 + g.tagged()[tags[j]].length)) + 1;
+        }
+    }
+
+    public static Result train(Graph graph, Config config, Consumer<String> progress) {
+        return new SageTrainer(graph, config).run(progress);
+    }
+
+    private Result run(Consumer<String> progress) {
+        long t0 = System.nanoTime();
+        int[] tagged = java.util.stream.IntStream.range(0, g.size())
+                .filter(i -> !g.tag()[i] && g.tagged()[i].length > 0).toArray();
+        if (tagged.length < 2 || tags.length < 2) {
+            throw new IllegalArgumentException("the djl trainer needs at least two tagged images and two tags; the graph has "
+                    + tagged.length + " tagged image(s) and " + tags.length + " tag(s)");
+        }
+        SplittableRandom rng = new SplittableRandom(c.seed());
+        int batch = Math.min(c.batchSize(), Math.max(1, tagged.length / 2));
+        int steps = (tagged.length + batch - 1) / batch;
+        List<Double> losses = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray w1 = manager.create(glorot(2 * d, h, rng), new Shape(2 * d, h));
+            NDArray w2 = manager.create(glorot(2 * h, h, rng), new Shape(2 * h, h));
+            NDArray[] params = {w1, w2};
+            NDArray[] m = {manager.zeros(w1.getShape()), manager.zeros(w2.getShape())};
+            NDArray[] v = {manager.zeros(w1.getShape()), manager.zeros(w2.getShape())};
+            for (NDArray p : params) {
+                p.setRequiresGradient(true);
+            }
+            int t = 0;
+            for (int epoch = 0; epoch < c.epochs(); epoch++) {
+                int[] queryOrder = shuffled(tagged, rng);
+                int[] catalogOrder = shuffled(tagged, rng);
+                double sum = 0;
+                for (int s = 0; s < steps; s++) {
+                    int from = s * batch;
+                    int[] q = Arrays.copyOfRange(queryOrder, from, Math.min(tagged.length, from + batch));
+                    int[] p = pickOthers(catalogOrder, from, q, batch);
+                    try (NDManager step = manager.newSubManager()) {
+                        Step st = prepare(q, p, rng, step);
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray loss = forward(st, w1, w2);
+                            gc.backward(loss);
+                            sum += loss.getFloat();
+                        }
+                        t++;
+                        for (int k = 0; k < params.length; k++) {
+                            adam(params[k], m[k], v[k], t);
+                        }
+                    }
+                }
+                losses.add(sum / steps);
+                if (progress != null) {
+                    progress.accept(String.format(java.util.Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)", epoch + 1,
+                            c.epochs(), sum / steps, (System.nanoTime() - t0) / 1e9));
+                }
+            }
+            SageWeights weights = new SageWeights(List.of(
+                    new SageWeights.Layer(c.sampleSizes().get(0), transposed(w1.toFloatArray(), 2 * d, h)),
+                    new SageWeights.Layer(c.sampleSizes().get(1), transposed(w2.toFloatArray(), 2 * h, h))),
+                    SageWeights.Activation.RELU, java.util.Map.of(), SageWeights.Aggregator.CONCAT);
+            return new Result(weights, losses, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /** One step's inputs: layer-1 inputs of the nodes layer 2 needs, and layer 2's gather indexes. */
+    private record Step(NDArray x1, NDArray self, NDArray neighbours, NDArray counts, NDArray labels, int images,
+                        int targets, int sample) {}
+
+    private Step prepare(int[] q, int[] p, SplittableRandom rng, NDManager manager) {
+        int n = g.size();
+        boolean[] hidden = new boolean[n];
+        for (int i : q) {
+            hidden[i] = true;
+        }
+        int[] keyword = new int[n];
+        Arrays.fill(keyword, -1);
+        for (int i : q) {
+            if (rng.nextDouble() < c.keywordShare()) {
+                int[] own = g.tagged()[i];
+                keyword[i] = own[rng.nextInt(own.length)];
+            }
+        }
+        int images = q.length + p.length;
+        int[] targets = new int[images + tags.length];
+        System.arraycopy(q, 0, targets, 0, q.length);
+        System.arraycopy(p, 0, targets, q.length, p.length);
+        System.arraycopy(tags, 0, targets, images, tags.length);
+
+        int s2 = c.sampleSizes().get(1);
+        int s1 = c.sampleSizes().get(0);
+        int[] local = new int[n];
+        Arrays.fill(local, -1);
+        List<Integer> layer1 = new ArrayList<>();
+        int[][] second = new int[targets.length][];
+        for (int j = 0; j < targets.length; j++) {
+            int v = targets[j];
+            second[j] = sample(neighbours(v, hidden, keyword), s2, rng);
+            localIndex(v, local, layer1);
+            for (int u : second[j]) {
+                localIndex(u, local, layer1);
+            }
+        }
+        float[] x1 = new float[layer1.size() * 2 * d];
+        for (int a = 0; a < layer1.size(); a++) {
+            int u = layer1.get(a);
+            int base = a * 2 * d;
+            float[] f = g.features()[u];
+            System.arraycopy(f, 0, x1, base, d);
+            int[] first = sample(neighbours(u, hidden, keyword), s1, rng);
+            if (first.length > 0) {
+                float inv = 1f / first.length;
+                for (int w : first) {
+                    float[] fw = g.features()[w];
+                    for (int i = 0; i < d; i++) {
+                        x1[base + d + i] += fw[i] * inv;
+                    }
+                }
+            }
+        }
+        long[] self = new long[targets.length];
+        long[] nb = new long[targets.length * s2];
+        float[] counts = new float[targets.length];
+        int pad = layer1.size();
+        for (int j = 0; j < targets.length; j++) {
+            self[j] = local[targets[j]];
+            for (int k = 0; k < s2; k++) {
+                nb[j * s2 + k] = k < second[j].length ? local[second[j][k]] : pad;
+            }
+            counts[j] = Math.max(1, second[j].length);
+        }
+        float[] labels = new float[images * tags.length];
+        for (int r = 0; r < images; r++) {
+            int img = r < q.length ? q[r] : p[r - q.length];
+            double total = 0;
+            for (int tNode : g.tagged()[img]) {
+                total += idf[tagIndex[tNode]];
+            }
+            for (int tNode : g.tagged()[img]) {
+                labels[r * tags.length + tagIndex[tNode]] = (float) (idf[tagIndex[tNode]] / total);
+            }
+        }
+        return new Step(manager.create(x1, new Shape(layer1.size(), 2L * d)), manager.create(self),
+                manager.create(nb), manager.create(counts, new Shape(targets.length, 1)),
+                manager.create(labels, new Shape(images, tags.length)), images, targets.length, s2);
+    }
+
+    private NDArray forward(Step st, NDArray w1, NDArray w2) {
+        NDArray pre1 = st.x1().matMul(w1);
+        NDArray h1 = pre1.maximum(pre1.mul(LEAK));                  // leaky ReLU
+        NDArray padded = h1.concat(h1.getManager().zeros(new Shape(1, h)), 0);
+        NDArray self = padded.get(new NDIndex("{}", st.self()));
+        NDArray nbMean = padded.get(new NDIndex("{}", st.neighbours()))
+                .reshape(st.targets(), st.sample(), h).sum(new int[] {1}).div(st.counts());
+        NDArray z = self.concat(nbMean, 1).matMul(w2);              // last layer: no activation
+        NDArray unit = z.div(z.norm(new int[] {1}, true).add(1e-8f));
+        NDArray img = unit.get(new NDIndex("0:{}", st.images()));
+        NDArray tag = unit.get(new NDIndex("{}:", st.images()));
+        NDArray logits = img.matMul(tag.transpose()).div((float) c.temperature());
+        return st.labels().mul(logits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
+    }
+
+    private void adam(NDArray p, NDArray m, NDArray v, int t) {
+        NDArray grad = p.getGradient();
+        if (c.weightDecay() > 0) {
+            grad = grad.add(p.mul((float) c.weightDecay()));
+        }
+        double b1 = 0.9;
+        double b2 = 0.999;
+        m.muli((float) b1).addi(grad.mul((float) (1 - b1)));
+        v.muli((float) b2).addi(grad.square().mul((float) (1 - b2)));
+        double lr = c.learningRate() * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+        NDArray update = m.div(v.sqrt().add(1e-8f)).mul((float) lr);
+        p.subi(update);
+        grad.close();
+        update.close();
+    }
+
+    /**
+     * A node's neighbours in this step's message graph: query images see only their visual
+     * neighbours outside the query batch (and their keyword tag, if given); nothing else sees them.
+     */
+    private int[] neighbours(int v, boolean[] hidden, int[] keyword) {
+        if (g.tag()[v]) {
+            return without(g.tagged()[v], hidden, -1);
+        }
+        int[] sim = without(g.similar()[v], hidden, -1);
+        if (hidden[v]) {
+            if (keyword[v] < 0) {
+                return sim;
+            }
+            int[] out = Arrays.copyOf(sim, sim.length + 1);
+            out[sim.length] = keyword[v];
+            return out;
+        }
+        int[] own = g.tagged()[v];
+        int[] out = Arrays.copyOf(sim, sim.length + own.length);
+        System.arraycopy(own, 0, out, sim.length, own.length);
+        return out;
+    }
+
+    private static int[] without(int[] ids, boolean[] hidden, int unused) {
+        int k = 0;
+        for (int id : ids) {
+            k += hidden[id] ? 0 : 1;
+        }
+        if (k == ids.length) {
+            return ids;
+        }
+        int[] out = new int[k];
+        int j = 0;
+        for (int id : ids) {
+            if (!hidden[id]) {
+                out[j++] = id;
+            }
+        }
+        return out;
+    }
+
+    private static int[] sample(int[] ids, int size, SplittableRandom rng) {
+        if (ids.length <= size) {
+            return ids;
+        }
+        int[] a = ids.clone();
+        for (int i = 0; i < size; i++) {
+            int j = i + rng.nextInt(a.length - i);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return Arrays.copyOf(a, size);
+    }
+
+    private static void localIndex(int node, int[] local, List<Integer> order) {
+        if (local[node] < 0) {
+            local[node] = order.size();
+            order.add(node);
+        }
+    }
+
+    /** Catalog images for a step: the next ones of {@code order} that are not queries of the step. */
+    private static int[] pickOthers(int[] order, int from, int[] q, int batch) {
+        java.util.Set<Integer> qs = new java.util.HashSet<>();
+        for (int i : q) {
+            qs.add(i);
+        }
+        int[] out = new int[Math.min(batch, order.length - q.length)];
+        int k = 0;
+        for (int i = 0; i < order.length && k < out.length; i++) {
+            int cand = order[(from + i) % order.length];
+            if (!qs.contains(cand)) {
+                out[k++] = cand;
+            }
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    private static int[] shuffled(int[] a, SplittableRandom rng) {
+        int[] out = a.clone();
+        for (int i = out.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = out[i];
+            out[i] = out[j];
+            out[j] = t;
+        }
+        return out;
+    }
+
+    private static float[] glorot(int in, int out, SplittableRandom rng) {
+        float[] w = new float[in * out];
+        double std = Math.sqrt(2.0 / (in + out));
+        for (int i = 0; i < w.length; i++) {
+            double u1 = rng.nextDouble();
+            double u2 = rng.nextDouble();
+            w[i] = (float) (std * Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2));
+        }
+        return w;
+    }
+
+    /** A row-major (in × out) array as the model's (out × in) matrix. */
+    private static SageWeights.Matrix transposed(float[] w, int in, int out) {
+        double[] data = new double[in * out];
+        for (int i = 0; i < in; i++) {
+            for (int o = 0; o < out; o++) {
+                data[o * in + i] = w[i * out + o];
+            }
+        }
+        return new SageWeights.Matrix(out, in, data);
+    }
+}
