@@ -262,7 +262,7 @@ public final class BenchCommand {
                 try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
                     EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "bench");
                     importSynthetic(s, manifest, cypher, true, java.util.Map.of());
-                    cypher.write("CALL mmr.train({epochs: 1, maxIterations: 3})", java.util.Map.of());
+                    cypher.write("CALL mmr.train({trainer: 'gds', epochs: 1, maxIterations: 3})", java.util.Map.of());
                     long nodes = (Long) cypher.write("MATCH (n) WHERE n:Image OR n:Tag RETURN count(n) AS n", java.util.Map.of())
                             .get(0).get("n");
                     out.printf(Locale.ROOT, "graph: %d images, %d nodes with tags; model 128-d, samples 25/10, 512-d features%n", images, nodes);

@@ -86,9 +86,9 @@ public final class EvalCommand implements Callable<Integer> {
             if (manifest != null && !Files.isRegularFile(manifest)) {
                 throw new IllegalArgumentException("manifest not found: '" + manifest + "'");
             }
-            requireWritable(out);
             options = new Evaluation.Options(manifest == null ? Path.of("emoji") : manifest, out, holdout,
                     quick ? List.of(0.0) : dropouts, seed, train, init, knnTopK, knnCutoff, quick ? 20 : 0, !quiet);
+            requireWritable(out);
         } catch (IllegalArgumentException e) {
             err.println("mmr eval: " + e.getMessage());
             return Main.EXIT_USAGE;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code mmr train}: GraphSAGE embeddings for an imported catalog (CALL mmr.train). */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Trains GraphSAGE with GDS on the catalog graph, writes embeddings and stores a new model version (CALL mmr.train).")
+        description = "Trains GraphSAGE (mmr's djl trainer by default, or GDS) on the catalog graph, writes embeddings and stores a new model version (CALL mmr.train).")
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,23 +29,35 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--embedding-dimension", defaultValue = "128", description = "Embedding dimension (default: ${DEFAULT-VALUE})")
     int embeddingDimension;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE})")
-    int epochs;
+    @Option(names = "--trainer", paramLabel = "djl|gds", description = "djl (mmr's trainer, the default) or gds (GDS's unsupervised GraphSAGE)")
+    String trainer;
 
-    @Option(names = "--max-iterations", defaultValue = "10", description = "Iterations per epoch (default: ${DEFAULT-VALUE})")
-    int maxIterations;
+    @Option(names = "--epochs", description = "Epochs (default: the trainer's; djl 20, gds 5)")
+    Integer epochs;
 
-    @Option(names = "--concurrency", defaultValue = "1", description = "GDS threads (default: ${DEFAULT-VALUE})")
-    int concurrency;
+    @Option(names = "--max-iterations", description = "Iterations per epoch (gds only; default 10)")
+    Integer maxIterations;
+
+    @Option(names = "--concurrency", description = "GDS threads (gds only; default 1)")
+    Integer concurrency;
 
     @Override
     public Integer call() throws Exception {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("modelName", model);
         config.put("embeddingDimension", (long) embeddingDimension);
-        config.put("epochs", (long) epochs);
-        config.put("maxIterations", (long) maxIterations);
-        config.put("concurrency", (long) concurrency);
+        if (trainer != null) {
+            config.put("trainer", trainer);
+        }
+        if (epochs != null) {
+            config.put("epochs", (long) epochs);
+        }
+        if (maxIterations != null) {
+            config.put("maxIterations", (long) maxIterations);
+        }
+        if (concurrency != null) {
+            config.put("concurrency", (long) concurrency);
+        }
         try (TargetOptions.Opened opened = target.open()) {
             long t0 = System.nanoTime();
             Map<String, Object> row;

@@ -154,7 +154,7 @@ class ImporterTest extends HarnessTest {
         try {
             Files.write(first, lines.subList(0, 100));
             importManifest(first);
-            db.executeTransactionally("CALL mmr.train({embeddingDimension: 16, epochs: 1, maxIterations: 3})",
+            db.executeTransactionally("CALL mmr.train({trainer: 'gds', embeddingDimension: 16, epochs: 1, maxIterations: 3})",
                     Map.of(), r -> r.resultAsString());
             assertThat(count("MATCH (i:Image) WHERE i.embedding IS NULL RETURN count(i)")).isZero();
             ImportReport rest = importManifest(fixture);

@@ -59,7 +59,7 @@ class SearchProcTest {
         try (DescriptorEncoder encoder = new DescriptorEncoder()) {
             new Importer(new GraphWriter(new EmbeddedCypher(db, "test")), encoder, options).run();
         }
-        db.executeTransactionally("CALL mmr.train({epochs: 2, maxIterations: 5})", Map.of(), r -> r.resultAsString());
+        db.executeTransactionally("CALL mmr.train({trainer: 'gds', epochs: 2, maxIterations: 5})", Map.of(), r -> r.resultAsString());
         db.executeTransactionally("CALL db.awaitIndexes(300)");
         Files.copy(fixtureDir.resolve(path(QUERY_ID)), importDir.resolve("query.png"));
     }

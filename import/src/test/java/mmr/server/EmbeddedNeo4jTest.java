@@ -91,7 +91,7 @@ class EmbeddedNeo4jTest {
             long maxDegree = neo4j.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag "
                     + "RETURN max(COUNT { (n)-[:SIMILAR|TAGGED]-() }) AS d", java.util.Map.of(), r -> (Long) r.next().get("d"));
             assertThat(maxDegree).isLessThan(300);
-            neo4j.db().executeTransactionally("CALL mmr.train({sampleSizes: [300, 300], epochs: 1, maxIterations: 3})",
+            neo4j.db().executeTransactionally("CALL mmr.train({trainer: 'gds', sampleSizes: [300, 300], epochs: 1, maxIterations: 3})",
                     java.util.Map.of(), r -> r.resultAsString());
             neo4j.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag RETURN elementId(n) AS id, n.embedding AS e",
                     java.util.Map.of(), r -> {

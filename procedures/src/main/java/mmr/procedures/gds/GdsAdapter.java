@@ -112,6 +112,7 @@ public final class GdsAdapter {
         try {
             Map<String, Object> train = new HashMap<>(config.toMap());
             train.remove("activation");
+            train.remove("trainer");
             train.remove("projectedFeatureDimension");
             if (config.batchSamplingRatio() == 0) {
                 train.remove("batchSamplingRatio");   // GDS's default: batchSize × concurrency / nodes

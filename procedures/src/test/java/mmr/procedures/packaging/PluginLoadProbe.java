@@ -55,7 +55,7 @@ public final class PluginLoadProbe {
                     + "CREATE (i)-[:TAGGED]->(t)");
             db.executeTransactionally("CALL mmr.knn({topK: 3, similarityCutoff: 0.0}) YIELD relationshipsWritten RETURN relationshipsWritten",
                     Map.of(), r -> r.resultAsString());
-            db.executeTransactionally("CALL mmr.train({embeddingDimension: 16, epochs: 1, maxIterations: 2})",
+            db.executeTransactionally("CALL mmr.train({trainer: 'gds', embeddingDimension: 16, epochs: 1, maxIterations: 2})",
                     Map.of(), r -> r.resultAsString());
             db.executeTransactionally("CALL db.awaitIndexes(120)");
             java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_ARGB);

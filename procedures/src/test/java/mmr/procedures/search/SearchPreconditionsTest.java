@@ -37,7 +37,7 @@ class SearchPreconditionsTest extends HarnessTest {
 
     @Test
     void aModelTrainedForAnotherEncoderDimensionIsRefused() {
-        db.executeTransactionally("CALL mmr.train({embeddingDimension: 8, epochs: 1, maxIterations: 2})", Map.of(), r -> r.resultAsString());
+        db.executeTransactionally("CALL mmr.train({trainer: 'gds', embeddingDimension: 8, epochs: 1, maxIterations: 2})", Map.of(), r -> r.resultAsString());
         db.executeTransactionally("MATCH (c:MmrCatalog) SET c.encoder = 'test/6/1', c.featureDimension = 6");
         assertError("CALL mmr.search({tags: ['t1']})", "model 'default' version 1 was trained on 4-d features, but the catalog's "
                 + "encoder test/6/1 produces 6-d; retrain with CALL mmr.train()");
@@ -45,7 +45,7 @@ class SearchPreconditionsTest extends HarnessTest {
 
     @Test
     void queriesRunOnceTrained() {
-        db.executeTransactionally("CALL mmr.train({embeddingDimension: 8, epochs: 1, maxIterations: 2})", Map.of(), r -> r.resultAsString());
+        db.executeTransactionally("CALL mmr.train({trainer: 'gds', embeddingDimension: 8, epochs: 1, maxIterations: 2})", Map.of(), r -> r.resultAsString());
         db.executeTransactionally("CALL db.awaitIndexes(120)");
         long n = db.executeTransactionally("CALL mmr.search({features: [1.0, 1.0, 0.0, 0.5], tags: ['t2']}, {k: 4, similarityCutoff: 0.0}) "
                 + "YIELD image RETURN count(image) AS n", Map.of(), r -> (Long) r.next().get("n"));

@@ -23,7 +23,7 @@ import mmr.procedures.testing.HarnessTest;
 import mmr.procedures.testing.TestDatabases;
 
 class TrainProcTest extends HarnessTest {
-    private static final String SMALL = "{embeddingDimension: 8, epochs: 2, maxIterations: 5}";
+    private static final String SMALL = "{trainer: 'gds', embeddingDimension: 8, epochs: 2, maxIterations: 5}";
 
     @BeforeEach
     void catalog() {
@@ -67,6 +67,27 @@ class TrainProcTest extends HarnessTest {
                 + "'mmr_tag_embedding'] RETURN count(name)")).isEqualTo(3);
 
         // The stored model alone reproduces the written (= GDS) embeddings: GDS's catalog is empty now.
+        assertStoredModelReproducesWrittenEmbeddings();
+    }
+
+    @Test
+    void djlTrainerWritesEmbeddingsTheStoredModelReproduces() {
+        Map<String, Object> r = single("CALL mmr.train({embeddingDimension: 8, epochs: 4, batchSize: 4})");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) r.get("config");
+        assertThat(config).containsEntry("trainer", "djl").doesNotContainKey("maxIterations");
+        List<?> losses = (List<?>) r.get("epochLosses");
+        assertThat(losses).hasSize(4);
+        assertThat(count("MATCH (n) WHERE (n:Image OR n:Tag) AND size(n.embedding) = 8 AND n.sageState IS NOT NULL "
+                + "RETURN count(n)")).isEqualTo(38);
+        Object aggregator = db.executeTransactionally("MATCH (m:MmrModel {current: true}) RETURN m.aggregator AS a", Map.of(),
+                res -> res.next().get("a"));
+        assertThat(aggregator).isEqualTo("concat");
+        assertStoredModelReproducesWrittenEmbeddings();
+    }
+
+    /** The current stored model alone, through mmr's forward pass, gives every written embedding. */
+    private void assertStoredModelReproducesWrittenEmbeddings() {
         InMemorySageGraph graph = new InMemorySageGraph(db);
         GraphSage sage = db.executeTransactionally("MATCH (m:MmrModel {current: true}) RETURN m", Map.of(),
                 res -> new GraphSage(ModelStore.weights((Node) res.next().get("m"))));
@@ -78,9 +99,25 @@ class TrainProcTest extends HarnessTest {
     }
 
     @Test
+    void djlTrainerNeedsNoGds() {
+        try (Neo4j bare = TestDatabases.builder(false).build()) {
+            GraphDatabaseService plain = bare.defaultDatabaseService();
+            plain.executeTransactionally("CREATE (:MmrCatalog {name: 'default', encoder: 'test/2/1', featureDimension: 2})");
+            plain.executeTransactionally("UNWIND range(0, 5) AS i CREATE (n:Image {id: 'i' + i, features: [toFloat(i % 2), "
+                    + "1.0 - i % 2]}) WITH n, i MERGE (t:Tag {name: 'side' + (i % 2)}) ON CREATE SET t.features = [0.5, 0.5] "
+                    + "CREATE (n)-[:TAGGED]->(t)");
+            plain.executeTransactionally("MATCH (a:Image), (b:Image) WHERE a.id < b.id AND a.features = b.features "
+                    + "CREATE (a)-[:SIMILAR {score: 1.0}]->(b)");
+            Map<String, Object> r = plain.executeTransactionally("CALL mmr.train({embeddingDimension: 4, epochs: 2})", Map.of(),
+                    res -> res.next());
+            assertThat(r.get("version")).isEqualTo(1L);
+        }
+    }
+
+    @Test
     void retrainingPublishesANewCurrentVersion() {
         single("CALL mmr.train(" + SMALL + ")");
-        Map<String, Object> second = single("CALL mmr.train({embeddingDimension: 8, epochs: 1, maxIterations: 3, randomSeed: 7})");
+        Map<String, Object> second = single("CALL mmr.train({trainer: 'gds', embeddingDimension: 8, epochs: 1, maxIterations: 3, randomSeed: 7})");
         assertThat(second.get("version")).isEqualTo(2L);
         List<Map<String, Object>> infos = db.executeTransactionally("CALL mmr.model.info()", Map.of(), res -> {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -96,13 +133,18 @@ class TrainProcTest extends HarnessTest {
     void badConfigIsRefusedBeforeAnythingIsWritten() {
         assertError("CALL mmr.train({epoch: 3})", "Unknown config key 'epoch' for mmr.train; known keys: activation, batchSamplingRatio, batchSize, concurrency");
         assertError("CALL mmr.train({relationshipWeighted: true})", "Unknown config key 'relationshipWeighted' for mmr.train");
-        assertError("CALL mmr.train({batchSamplingRatio: 1.5})", "mmr.train: 'batchSamplingRatio' must be a number from 0.0 to 1.0, got 1.5");
+        assertError("CALL mmr.train({trainer: 'gds', batchSamplingRatio: 1.5})", "mmr.train: 'batchSamplingRatio' must be a number from 0.0 to 1.0, got 1.5");
         assertError("CALL mmr.train({embeddingDimension: 0})", "mmr.train: 'embeddingDimension' must be an integer from 1 to 4096, got 0 (Integer)");
         assertError("CALL mmr.train({sampleSizes: []})", "mmr.train: 'sampleSizes' must be a list of 1 to 3 integers from 1 to 1000, got [] (List)");
         assertError("CALL mmr.train({sampleSizes: [25, -1]})", "mmr.train: 'sampleSizes' must be a list of 1 to 3 integers from 1 to 1000, got [25, -1] (List)");
         assertError("CALL mmr.train({learningRate: 0})", "mmr.train: 'learningRate' must be a number from");
         assertError("CALL mmr.train({modelName: 'my model!'})", "mmr.train: 'modelName' must start with a letter and contain only letters, digits, '_' and '-' (at most 64 characters), got 'my model!' (String)");
-        assertError("CALL mmr.train({activation: 'tanh'})", "mmr.train: 'activation' must be one of 'sigmoid', 'relu', got 'tanh' (String)");
+        assertError("CALL mmr.train({trainer: 'keras'})", "mmr.train: 'trainer' must be one of 'gds', 'djl', got 'keras' (String)");
+        assertError("CALL mmr.train({maxIterations: 3})", "mmr.train: 'maxIterations' applies to trainer 'gds' only, not to 'djl'");
+        assertError("CALL mmr.train({trainer: 'gds', temperature: 0.1})", "mmr.train: 'temperature' applies to trainer 'djl' only, not to 'gds'");
+        assertError("CALL mmr.train({sampleSizes: [25, 10, 5]})", "mmr.train: trainer 'djl' trains two layers; 'sampleSizes' must have two entries, got [25, 10, 5]");
+        assertError("CALL mmr.train({temperature: 0})", "mmr.train: 'temperature' must be a number from");
+        assertError("CALL mmr.train({trainer: 'gds', activation: 'tanh'})", "mmr.train: 'activation' must be one of 'sigmoid', 'relu', got 'tanh' (String)");
         assertNothingWritten();
     }
 
@@ -156,7 +198,7 @@ class TrainProcTest extends HarnessTest {
             GraphDatabaseService plain = bare.defaultDatabaseService();
             plain.executeTransactionally("CREATE (:MmrCatalog {name: 'default', encoder: 'test/2/1', featureDimension: 2})"
                     + "-[:X]->(:Image {id: 'a', features: [1.0, 0.0]})-[:SIMILAR {score: 1.0}]->(:Image {id: 'b', features: [0.0, 1.0]})");
-            assertThatThrownBy(() -> plain.executeTransactionally("CALL mmr.train()"))
+            assertThatThrownBy(() -> plain.executeTransactionally("CALL mmr.train({trainer: 'gds'})"))
                     .hasMessageContaining("Graph Data Science (GDS 2.13.x) is not installed on this server");
             long indexes = plain.executeTransactionally("SHOW VECTOR INDEXES YIELD name RETURN count(name) AS n", Map.of(),
                     res -> (Long) res.next().get("n"));

@@ -1,0 +1,159 @@
+package mmr.model.sage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import mmr.model.vector.Vectors;
+
+/**
+ * The djl trainer on a graph with a known answer: images come in three visual clusters, each
+ * cluster's images carry that cluster's tag (plus a hub tag everyone carries). An unseen image of a
+ * cluster, embedded by the native pass through a transient node attached to its visual neighbours
+ * (as search does), must land nearest to its cluster's tag — the trained weights, the stored
+ * format and the forward pass agree.
+ */
+class SageTrainerTest {
+    static final int D = 16;
+    static final int CLUSTERS = 3;
+    static final int PER = 20;
+
+    @Test
+    void unseenImagesLandNextToTheirClustersTag() {
+        SplittableRandom rng = new SplittableRandom(3);
+        float[][] centres = new float[CLUSTERS][];
+        for (int c = 0; c < CLUSTERS; c++) {
+            centres[c] = noise(rng, 1.0f);
+        }
+        int images = CLUSTERS * PER;
+        int n = images + CLUSTERS + 1;             // cluster tags, then the hub tag
+        float[][] f = new float[n][];
+        boolean[] tag = new boolean[n];
+        List<List<Integer>> sim = new ArrayList<>();
+        List<List<Integer>> tagged = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sim.add(new ArrayList<>());
+            tagged.add(new ArrayList<>());
+        }
+        for (int i = 0; i < images; i++) {
+            f[i] = around(centres[i / PER], rng);
+        }
+        for (int t = images; t < n; t++) {
+            tag[t] = true;
+            f[t] = noise(rng, 1.0f);
+        }
+        for (int i = 0; i < images; i++) {
+            int c = i / PER;
+            for (int k = 1; k <= 2; k++) {              // a ring of visual neighbours inside the cluster
+                int j = c * PER + (i % PER + k) % PER;
+                sim.get(i).add(j);
+                sim.get(j).add(i);
+            }
+            link(tagged, i, images + c);
+            link(tagged, i, n - 1);
+        }
+        SageTrainer.Graph g = new SageTrainer.Graph(f, tag, arrays(sim), arrays(tagged));
+        SageTrainer.Result r = SageTrainer.train(g, new SageTrainer.Config(8, List.of(5, 5), 30, 8, 0.01, 0.1, 0.3, 0, 7),
+                null);
+        assertThat(r.epochLosses().get(r.epochLosses().size() - 1)).isLessThan(r.epochLosses().get(0));
+        assertThat(r.weights().aggregator()).isEqualTo(SageWeights.Aggregator.CONCAT);
+
+        GraphSage sage = new GraphSage(r.weights());
+        InMemory graph = new InMemory(f, sim, tagged);
+        int correct = 0;
+        for (int c = 0; c < CLUSTERS; c++) {
+            for (int trial = 0; trial < 5; trial++) {
+                float[] query = around(centres[c], rng);
+                long[] attached = {c * PER + trial, c * PER + trial + 1};
+                float[] e = sage.embed(new Transient(graph, query, attached), -1);
+                int best = -1;
+                double bestScore = -2;
+                for (int t = images; t < n - 1; t++) {
+                    double s = Vectors.cosine(e, sage.embed(graph, t));
+                    if (s > bestScore) {
+                        bestScore = s;
+                        best = t - images;
+                    }
+                }
+                correct += best == c ? 1 : 0;
+            }
+        }
+        assertThat(correct).as("unseen images whose nearest cluster tag is their own, of 15").isGreaterThanOrEqualTo(14);
+    }
+
+    @Test
+    void refusesAGraphWithoutTaggedImages() {
+        float[][] f = {{1, 0}, {0, 1}};
+        SageTrainer.Graph g = new SageTrainer.Graph(f, new boolean[2], new int[][] {{1}, {0}}, new int[][] {{}, {}});
+        assertThatThrownBy(() -> SageTrainer.train(g, new SageTrainer.Config(4, List.of(5, 5), 1, 8, 0.01, 0.1, 0, 0, 1), null))
+                .hasMessage("the djl trainer needs at least two tagged images and two tags; the graph has 0 tagged image(s) and 0 tag(s)");
+    }
+
+    private static void link(List<List<Integer>> tagged, int image, int t) {
+        tagged.get(image).add(t);
+        tagged.get(t).add(image);
+    }
+
+    private static float[] noise(SplittableRandom rng, float scale) {
+        float[] v = new float[D];
+        for (int i = 0; i < D; i++) {
+            v[i] = (float) (rng.nextDouble() * 2 - 1) * scale;
+        }
+        return Vectors.normaliseInPlace(v);
+    }
+
+    private static float[] around(float[] centre, SplittableRandom rng) {
+        float[] v = noise(rng, 0.35f);
+        for (int i = 0; i < D; i++) {
+            v[i] = centre[i] + v[i] * 0.35f;
+        }
+        return Vectors.normaliseInPlace(v);
+    }
+
+    private static int[][] arrays(List<List<Integer>> l) {
+        return l.stream().map(x -> x.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    }
+
+    /** The whole graph, every neighbour (sample sizes exceed degrees here). */
+    record InMemory(float[][] f, List<List<Integer>> sim, List<List<Integer>> tagged) implements SageGraph {
+        @Override
+        public long[] neighbours(long node, int sampleSize) {
+            List<Integer> all = new ArrayList<>(sim.get((int) node));
+            all.addAll(tagged.get((int) node));
+            return NeighbourSample.draw(all.stream().mapToLong(Integer::longValue).sorted().toArray(), sampleSize, node);
+        }
+
+        @Override
+        public float[] features(long node) {
+            return f[(int) node];
+        }
+
+        @Override
+        public String label(long node) {
+            return "Image";
+        }
+    }
+
+    /** A query node (-1) attached to given images, over the stored graph. */
+    record Transient(InMemory stored, float[] query, long[] attached) implements SageGraph {
+        @Override
+        public long[] neighbours(long node, int sampleSize) {
+            return node == -1 ? attached : stored.neighbours(node, sampleSize);
+        }
+
+        @Override
+        public float[] features(long node) {
+            return node == -1 ? query : stored.features(node);
+        }
+
+        @Override
+        public String label(long node) {
+            return "Image";
+        }
+    }
+}
