@@ -86,8 +86,8 @@ public final class EvalCommand implements Callable<Integer> {
             if (manifest != null && !Files.isRegularFile(manifest)) {
                 throw new IllegalArgumentException("manifest not found: '" + manifest + "'");
             }
-            options = new Evaluation.Options(manifest == null ? Path.of("emoji") : manifest, out, holdout,
-                    quick ? List.of(0.0) : dropouts, seed, train, init, knnTopK, knnCutoff, quick ? 20 : 0, !quiet);
+            options = new Evaluation.Options(manifest, holdout, quick ? List.of(0.0) : dropouts, seed, train, init, knnTopK,
+                    knnCutoff, quick ? 20 : 0, !quiet);
             requireWritable(out);
         } catch (IllegalArgumentException e) {
             err.println("mmr eval: " + e.getMessage());
@@ -96,8 +96,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (manifest == null) {
             EmojiDataset dataset = cache.emoji();
             Path source = dataset.build(dataset.prepare(), EmojiDataset.Options.all(), null);
-            options = new Evaluation.Options(source, out, holdout, options.dropouts(), seed, train, init, knnTopK, knnCutoff,
-                    options.maxQueries(), !quiet);
+            options = options.withManifest(source);
         }
         List<Map<String, Object>> rows;
         try {

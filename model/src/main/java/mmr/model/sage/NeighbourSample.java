@@ -25,4 +25,22 @@ public final class NeighbourSample {
         }
         return Arrays.copyOf(shuffled, sampleSize);
     }
+
+    /**
+     * At most {@code sampleSize} of {@code ids}, drawn with {@code rnd} (training: a fresh sample each
+     * step); {@code ids} itself when it is small enough.
+     */
+    public static int[] draw(int[] ids, int sampleSize, SplittableRandom rnd) {
+        if (ids.length <= sampleSize) {
+            return ids;
+        }
+        int[] shuffled = ids.clone();
+        for (int i = 0; i < sampleSize; i++) {
+            int j = i + rnd.nextInt(shuffled.length - i);
+            int t = shuffled[i];
+            shuffled[i] = shuffled[j];
+            shuffled[j] = t;
+        }
+        return Arrays.copyOf(shuffled, sampleSize);
+    }
 }

@@ -8,7 +8,6 @@ import java.util.function.Consumer;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -191,7 +190,7 @@ public final class SageTrainer {
         int[][] second = new int[targets.length][];
         for (int j = 0; j < targets.length; j++) {
             int v = targets[j];
-            second[j] = sample(neighbours(v, hidden, keyword), s2, rng);
+            second[j] = NeighbourSample.draw(neighbours(v, hidden, keyword), s2, rng);
             localIndex(v, local, layer1);
             for (int u : second[j]) {
                 localIndex(u, local, layer1);
@@ -203,7 +202,7 @@ public final class SageTrainer {
             int base = a * 2 * d;
             float[] f = g.features()[u];
             System.arraycopy(f, 0, x1, base, d);
-            int[] first = sample(neighbours(u, hidden, keyword), s1, rng);
+            int[] first = NeighbourSample.draw(neighbours(u, hidden, keyword), s1, rng);
             if (first.length > 0) {
                 float inv = 1f / first.length;
                 for (int w : first) {
@@ -278,9 +277,9 @@ public final class SageTrainer {
      */
     private int[] neighbours(int v, boolean[] hidden, int[] keyword) {
         if (g.tag()[v]) {
-            return without(g.tagged()[v], hidden, -1);
+            return without(g.tagged()[v], hidden);
         }
-        int[] sim = without(g.similar()[v], hidden, -1);
+        int[] sim = without(g.similar()[v], hidden);
         if (hidden[v]) {
             if (keyword[v] < 0) {
                 return sim;
@@ -295,7 +294,7 @@ public final class SageTrainer {
         return out;
     }
 
-    private static int[] without(int[] ids, boolean[] hidden, int unused) {
+    private static int[] without(int[] ids, boolean[] hidden) {
         int k = 0;
         for (int id : ids) {
             k += hidden[id] ? 0 : 1;
@@ -311,20 +310,6 @@ public final class SageTrainer {
             }
         }
         return out;
-    }
-
-    private static int[] sample(int[] ids, int size, SplittableRandom rng) {
-        if (ids.length <= size) {
-            return ids;
-        }
-        int[] a = ids.clone();
-        for (int i = 0; i < size; i++) {
-            int j = i + rng.nextInt(a.length - i);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return Arrays.copyOf(a, size);
     }
 
     private static void localIndex(int node, int[] local, List<Integer> order) {
