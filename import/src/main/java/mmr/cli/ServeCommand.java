@@ -137,7 +137,7 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("Using model 'default' version " + current.get(0).get("version") + " (--retrain to train a new one).");
             return;
         }
-        out.println("Training GraphSAGE (GDS; mean aggregator, samples 25/10, 128-d) ...");
+        out.println("Training GraphSAGE (mmr.train defaults: trainer djl, samples 25/10, 128-d; progress in the Neo4j log) ...");
         out.flush();
         long t0 = System.nanoTime();
         Map<String, Object> row;

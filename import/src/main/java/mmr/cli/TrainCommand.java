@@ -70,7 +70,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     static void print(Map<String, Object> row, double seconds, PrintWriter out) {
-        out.printf(Locale.ROOT, "Trained model %s version %s on %s nodes / %s relationships in %.1f s (GDS training %.1f s)%n",
+        out.printf(Locale.ROOT, "Trained model %s version %s on %s nodes / %s relationships in %.1f s (training %.1f s)%n",
                 row.get("modelName"), row.get("version"), row.get("nodes"), row.get("relationships"), seconds,
                 ((Number) row.get("trainMillis")).doubleValue() / 1000);
         StringBuilder losses = new StringBuilder();
