@@ -59,7 +59,7 @@ public final class EvalCommand implements Callable<Integer> {
             description = "The mmr.train config map, in Cypher (default: ${DEFAULT-VALUE}: the defaults)")
     String train;
 
-    @Option(names = "--tag-init", paramLabel = "random|centroid", defaultValue = "random",
+    @Option(names = "--tag-init", paramLabel = "random|centroid", defaultValue = "centroid",
             description = "Tag feature initialisation at import (default: ${DEFAULT-VALUE})")
     String tagInit;
 

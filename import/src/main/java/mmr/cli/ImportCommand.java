@@ -56,7 +56,7 @@ public final class ImportCommand implements Callable<Integer> {
             description = "The manifest carries precomputed 'features' made by this encoder (e.g. clip-vit-b32/512/1)")
     String featuresEncoder;
 
-    @Option(names = "--tag-init", paramLabel = "random|centroid", defaultValue = "random",
+    @Option(names = "--tag-init", paramLabel = "random|centroid", defaultValue = "centroid",
             description = "Tag feature initialisation (default: ${DEFAULT-VALUE})")
     String tagInit;
 

@@ -32,7 +32,7 @@ public record ImportOptions(Path manifest, int batchSize, long maxPixels, TagFea
     }
 
     public static ImportOptions defaults(Path manifest) {
-        return new ImportOptions(manifest, 64, ImageDecoder.DEFAULT_MAX_PIXELS, TagFeatures.Init.RANDOM, null,
+        return new ImportOptions(manifest, 64, ImageDecoder.DEFAULT_MAX_PIXELS, TagFeatures.Init.DEFAULT, null,
                 true, Map.of(), false);
     }
 

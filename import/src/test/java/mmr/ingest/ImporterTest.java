@@ -97,7 +97,7 @@ class ImporterTest extends HarnessTest {
 
         Map<String, Object> catalog = db.executeTransactionally("MATCH (c:MmrCatalog) RETURN c.encoder AS e, "
                 + "c.featureDimension AS d, c.tagFeatureInit AS t", Map.of(), r -> r.next());
-        assertThat(catalog).containsEntry("e", "descriptor/512/1").containsEntry("d", 512L).containsEntry("t", "random");
+        assertThat(catalog).containsEntry("e", "descriptor/512/1").containsEntry("d", 512L).containsEntry("t", "centroid");
         assertThat(count("SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'mmr_' RETURN count(*)")).isEqualTo(3);
 
         // kNN ran: at most 5 neighbours each, cosine at or above 0.65, matching the stored features.

@@ -59,7 +59,7 @@ class SearchProcTest {
         try (DescriptorEncoder encoder = new DescriptorEncoder()) {
             new Importer(new GraphWriter(new EmbeddedCypher(db, "test")), encoder, options).run();
         }
-        db.executeTransactionally("CALL mmr.train({trainer: 'gds', epochs: 2, maxIterations: 5})", Map.of(), r -> r.resultAsString());
+        db.executeTransactionally("CALL mmr.train({epochs: 3})", Map.of(), r -> r.resultAsString());   // the default trainer: djl, tag space
         db.executeTransactionally("CALL db.awaitIndexes(300)");
         Files.copy(fixtureDir.resolve(path(QUERY_ID)), importDir.resolve("query.png"));
     }
@@ -284,9 +284,9 @@ class SearchProcTest {
                 + "CALL mmr.attach({id: $id}) YIELD imageEmbedding RETURN imageEmbedding";
         Map<String, Object> p = Map.of("id", QUERY_ID);
         Map<String, Object> before = rows(attach, p).get(0);
-        assertClose(before.get("imageEmbedding"), freshEmbedding(fresh, p));
+        assertVeryClose(before.get("imageEmbedding"), freshEmbedding(fresh, p));
         // States another model version wrote are not used (here: zeros stamped by an unknown version).
-        assertClose(before.get("imageEmbedding"), freshEmbedding("MATCH (n) WHERE n.sageState IS NOT NULL "
+        assertVeryClose(before.get("imageEmbedding"), freshEmbedding("MATCH (n) WHERE n.sageState IS NOT NULL "
                 + "SET n.sageState = [x IN n.sageState | 0.0], n.sageStateModel = 'another version' "
                 + "WITH count(*) AS changed CALL mmr.attach({id: $id}) YIELD imageEmbedding RETURN imageEmbedding", p));
         // Change a neighbour's neighbourhood: the first attached image loses its TAGGED edges.
@@ -298,17 +298,17 @@ class SearchProcTest {
                 + "WITH collect(n) AS ns CALL mmr.embed(ns) YIELD nodes RETURN nodes";
         Map<String, Object> changed = Map.of("id", neighbour, "names", names);
         try {
-            assertClose(rows(attach, p).get(0).get("imageEmbedding"), before.get("imageEmbedding"));
+            assertVeryClose(rows(attach, p).get(0).get("imageEmbedding"), before.get("imageEmbedding"));
             Object graphNow = freshEmbedding(fresh, p);
-            assertThat(maxDifference(graphNow, before.get("imageEmbedding"))).isGreaterThan(1e-4);
+            assertThat(maxDifference(graphNow, before.get("imageEmbedding"))).isGreaterThan(2e-5);   // the default model weighs the second hop lightly
             assertThat(rows(embedChanged, changed).get(0).get("nodes")).isEqualTo((long) names.size() + 1);
-            assertClose(rows(attach, p).get(0).get("imageEmbedding"), graphNow);
+            assertVeryClose(rows(attach, p).get(0).get("imageEmbedding"), graphNow);
         } finally {
             rows("MATCH (i:Image {id: $id}) UNWIND $names AS name MATCH (t:Tag {name: name}) CREATE (i)-[:TAGGED]->(t)",
                     changed);
             rows(embedChanged, changed);
         }
-        assertClose(rows(attach, p).get(0).get("imageEmbedding"), before.get("imageEmbedding"));
+        assertVeryClose(rows(attach, p).get(0).get("imageEmbedding"), before.get("imageEmbedding"));
     }
 
     private static double maxDifference(Object a, Object b) {
@@ -326,6 +326,16 @@ class SearchProcTest {
             Object e = tx.execute(cypher, params).next().get("imageEmbedding");
             tx.rollback();
             return e;
+        }
+    }
+
+    /** Stored states are the computed ones rounded to float: a tolerance far below a neighbourhood change's effect. */
+    private static void assertVeryClose(Object a, Object b) {
+        List<?> x = (List<?>) a;
+        List<?> y = (List<?>) b;
+        assertThat(x).hasSameSizeAs(y);
+        for (int i = 0; i < x.size(); i++) {
+            assertThat(((Number) x.get(i)).doubleValue()).isCloseTo(((Number) y.get(i)).doubleValue(), within(2e-6));
         }
     }
 

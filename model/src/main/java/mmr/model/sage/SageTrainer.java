@@ -56,17 +56,39 @@ public final class SageTrainer {
      * @param batchSize     query images (and as many catalog images) per step
      * @param temperature   softmax temperature of the cosine between image and tag embeddings
      * @param keywordShare  share of query images that get one of their own tags attached (image + keyword queries)
+     * @param residualInit  start from the inputs smoothed over the neighbours (inputs of the embedding dimension) rather than Glorot
+     * @param validationShare share of tagged images held out of training and queried after every epoch; the best epoch's weights are kept
+     * @param patience      epochs without a better validation loss before training stops (0: never)
+     * @param neighbourInit residual initialisation's neighbour weights {@code g₁, g₂} of layers 1 and 2
+     * @param keywordLossWeight weight of the keyword loss (per tag, a softmax over the step's images toward those
+     *                      carrying it) against the tag loss (per image, a softmax over all tags)
      */
     public record Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
-                         double temperature, double keywordShare, double weightDecay, long seed) {
+                         double temperature, double keywordShare, double weightDecay, long seed, boolean residualInit,
+                         double validationShare, int patience, double[] neighbourInit, double keywordLossWeight) {
         public Config {
             if (sampleSizes.size() != 2) {
                 throw new IllegalArgumentException("the djl trainer trains two layers; got sampleSizes " + sampleSizes);
             }
         }
+
+        /** Glorot-initialised layers, no validation split (the settings before the tag space). */
+        public Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
+                      double temperature, double keywordShare, double weightDecay, long seed) {
+            this(embeddingDimension, sampleSizes, epochs, batchSize, learningRate, temperature, keywordShare, weightDecay,
+                    seed, false, 0, 0, new double[] {0, 0}, 0);
+        }
     }
 
-    public record Result(SageWeights weights, List<Double> epochLosses, long millis) {}
+    /**
+     * @param epochLosses      mean training loss per epoch
+     * @param validationLosses loss of the validation images queried as new images: before training, then per epoch
+     *                         (empty without a validation split)
+     * @param bestEpoch        the epoch whose weights are returned (0: the initial weights)
+     */
+    public record Result(SageWeights weights, List<Double> epochLosses, List<Double> validationLosses, int bestEpoch,
+                         long millis) {}
+
 
     private final Graph g;
     private final Config c;
@@ -110,17 +132,45 @@ public final class SageTrainer {
                     + tagged.length + " tagged image(s) and " + tags.length + " tag(s)");
         }
         SplittableRandom rng = new SplittableRandom(c.seed());
+        int[] validation = new int[0];
+        if (c.validationShare() > 0) {
+            int[] order = shuffled(tagged, new SplittableRandom(c.seed() ^ 0x7A11DA7EL));
+            int count = (int) Math.min(Math.round(c.validationShare() * tagged.length), Math.min(2000, tagged.length / 2));
+            if (count > 0) {
+                validation = Arrays.copyOf(order, count);
+                java.util.Set<Integer> v = new java.util.HashSet<>();
+                for (int i : validation) {
+                    v.add(i);
+                }
+                tagged = Arrays.stream(tagged).filter(i -> !v.contains(i)).toArray();
+            }
+        }
         int batch = Math.min(c.batchSize(), Math.max(1, tagged.length / 2));
         int steps = (tagged.length + batch - 1) / batch;
+        boolean residual = c.residualInit();
+        if (residual && d != h) {
+            throw new IllegalArgumentException("residual initialisation needs inputs of the embedding dimension " + h
+                    + "; the inputs have " + d);
+        }
+        int hidden = residual ? 2 * h : h;
         List<Double> losses = new ArrayList<>();
+        List<Double> validationLosses = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            NDArray w1 = manager.create(glorot(2 * d, h, rng), new Shape(2 * d, h));
-            NDArray w2 = manager.create(glorot(2 * h, h, rng), new Shape(2 * h, h));
+            NDArray w1 = manager.create(residual ? residualFirst(d, rng) : glorot(2 * d, hidden, rng), new Shape(2 * d, hidden));
+            NDArray w2 = manager.create(residual ? residualSecond(h, rng) : glorot(2 * hidden, h, rng), new Shape(2 * hidden, h));
             NDArray[] params = {w1, w2};
             NDArray[] m = {manager.zeros(w1.getShape()), manager.zeros(w2.getShape())};
             NDArray[] v = {manager.zeros(w1.getShape()), manager.zeros(w2.getShape())};
             for (NDArray p : params) {
                 p.setRequiresGradient(true);
+            }
+            float[] best1 = w1.toFloatArray();
+            float[] best2 = w2.toFloatArray();
+            int bestEpoch = 0;
+            double bestLoss = Double.POSITIVE_INFINITY;
+            if (validation.length > 0) {
+                bestLoss = validate(validation, manager, w1, w2);
+                validationLosses.add(bestLoss);
             }
             int t = 0;
             for (int epoch = 0; epoch < c.epochs(); epoch++) {
@@ -132,9 +182,9 @@ public final class SageTrainer {
                     int[] q = Arrays.copyOfRange(queryOrder, from, Math.min(tagged.length, from + batch));
                     int[] p = pickOthers(catalogOrder, from, q, batch);
                     try (NDManager step = manager.newSubManager()) {
-                        Step st = prepare(q, p, rng, step);
+                        Step st = prepare(q, p, rng, step, c.keywordShare(), validation);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray loss = forward(st, w1, w2);
+                            NDArray loss = forward(st, w1, w2, hidden);
                             gc.backward(loss);
                             sum += loss.getFloat();
                         }
@@ -145,33 +195,115 @@ public final class SageTrainer {
                     }
                 }
                 losses.add(sum / steps);
+                String line = String.format(java.util.Locale.ROOT, "epoch %d/%d: loss %.4f", epoch + 1, c.epochs(), sum / steps);
+                if (validation.length > 0) {
+                    double vl = validate(validation, manager, w1, w2);
+                    validationLosses.add(vl);
+                    line += String.format(java.util.Locale.ROOT, ", validation %.4f", vl);
+                    if (vl < bestLoss) {
+                        bestLoss = vl;
+                        bestEpoch = epoch + 1;
+                        best1 = w1.toFloatArray();
+                        best2 = w2.toFloatArray();
+                    } else if (c.patience() > 0 && epoch + 1 - bestEpoch >= c.patience()) {
+                        if (progress != null) {
+                            progress.accept(line + String.format(java.util.Locale.ROOT,
+                                    "; no better than epoch %d for %d epochs: stopping", bestEpoch, c.patience()));
+                        }
+                        break;
+                    }
+                } else {
+                    bestEpoch = epoch + 1;
+                    best1 = w1.toFloatArray();
+                    best2 = w2.toFloatArray();
+                }
                 if (progress != null) {
-                    progress.accept(String.format(java.util.Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)", epoch + 1,
-                            c.epochs(), sum / steps, (System.nanoTime() - t0) / 1e9));
+                    progress.accept(line + String.format(java.util.Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) / 1e9));
                 }
             }
             SageWeights weights = new SageWeights(List.of(
-                    new SageWeights.Layer(c.sampleSizes().get(0), transposed(w1.toFloatArray(), 2 * d, h)),
-                    new SageWeights.Layer(c.sampleSizes().get(1), transposed(w2.toFloatArray(), 2 * h, h))),
+                    new SageWeights.Layer(c.sampleSizes().get(0), transposed(best1, 2 * d, hidden)),
+                    new SageWeights.Layer(c.sampleSizes().get(1), transposed(best2, 2 * hidden, h))),
                     SageWeights.Activation.RELU, java.util.Map.of(), SageWeights.Aggregator.CONCAT);
-            return new Result(weights, losses, (System.nanoTime() - t0) / 1_000_000);
+            return new Result(weights, losses, validationLosses, bestEpoch, (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
+    /** Mean loss of the validation images, each embedded as a new image-only query (no gradient; fixed samples). */
+    private double validate(int[] validation, NDManager manager, NDArray w1, NDArray w2) {
+        SplittableRandom fixed = new SplittableRandom(c.seed() ^ 0x5EEDL);
+        int hidden = (int) w1.getShape().get(1);
+        int chunk = Math.max(1, c.batchSize());
+        double sum = 0;
+        for (int from = 0; from < validation.length; from += chunk) {
+            int[] q = Arrays.copyOfRange(validation, from, Math.min(validation.length, from + chunk));
+            try (NDManager step = manager.newSubManager()) {
+                Step st = prepare(q, new int[0], fixed, step, 0, new int[0]);
+                sum += forward(st, w1, w2, hidden).getFloat() * q.length;
+            }
+        }
+        return sum / validation.length;
+    }
+
+    /**
+     * Layer 1 as {@code [a, −a]} with {@code a = x + g₁ · mean(x_N)} ({@code g₁ = neighbourInit[0]}; a small
+     * perturbation breaks ties): through the leaky ReLU, {@code (h⁺ − h⁻) / (1 + leak) = a}, so the model
+     * starts as the tag space itself smoothed over one hop.
+     */
+    private float[] residualFirst(int d, SplittableRandom rng) {
+        int hidden = 2 * d;
+        float[] w = noise(2 * d * hidden, 0.01 / Math.sqrt(d), rng);
+        for (int i = 0; i < d; i++) {
+            w[i * hidden + i] += 1;
+            w[i * hidden + d + i] -= 1;
+            w[(d + i) * hidden + i] += (float) c.neighbourInit()[0];
+            w[(d + i) * hidden + d + i] -= (float) c.neighbourInit()[0];
+        }
+        return w;
+    }
+
+    /** Layer 2 reads the halves back: {@code z = a + g₂ · mean(a_N)} ({@code g₂ = neighbourInit[1]}). */
+    private float[] residualSecond(int h, SplittableRandom rng) {
+        int in = 4 * h;
+        float[] w = noise(in * h, 0.01 / Math.sqrt(h), rng);
+        float scale = 1f / (1 + LEAK);
+        for (int i = 0; i < h; i++) {
+            w[i * h + i] += scale;
+            w[(h + i) * h + i] -= scale;
+            w[(2 * h + i) * h + i] += scale * (float) c.neighbourInit()[1];
+            w[(3 * h + i) * h + i] -= scale * (float) c.neighbourInit()[1];
+        }
+        return w;
+    }
+
+    private static float[] noise(int size, double std, SplittableRandom rng) {
+        float[] w = new float[size];
+        for (int i = 0; i < size; i++) {
+            double u1 = rng.nextDouble();
+            double u2 = rng.nextDouble();
+            w[i] = (float) (std * Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2));
+        }
+        return w;
+    }
+
     /** One step's inputs: layer-1 inputs of the nodes layer 2 needs, and layer 2's gather indexes. */
-    private record Step(NDArray x1, NDArray self, NDArray neighbours, NDArray counts, NDArray labels, int images,
+    private record Step(NDArray x1, NDArray self, NDArray neighbours, NDArray counts, NDArray labels,
+                        NDArray columns, NDArray columnWeights, int images,
                         int targets, int sample) {}
 
-    private Step prepare(int[] q, int[] p, SplittableRandom rng, NDManager manager) {
+    private Step prepare(int[] q, int[] p, SplittableRandom rng, NDManager manager, double keywordShare, int[] validation) {
         int n = g.size();
         boolean[] hidden = new boolean[n];
         for (int i : q) {
             hidden[i] = true;
         }
+        for (int i : validation) {       // validation images are new images to every step: never in its graph
+            hidden[i] = true;
+        }
         int[] keyword = new int[n];
         Arrays.fill(keyword, -1);
         for (int i : q) {
-            if (rng.nextDouble() < c.keywordShare()) {
+            if (rng.nextDouble() < keywordShare) {
                 int[] own = g.tagged()[i];
                 keyword[i] = own[rng.nextInt(own.length)];
             }
@@ -225,6 +357,8 @@ public final class SageTrainer {
             counts[j] = Math.max(1, second[j].length);
         }
         float[] labels = new float[images * tags.length];
+        float[] columns = new float[images * tags.length];
+        float[] columnCounts = new float[tags.length];
         for (int r = 0; r < images; r++) {
             int img = r < q.length ? q[r] : p[r - q.length];
             double total = 0;
@@ -233,26 +367,51 @@ public final class SageTrainer {
             }
             for (int tNode : g.tagged()[img]) {
                 labels[r * tags.length + tagIndex[tNode]] = (float) (idf[tagIndex[tNode]] / total);
+                columnCounts[tagIndex[tNode]]++;
+            }
+        }
+        float[] columnWeights = new float[tags.length];
+        double weightSum = 0;
+        for (int j = 0; j < tags.length; j++) {
+            if (columnCounts[j] > 0) {
+                columnWeights[j] = (float) idf[j];
+                weightSum += idf[j];
+            }
+        }
+        for (int j = 0; j < tags.length; j++) {
+            columnWeights[j] /= (float) Math.max(weightSum, 1e-12);
+        }
+        for (int r = 0; r < images; r++) {
+            int img = r < q.length ? q[r] : p[r - q.length];
+            for (int tNode : g.tagged()[img]) {
+                int j = tagIndex[tNode];
+                columns[r * tags.length + j] = 1f / columnCounts[j];
             }
         }
         return new Step(manager.create(x1, new Shape(layer1.size(), 2L * d)), manager.create(self),
                 manager.create(nb), manager.create(counts, new Shape(targets.length, 1)),
-                manager.create(labels, new Shape(images, tags.length)), images, targets.length, s2);
+                manager.create(labels, new Shape(images, tags.length)), manager.create(columns, new Shape(images, tags.length)),
+                manager.create(columnWeights, new Shape(1, tags.length)), images, targets.length, s2);
     }
 
-    private NDArray forward(Step st, NDArray w1, NDArray w2) {
+    private NDArray forward(Step st, NDArray w1, NDArray w2, int hidden) {
         NDArray pre1 = st.x1().matMul(w1);
         NDArray h1 = pre1.maximum(pre1.mul(LEAK));                  // leaky ReLU
-        NDArray padded = h1.concat(h1.getManager().zeros(new Shape(1, h)), 0);
+        NDArray padded = h1.concat(h1.getManager().zeros(new Shape(1, hidden)), 0);
         NDArray self = padded.get(new NDIndex("{}", st.self()));
         NDArray nbMean = padded.get(new NDIndex("{}", st.neighbours()))
-                .reshape(st.targets(), st.sample(), h).sum(new int[] {1}).div(st.counts());
+                .reshape(st.targets(), st.sample(), hidden).sum(new int[] {1}).div(st.counts());
         NDArray z = self.concat(nbMean, 1).matMul(w2);              // last layer: no activation
         NDArray unit = z.div(z.norm(new int[] {1}, true).add(1e-8f));
         NDArray img = unit.get(new NDIndex("0:{}", st.images()));
         NDArray tag = unit.get(new NDIndex("{}:", st.images()));
         NDArray logits = img.matMul(tag.transpose()).div((float) c.temperature());
-        return st.labels().mul(logits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
+        NDArray rows = st.labels().mul(logits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
+        if (c.keywordLossWeight() == 0) {
+            return rows;
+        }
+        NDArray cols = st.columns().mul(logits.logSoftmax(0)).sum(new int[] {0}, true).mul(st.columnWeights()).sum().neg();
+        return rows.mul(1 - (float) c.keywordLossWeight()).add(cols.mul((float) c.keywordLossWeight()));
     }
 
     private void adam(NDArray p, NDArray m, NDArray v, int t) {

@@ -21,6 +21,12 @@ public final class TagFeatures {
         /** Mean of the visual features of the images that carry the tag. */
         CENTROID;
 
+        /**
+         * Import's default: centroids, which mmr's trainer reads through its tag space (measured,
+         * docs/evaluation.md).
+         */
+        public static final Init DEFAULT = CENTROID;
+
         public static Init parse(String value) {
             for (Init i : values()) {
                 if (i.name().equalsIgnoreCase(value == null ? "" : value.strip())) {

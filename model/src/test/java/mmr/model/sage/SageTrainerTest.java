@@ -86,6 +86,86 @@ class SageTrainerTest {
         assertThat(correct).as("unseen images whose nearest cluster tag is their own, of 15").isGreaterThanOrEqualTo(14);
     }
 
+    /**
+     * Residual initialisation is what it claims: with no epochs, every node's embedding is
+     * {@code normalise(x + g₁ · mean(x_N))} of its inputs (up to the small symmetry-breaking noise).
+     */
+    @Test
+    void residualInitialisationStartsAsTheInputsSmoothedOverOneHop() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int images = 12;
+        int n = images + 3;
+        float[][] f = new float[n][];
+        List<List<Integer>> sim = new ArrayList<>();
+        List<List<Integer>> tagged = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            f[i] = noise(rng, 1f);
+            sim.add(new ArrayList<>());
+            tagged.add(new ArrayList<>());
+        }
+        boolean[] tag = new boolean[n];
+        for (int t = images; t < n; t++) {
+            tag[t] = true;
+        }
+        for (int i = 0; i < images; i++) {
+            int j = (i + 1) % images;
+            sim.get(i).add(j);
+            sim.get(j).add(i);
+            link(tagged, i, images + i % 3);
+        }
+        double g1 = 0.25;
+        SageTrainer.Result r = SageTrainer.train(new SageTrainer.Graph(f, tag, arrays(sim), arrays(tagged)),
+                new SageTrainer.Config(D, List.of(25, 10), 0, 8, 0.01, 0.1, 0, 0, 1, true, 0, 0, new double[] {g1, 0}, 0.5),
+                null);
+        assertThat(r.epochLosses()).isEmpty();
+        assertThat(r.bestEpoch()).isZero();
+        GraphSage sage = new GraphSage(r.weights());
+        InMemory graph = new InMemory(f, sim, tagged);
+        for (int v = 0; v < n; v++) {
+            long[] nb = graph.neighbours(v, 25);
+            float[] expected = f[v].clone();
+            for (long u : nb) {
+                for (int i = 0; i < D; i++) {
+                    expected[i] += (float) (g1 * f[(int) u][i] / nb.length);
+                }
+            }
+            assertThat(Vectors.cosine(sage.embed(graph, v), Vectors.normaliseInPlace(expected)))
+                    .as("node %d", v).isGreaterThan(0.995);
+        }
+    }
+
+    /** With a validation split, the returned weights are those of the epoch with the lowest validation loss. */
+    @Test
+    void earlyStoppingKeepsTheBestValidationEpoch() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int images = 40;
+        int n = images + 4;
+        float[][] f = new float[n][];
+        boolean[] tag = new boolean[n];
+        List<List<Integer>> sim = new ArrayList<>();
+        List<List<Integer>> tagged = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            f[i] = noise(rng, 1f);
+            tag[i] = i >= images;
+            sim.add(new ArrayList<>());
+            tagged.add(new ArrayList<>());
+        }
+        for (int i = 0; i < images; i++) {
+            link(tagged, i, images + i % 4);
+            int j = (i + 4) % images;
+            sim.get(i).add(j);
+            sim.get(j).add(i);
+        }
+        SageTrainer.Result r = SageTrainer.train(new SageTrainer.Graph(f, tag, arrays(sim), arrays(tagged)),
+                new SageTrainer.Config(D, List.of(5, 5), 12, 8, 0.01, 0.1, 0.3, 0, 3, true, 0.25, 2,
+                        new double[] {0.25, 0}, 0.5), null);
+        assertThat(r.validationLosses()).hasSize(r.epochLosses().size() + 1);
+        double best = r.validationLosses().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertThat(r.validationLosses().get(r.bestEpoch())).isEqualTo(best);
+        assertThat(r.epochLosses().size() - r.bestEpoch()).as("stopped within patience of the best epoch")
+                .isLessThanOrEqualTo(r.epochLosses().size() < 12 ? 2 : 12);
+    }
+
     @Test
     void refusesAGraphWithoutTaggedImages() {
         float[][] f = {{1, 0}, {0, 1}};

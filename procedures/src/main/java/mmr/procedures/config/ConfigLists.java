@@ -27,4 +27,25 @@ public final class ConfigLists {
         }
         return List.copyOf(out);
     }
+
+    /** A list of exactly {@code size} finite numbers, each in [min, max]. */
+    public static List<Double> numbers(String procedure, String key, Object value, List<Double> defaultValue,
+                                       int size, double min, double max) {
+        if (value == null) {
+            return defaultValue;
+        }
+        String expected = procedure + ": '" + key + "' must be a list of " + size + " numbers from " + min + " to " + max
+                + ", got " + ConfigMap.describe(value);
+        if (!(value instanceof List<?> list) || list.size() != size) {
+            throw new IllegalArgumentException(expected);
+        }
+        List<Double> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
+                throw new IllegalArgumentException(expected);
+            }
+            out.add(n.doubleValue());
+        }
+        return List.copyOf(out);
+    }
 }

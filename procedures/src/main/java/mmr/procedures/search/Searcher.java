@@ -283,7 +283,7 @@ public final class Searcher {
             throw new IllegalArgumentException(procedure + ": the graph has no catalog record (:MmrCatalog); import a catalog first");
         }
         EncoderIdentity encoder = EncoderIdentity.parse((String) catalog.getProperty("encoder"));
-        if (!model.multiLabel() && model.featureDimension() != encoder.dimension()) {
+        if (model.featureDimension() != encoder.dimension()) {
             throw new IllegalArgumentException(procedure + ": model '" + model.name() + "' version " + model.version()
                     + " was trained on " + model.featureDimension() + "-d features, but the catalog's encoder " + encoder
                     + " produces " + encoder.dimension() + "-d; retrain with CALL mmr.train()");

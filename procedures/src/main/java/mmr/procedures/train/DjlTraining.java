@@ -12,6 +12,8 @@ import org.neo4j.logging.Log;
 
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.SageTrainer;
+import mmr.model.sage.SageWeights;
+import mmr.model.sage.TagSpace;
 import mmr.model.vector.Vectors;
 import mmr.procedures.gds.GdsAdapter;
 
@@ -77,14 +79,32 @@ final class DjlTraining {
         for (int i = 0; i < n; i++) {
             tag[i] = isTag.get(i);
         }
-        SageTrainer.Graph graph = new SageTrainer.Graph(features.toArray(new float[0][]), tag, arrays(similar), arrays(tagged));
+        int[][] taggedArrays = arrays(tagged);
         log.info("mmr.train: djl trainer read %d nodes and %d relationships in %d ms", n, relationships,
                 (System.nanoTime() - t0) / 1_000_000);
+        float[][] inputs = features.toArray(new float[0][]);
+        Map<String, SageWeights.Matrix> projections = Map.of();
+        boolean tagSpace = config.inputs().equals(TrainConfig.TAG_SPACE);
+        if (tagSpace) {
+            projections = tagSpace(tx, inputs, tag, taggedArrays, config, log);
+            for (int i = 0; i < n; i++) {
+                inputs[i] = TagSpace.apply(projections.get(tag[i] ? "Tag" : "Image"), inputs[i]);
+            }
+        }
+        SageTrainer.Graph graph = new SageTrainer.Graph(inputs, tag, arrays(similar), taggedArrays);
         SageTrainer.Result result = SageTrainer.train(graph, new SageTrainer.Config(config.embeddingDimension(),
                 config.sampleSizes(), config.epochs(), config.batchSize(), config.learningRate(), config.temperature(),
-                config.keywordShare(), config.weightDecay(), config.randomSeed()), line -> log.info("mmr.train: %s", line));
+                config.keywordShare(), config.weightDecay(), config.randomSeed(), tagSpace, config.validationShare(),
+                config.patience(), config.neighbourInit().stream().mapToDouble(Double::doubleValue).toArray(),
+                config.keywordLossWeight()), line -> log.info("mmr.train: %s", line));
+        SageWeights weights = new SageWeights(result.weights().layers(), result.weights().activation(), projections,
+                result.weights().aggregator());
+        if (!result.validationLosses().isEmpty()) {
+            log.info("mmr.train: kept the weights of epoch %d (validation losses %s)", result.bestEpoch(),
+                    result.validationLosses());
+        }
 
-        GraphSage sage = new GraphSage(result.weights());
+        GraphSage sage = new GraphSage(weights);
         long[] all = ids.stream().mapToLong(Long::longValue).toArray();
         Map<Long, float[]> embeddings = new LinkedHashMap<>();
         for (int from = 0; from < all.length; from += CHUNK) {
@@ -95,8 +115,53 @@ final class DjlTraining {
                 embeddings.put(id, batch.embed(id));
             }
         }
-        return new GdsAdapter.TrainedSage(embeddings, result.weights(), n, relationships, config.epochs(), false,
+        return new GdsAdapter.TrainedSage(embeddings, weights, n, relationships, result.epochLosses().size(), false,
                 result.epochLosses(), result.millis());
+    }
+
+    /**
+     * The tag-space input maps (see {@link TagSpace}), fitted on the images' features and TAGGED edges;
+     * tags enter through their centroid features, so the catalog must have been imported with them.
+     */
+    private static Map<String, SageWeights.Matrix> tagSpace(Transaction tx, float[][] features, boolean[] tag,
+                                                           int[][] tagged, TrainConfig config, Log log) {
+        String init = null;
+        try (Result r = tx.execute("MATCH (c:MmrCatalog {name: 'default'}) RETURN c.tagFeatureInit AS init")) {
+            if (r.hasNext()) {
+                init = (String) r.next().get("init");
+            }
+        }
+        if (!"centroid".equals(init)) {
+            throw new IllegalArgumentException(TrainConfig.PROCEDURE + ": inputs 'tagSpace' reads each tag through its "
+                    + "centroid features, but this catalog's tag features are '" + init + "'; re-import with "
+                    + "--tag-init centroid, or train with {inputs: 'features'}");
+        }
+        int[] column = new int[tag.length];
+        List<float[]> tagFeatures = new ArrayList<>();
+        List<float[]> imageFeatures = new ArrayList<>();
+        List<Integer> images = new ArrayList<>();
+        for (int i = 0; i < tag.length; i++) {
+            if (tag[i]) {
+                column[i] = tagFeatures.size();
+                tagFeatures.add(features[i]);
+            } else {
+                images.add(i);
+                imageFeatures.add(features[i]);
+            }
+        }
+        int[][] imageTags = new int[images.size()][];
+        for (int j = 0; j < imageTags.length; j++) {
+            int[] ts = tagged[images.get(j)];
+            imageTags[j] = new int[ts.length];
+            for (int k = 0; k < ts.length; k++) {
+                imageTags[j][k] = column[ts[k]];
+            }
+        }
+        TagSpace.Maps maps = TagSpace.fit(imageFeatures.toArray(new float[0][]), imageTags,
+                tagFeatures.toArray(new float[0][]), config.embeddingDimension(), config.ridgeLambda());
+        log.info("mmr.train: tag space fitted on %d images and %d tags in %d ms (rank %d)", imageFeatures.size(),
+                tagFeatures.size(), maps.millis(), maps.image().rows());
+        return Map.of("Image", maps.image(), "Tag", maps.tag());
     }
 
     private static List<List<Integer>> lists(int n) {

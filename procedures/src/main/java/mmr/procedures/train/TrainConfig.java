@@ -16,7 +16,8 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                           int epochs, int maxIterations, int batchSize, double learningRate, int searchDepth,
                           int negativeSampleWeight, double tolerance, long randomSeed, int concurrency,
                           int projectedFeatureDimension, double batchSamplingRatio, String trainer, double temperature,
-                          double keywordShare, double weightDecay) {
+                          double keywordShare, double weightDecay, String inputs, double ridgeLambda,
+                          double validationShare, int patience, List<Double> neighbourInit, double keywordLossWeight) {
     public static final String GDS = "gds";
     public static final String DJL = "djl";
     public static final String PROCEDURE = "mmr.train";
@@ -24,11 +25,16 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
     static final List<String> KEYS = List.of("modelName", "embeddingDimension", "sampleSizes", "activation", "epochs",
             "maxIterations", "batchSize", "learningRate", "searchDepth", "negativeSampleWeight", "tolerance",
             "randomSeed", "concurrency", "projectedFeatureDimension", "batchSamplingRatio", "trainer", "temperature",
-            "keywordShare", "weightDecay");
+            "keywordShare", "weightDecay", "inputs", "ridgeLambda", "validationShare", "patience", "neighbourInit",
+            "keywordLossWeight");
     /** Keys only GDS's trainer reads, and keys only mmr's (djl) trainer reads: the other trainer refuses them. */
     static final List<String> GDS_ONLY = List.of("activation", "maxIterations", "searchDepth", "negativeSampleWeight",
             "tolerance", "concurrency", "projectedFeatureDimension", "batchSamplingRatio");
-    static final List<String> DJL_ONLY = List.of("temperature", "keywordShare", "weightDecay");
+    static final List<String> DJL_ONLY = List.of("temperature", "keywordShare", "weightDecay", "inputs", "ridgeLambda",
+            "validationShare", "patience", "neighbourInit", "keywordLossWeight");
+    /** djl inputs: the closed-form tag space (needs centroid tag features), or the raw features. */
+    public static final String TAG_SPACE = "tagSpace";
+    public static final String FEATURES = "features";
 
     public static TrainConfig parse(Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(PROCEDURE, raw, KEYS);
@@ -61,7 +67,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                 embeddingDimension,
                 sampleSizes,
                 c.choice("activation", "relu", List.of("sigmoid", "relu")),
-                c.integer("epochs", djl ? DJL_EPOCHS : 5, 1, 1000),
+                c.integer("epochs", djl ? DJL_EPOCHS : 5, djl ? 0 : 1, 1000),
                 c.integer("maxIterations", 10, 1, 100_000),
                 c.integer("batchSize", djl ? DJL_BATCH : 100, 1, 100_000),
                 c.number("learningRate", djl ? DJL_LEARNING_RATE : 0.1, Double.MIN_VALUE, 10),
@@ -75,17 +81,29 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                 trainer,
                 c.number("temperature", DJL_TEMPERATURE, 1e-3, 10),
                 c.number("keywordShare", DJL_KEYWORD_SHARE, 0, 1),
-                c.number("weightDecay", DJL_WEIGHT_DECAY, 0, 1));
+                c.number("weightDecay", DJL_WEIGHT_DECAY, 0, 1),
+                c.choice("inputs", TAG_SPACE, List.of(TAG_SPACE, FEATURES)),
+                c.number("ridgeLambda", DJL_RIDGE_LAMBDA, 1e-6, 1e6),
+                c.number("validationShare", DJL_VALIDATION_SHARE, 0, 0.5),
+                c.integer("patience", DJL_PATIENCE, 0, 1000),
+                ConfigLists.numbers(PROCEDURE, "neighbourInit", raw == null ? null : raw.get("neighbourInit"),
+                        DJL_NEIGHBOUR_INIT, 2, 0, 10),
+                c.number("keywordLossWeight", DJL_KEYWORD_LOSS_WEIGHT, 0, 1));
     }
 
     /** The trainer used when none is named (chosen by mmr eval; docs/evaluation.md). */
     public static final String DEFAULT_TRAINER = DJL;
     static final int DJL_EPOCHS = 20;
     static final int DJL_BATCH = 256;
-    static final double DJL_LEARNING_RATE = 0.005;
+    static final double DJL_LEARNING_RATE = 0.0001;
     static final double DJL_TEMPERATURE = 0.1;
     static final double DJL_KEYWORD_SHARE = 0.3;
     static final double DJL_WEIGHT_DECAY = 1e-5;
+    static final double DJL_RIDGE_LAMBDA = 1;
+    static final double DJL_VALIDATION_SHARE = 0.05;
+    static final int DJL_PATIENCE = 3;
+    static final List<Double> DJL_NEIGHBOUR_INIT = List.of(0.25, 0.0);
+    static final double DJL_KEYWORD_LOSS_WEIGHT = 0.5;
 
     public boolean djl() {
         return trainer.equals(DJL);
@@ -115,6 +133,12 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             m.put("temperature", temperature);
             m.put("keywordShare", keywordShare);
             m.put("weightDecay", weightDecay);
+            m.put("inputs", inputs);
+            m.put("ridgeLambda", ridgeLambda);
+            m.put("validationShare", validationShare);
+            m.put("patience", (long) patience);
+            m.put("neighbourInit", neighbourInit);
+            m.put("keywordLossWeight", keywordLossWeight);
         }
         return m;
     }

@@ -120,7 +120,7 @@ public class TrainProc {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("encoder", shape.get("encoder"));
         metadata.put("featureDimension", imageDim);
-        metadata.put("multiLabel", multiLabel);
+        metadata.put("multiLabel", trained.weights().multiLabel());
         metadata.put("randomSeed", config.randomSeed());
         metadata.put("epochLosses", trained.epochLosses().stream().mapToDouble(Double::doubleValue).toArray());
         metadata.put("config", config.toMap().toString());
@@ -133,7 +133,7 @@ public class TrainProc {
                 + "(states in %d ms)", config.modelName(), model.getProperty("version"), trained.embeddings().size(),
                 states, (System.nanoTime() - s0) / 1_000_000);
         return new TrainResult(config.modelName(), (Long) model.getProperty("version"), trained.nodes(),
-                trained.relationships(), trained.ranEpochs(), trained.epochLosses(), trained.didConverge(), multiLabel,
+                trained.relationships(), trained.ranEpochs(), trained.epochLosses(), trained.didConverge(), trained.weights().multiLabel(),
                 trained.trainMillis(), writeMillis, config.toMap());
     }
 

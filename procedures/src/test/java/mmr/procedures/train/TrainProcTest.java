@@ -71,8 +71,9 @@ class TrainProcTest extends HarnessTest {
     }
 
     @Test
-    void djlTrainerWritesEmbeddingsTheStoredModelReproduces() {
-        Map<String, Object> r = single("CALL mmr.train({embeddingDimension: 8, epochs: 4, batchSize: 4})");
+    void djlTrainerOnRawFeaturesWritesEmbeddingsTheStoredModelReproduces() {
+        Map<String, Object> r = single("CALL mmr.train({inputs: 'features', embeddingDimension: 8, epochs: 4, batchSize: 4, "
+                + "validationShare: 0})");
         @SuppressWarnings("unchecked")
         Map<String, Object> config = (Map<String, Object>) r.get("config");
         assertThat(config).containsEntry("trainer", "djl").doesNotContainKey("maxIterations");
@@ -84,6 +85,36 @@ class TrainProcTest extends HarnessTest {
                 res -> res.next().get("a"));
         assertThat(aggregator).isEqualTo("concat");
         assertStoredModelReproducesWrittenEmbeddings();
+    }
+
+    @Test
+    void djlTrainerReadsACentroidCatalogThroughItsTagSpace() {
+        db.executeTransactionally("MATCH (c:MmrCatalog) SET c.tagFeatureInit = 'centroid'");
+        db.executeTransactionally("MATCH (t:Tag)<-[:TAGGED]-(i:Image) WITH t, collect(i.features) AS fs "
+                + "SET t.features = [d IN range(0, 5) | reduce(s = 0.0, f IN fs | s + f[d]) / size(fs)]");
+        Map<String, Object> r = single("CALL mmr.train({embeddingDimension: 8, epochs: 4, batchSize: 4, validationShare: 0.2})");
+        assertThat(r).containsEntry("multiLabel", true);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) r.get("config");
+        assertThat(config).containsEntry("inputs", "tagSpace").containsEntry("validationShare", 0.2);
+        assertThat((List<?>) r.get("epochLosses")).hasSizeBetween(1, 4);   // early stopping may end it sooner
+        List<?> projections = db.executeTransactionally("MATCH (m:MmrModel {current: true}) RETURN [k IN keys(m) "
+                + "WHERE k STARTS WITH 'projection'] AS p", Map.of(), res -> (List<?>) res.next().get("p"));
+        assertThat(projections).isNotEmpty();
+        assertThat(count("MATCH (n) WHERE (n:Image OR n:Tag) AND size(n.embedding) = 8 RETURN count(n)")).isEqualTo(38);
+        assertStoredModelReproducesWrittenEmbeddings();
+
+        Map<String, Object> closedForm = single("CALL mmr.train({embeddingDimension: 8, epochs: 0})");
+        assertThat((List<?>) closedForm.get("epochLosses")).isEmpty();
+        assertStoredModelReproducesWrittenEmbeddings();
+    }
+
+    @Test
+    void theTagSpaceNeedsCentroidTagFeatures() {
+        assertError("CALL mmr.train({embeddingDimension: 8})", "mmr.train: inputs 'tagSpace' reads each tag through its "
+                + "centroid features, but this catalog's tag features are 'random'; re-import with --tag-init centroid, "
+                + "or train with {inputs: 'features'}");
+        assertThat(count("MATCH (n) WHERE n.embedding IS NOT NULL RETURN count(n)")).isZero();
     }
 
     /** The current stored model alone, through mmr's forward pass, gives every written embedding. */
@@ -102,9 +133,10 @@ class TrainProcTest extends HarnessTest {
     void djlTrainerNeedsNoGds() {
         try (Neo4j bare = TestDatabases.builder(false).build()) {
             GraphDatabaseService plain = bare.defaultDatabaseService();
-            plain.executeTransactionally("CREATE (:MmrCatalog {name: 'default', encoder: 'test/2/1', featureDimension: 2})");
+            plain.executeTransactionally("CREATE (:MmrCatalog {name: 'default', encoder: 'test/2/1', featureDimension: 2, "
+                    + "tagFeatureInit: 'centroid'})");
             plain.executeTransactionally("UNWIND range(0, 5) AS i CREATE (n:Image {id: 'i' + i, features: [toFloat(i % 2), "
-                    + "1.0 - i % 2]}) WITH n, i MERGE (t:Tag {name: 'side' + (i % 2)}) ON CREATE SET t.features = [0.5, 0.5] "
+                    + "1.0 - i % 2]}) WITH n, i MERGE (t:Tag {name: 'side' + (i % 2)}) ON CREATE SET t.features = n.features "
                     + "CREATE (n)-[:TAGGED]->(t)");
             plain.executeTransactionally("MATCH (a:Image), (b:Image) WHERE a.id < b.id AND a.features = b.features "
                     + "CREATE (a)-[:SIMILAR {score: 1.0}]->(b)");
@@ -144,6 +176,11 @@ class TrainProcTest extends HarnessTest {
         assertError("CALL mmr.train({trainer: 'gds', temperature: 0.1})", "mmr.train: 'temperature' applies to trainer 'djl' only, not to 'gds'");
         assertError("CALL mmr.train({sampleSizes: [25, 10, 5]})", "mmr.train: trainer 'djl' trains two layers; 'sampleSizes' must have two entries, got [25, 10, 5]");
         assertError("CALL mmr.train({temperature: 0})", "mmr.train: 'temperature' must be a number from");
+        assertError("CALL mmr.train({trainer: 'gds', inputs: 'features'})", "mmr.train: 'inputs' applies to trainer 'djl' only, not to 'gds'");
+        assertError("CALL mmr.train({inputs: 'pixels'})", "mmr.train: 'inputs' must be one of 'tagSpace', 'features', got 'pixels' (String)");
+        assertError("CALL mmr.train({validationShare: 0.9})", "mmr.train: 'validationShare' must be a number from 0.0 to 0.5, got 0.9");
+        assertError("CALL mmr.train({ridgeLambda: 0})", "mmr.train: 'ridgeLambda' must be a number from");
+        assertError("CALL mmr.train({trainer: 'gds', epochs: 0})", "mmr.train: 'epochs' must be an integer from 1 to 1000, got 0");
         assertError("CALL mmr.train({trainer: 'gds', activation: 'tanh'})", "mmr.train: 'activation' must be one of 'sigmoid', 'relu', got 'tanh' (String)");
         assertNothingWritten();
     }
