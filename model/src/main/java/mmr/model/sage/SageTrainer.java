@@ -60,12 +60,15 @@ public final class SageTrainer {
      * @param validationShare share of tagged images held out of training and queried after every epoch; the best epoch's weights are kept
      * @param patience      epochs without a better validation loss before training stops (0: never)
      * @param neighbourInit residual initialisation's neighbour weights {@code g₁, g₂} of layers 1 and 2
+     * @param queriesPerEpoch at most this many query images per epoch, a fresh shuffled share of the tagged images
+     *                      each epoch (bounds an epoch's cost on large catalogs)
      * @param keywordLossWeight weight of the keyword loss (per tag, a softmax over the step's images toward those
      *                      carrying it) against the tag loss (per image, a softmax over all tags)
      */
     public record Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
                          double temperature, double keywordShare, double weightDecay, long seed, boolean residualInit,
-                         double validationShare, int patience, double[] neighbourInit, double keywordLossWeight) {
+                         double validationShare, int patience, double[] neighbourInit, double keywordLossWeight,
+                         int queriesPerEpoch) {
         public Config {
             if (sampleSizes.size() != 2) {
                 throw new IllegalArgumentException("the djl trainer trains two layers; got sampleSizes " + sampleSizes);
@@ -76,7 +79,7 @@ public final class SageTrainer {
         public Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
                       double temperature, double keywordShare, double weightDecay, long seed) {
             this(embeddingDimension, sampleSizes, epochs, batchSize, learningRate, temperature, keywordShare, weightDecay,
-                    seed, false, 0, 0, new double[] {0, 0}, 0);
+                    seed, false, 0, 0, new double[] {0, 0}, 0, Integer.MAX_VALUE);
         }
     }
 
@@ -146,7 +149,8 @@ public final class SageTrainer {
             }
         }
         int batch = Math.min(c.batchSize(), Math.max(1, tagged.length / 2));
-        int steps = (tagged.length + batch - 1) / batch;
+        int perEpoch = Math.min(tagged.length, c.queriesPerEpoch());
+        int steps = (perEpoch + batch - 1) / batch;
         boolean residual = c.residualInit();
         if (residual && d != h) {
             throw new IllegalArgumentException("residual initialisation needs inputs of the embedding dimension " + h
@@ -179,7 +183,7 @@ public final class SageTrainer {
                 double sum = 0;
                 for (int s = 0; s < steps; s++) {
                     int from = s * batch;
-                    int[] q = Arrays.copyOfRange(queryOrder, from, Math.min(tagged.length, from + batch));
+                    int[] q = Arrays.copyOfRange(queryOrder, from, Math.min(perEpoch, from + batch));
                     int[] p = pickOthers(catalogOrder, from, q, batch);
                     try (NDManager step = manager.newSubManager()) {
                         Step st = prepare(q, p, rng, step, c.keywordShare(), validation);

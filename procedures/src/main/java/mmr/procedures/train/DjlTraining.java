@@ -96,7 +96,7 @@ final class DjlTraining {
                 config.sampleSizes(), config.epochs(), config.batchSize(), config.learningRate(), config.temperature(),
                 config.keywordShare(), config.weightDecay(), config.randomSeed(), tagSpace, config.validationShare(),
                 config.patience(), config.neighbourInit().stream().mapToDouble(Double::doubleValue).toArray(),
-                config.keywordLossWeight()), line -> log.info("mmr.train: %s", line));
+                config.keywordLossWeight(), config.queriesPerEpoch()), line -> log.info("mmr.train: %s", line));
         SageWeights weights = new SageWeights(result.weights().layers(), result.weights().activation(), projections,
                 result.weights().aggregator());
         if (!result.validationLosses().isEmpty()) {

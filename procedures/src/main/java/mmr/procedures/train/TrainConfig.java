@@ -17,7 +17,8 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                           int negativeSampleWeight, double tolerance, long randomSeed, int concurrency,
                           int projectedFeatureDimension, double batchSamplingRatio, String trainer, double temperature,
                           double keywordShare, double weightDecay, String inputs, double ridgeLambda,
-                          double validationShare, int patience, List<Double> neighbourInit, double keywordLossWeight) {
+                          double validationShare, int patience, List<Double> neighbourInit, double keywordLossWeight,
+                          int queriesPerEpoch) {
     public static final String GDS = "gds";
     public static final String DJL = "djl";
     public static final String PROCEDURE = "mmr.train";
@@ -26,12 +27,12 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             "maxIterations", "batchSize", "learningRate", "searchDepth", "negativeSampleWeight", "tolerance",
             "randomSeed", "concurrency", "projectedFeatureDimension", "batchSamplingRatio", "trainer", "temperature",
             "keywordShare", "weightDecay", "inputs", "ridgeLambda", "validationShare", "patience", "neighbourInit",
-            "keywordLossWeight");
+            "keywordLossWeight", "queriesPerEpoch");
     /** Keys only GDS's trainer reads, and keys only mmr's (djl) trainer reads: the other trainer refuses them. */
     static final List<String> GDS_ONLY = List.of("activation", "maxIterations", "searchDepth", "negativeSampleWeight",
             "tolerance", "concurrency", "projectedFeatureDimension", "batchSamplingRatio");
     static final List<String> DJL_ONLY = List.of("temperature", "keywordShare", "weightDecay", "inputs", "ridgeLambda",
-            "validationShare", "patience", "neighbourInit", "keywordLossWeight");
+            "validationShare", "patience", "neighbourInit", "keywordLossWeight", "queriesPerEpoch");
     /** djl inputs: the closed-form tag space (needs centroid tag features), or the raw features. */
     public static final String TAG_SPACE = "tagSpace";
     public static final String FEATURES = "features";
@@ -88,7 +89,8 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                 c.integer("patience", DJL_PATIENCE, 0, 1000),
                 ConfigLists.numbers(PROCEDURE, "neighbourInit", raw == null ? null : raw.get("neighbourInit"),
                         DJL_NEIGHBOUR_INIT, 2, 0, 10),
-                c.number("keywordLossWeight", DJL_KEYWORD_LOSS_WEIGHT, 0, 1));
+                c.number("keywordLossWeight", DJL_KEYWORD_LOSS_WEIGHT, 0, 1),
+                c.integer("queriesPerEpoch", DJL_QUERIES_PER_EPOCH, 1, 100_000_000));
     }
 
     /** The trainer used when none is named (chosen by mmr eval; docs/evaluation.md). */
@@ -104,6 +106,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
     static final int DJL_PATIENCE = 3;
     static final List<Double> DJL_NEIGHBOUR_INIT = List.of(0.25, 0.0);
     static final double DJL_KEYWORD_LOSS_WEIGHT = 0.5;
+    static final int DJL_QUERIES_PER_EPOCH = 5_000;
 
     public boolean djl() {
         return trainer.equals(DJL);
@@ -139,6 +142,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             m.put("patience", (long) patience);
             m.put("neighbourInit", neighbourInit);
             m.put("keywordLossWeight", keywordLossWeight);
+            m.put("queriesPerEpoch", (long) queriesPerEpoch);
         }
         return m;
     }

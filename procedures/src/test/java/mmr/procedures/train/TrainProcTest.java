@@ -180,6 +180,9 @@ class TrainProcTest extends HarnessTest {
         assertError("CALL mmr.train({inputs: 'pixels'})", "mmr.train: 'inputs' must be one of 'tagSpace', 'features', got 'pixels' (String)");
         assertError("CALL mmr.train({validationShare: 0.9})", "mmr.train: 'validationShare' must be a number from 0.0 to 0.5, got 0.9");
         assertError("CALL mmr.train({ridgeLambda: 0})", "mmr.train: 'ridgeLambda' must be a number from");
+        assertError("CALL mmr.train({queriesPerEpoch: 0})", "mmr.train: 'queriesPerEpoch' must be an integer from 1 to 100000000, got 0");
+        assertError("CALL mmr.train({neighbourInit: [0.5]})", "mmr.train: 'neighbourInit' must be a list of 2 numbers from 0.0 to 10.0, got [0.5] (List)");
+        assertError("CALL mmr.train({trainer: 'gds', keywordLossWeight: 0.5})", "mmr.train: 'keywordLossWeight' applies to trainer 'djl' only, not to 'gds'");
         assertError("CALL mmr.train({trainer: 'gds', epochs: 0})", "mmr.train: 'epochs' must be an integer from 1 to 1000, got 0");
         assertError("CALL mmr.train({trainer: 'gds', activation: 'tanh'})", "mmr.train: 'activation' must be one of 'sigmoid', 'relu', got 'tanh' (String)");
         assertNothingWritten();
