@@ -10,30 +10,67 @@ import java.util.Iterator;
 import java.util.Locale;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Turns bytes into a decoded image, or a clear refusal. The pixel cap is checked from the header
- * before any pixel is decoded, so a decompression bomb costs a header read, not gigabytes of heap.
+ * Turns bytes into a decoded image, or a clear refusal, under a budget that does not depend on the
+ * byte count:
+ * <ul>
+ *   <li><b>pixels</b>: the declared size is checked from the header before any pixel is decoded;</li>
+ *   <li><b>memory</b>: images are decoded subsampled to at most {@value #DECODE_SIDE} pixels on the longer
+ *       side (every encoder reads far smaller images), so the decoded buffer is at most
+ *       {@value #DECODE_SIDE}² pixels whatever the image declares — a 16-bit RGBA PNG of 40 megapixels
+ *       allocates a few megabytes, not 320;</li>
+ *   <li><b>work</b>: a JPEG's scans are counted from its markers before decoding (each progressive scan
+ *       is another pass over every pixel): more than {@value #MAX_JPEG_SCANS} scans, or more than
+ *       {@value #MAX_SCAN_PIXELS} scan-pixels (scans × pixels), is refused;</li>
+ *   <li><b>time</b>: a decode that runs past its deadline is aborted;</li>
+ *   <li><b>concurrency</b>: at most {@link #MAX_CONCURRENT_DECODES} decodes run at once in a JVM; a caller
+ *       over the limit waits up to {@value #BUSY_WAIT_MILLIS} ms, then is told the server is busy.</li>
+ * </ul>
  */
 public final class ImageDecoder {
     /** Default pixel cap: 40 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
     public static final String ACCEPTED_FORMATS = "PNG, JPEG, GIF, BMP, TIFF";
+    /** Longest side of a decoded image; larger images are subsampled while decoding. */
+    public static final int DECODE_SIDE = 1024;
+    /** Most scans a JPEG may have (progressive JPEGs from cameras and encoders have about 10). */
+    public static final int MAX_JPEG_SCANS = 100;
+    /** Most scans × declared pixels of a JPEG: 12 scans of a 40-megapixel photo, 100 of 5 megapixels. */
+    public static final long MAX_SCAN_PIXELS = 500_000_000L;
+    /** Default wall-clock budget of one decode. */
+    public static final long DEFAULT_DECODE_MILLIS = 3_000;
+    /** Decodes at once per JVM: half the cores, at least one. */
+    public static final int MAX_CONCURRENT_DECODES = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    /** How long a decode waits for a free slot before it is refused as busy. */
+    public static final long BUSY_WAIT_MILLIS = 2_000;
+    private static final java.util.concurrent.Semaphore SLOTS = new java.util.concurrent.Semaphore(MAX_CONCURRENT_DECODES, true);
 
     private final long maxPixels;
+    private final long decodeMillis;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS);
     }
 
     public ImageDecoder(long maxPixels) {
+        this(maxPixels, DEFAULT_DECODE_MILLIS);
+    }
+
+    public ImageDecoder(long maxPixels, long decodeMillis) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         }
+        if (decodeMillis <= 0) {
+            throw new IllegalArgumentException("decodeMillis must be positive, got " + decodeMillis);
+        }
         this.maxPixels = maxPixels;
+        this.decodeMillis = decodeMillis;
     }
 
     public long maxPixels() {
@@ -65,6 +102,26 @@ public final class ImageDecoder {
             throw new ImageRejectedException(ImageRejectedException.Reason.EMPTY,
                     label + " is empty (0 bytes), not an image");
         }
+        boolean acquired;
+        try {
+            acquired = SLOTS.tryAcquire(BUSY_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageRejectedException(ImageRejectedException.Reason.BUSY, label + " was not decoded: interrupted");
+        }
+        if (!acquired) {
+            throw new ImageRejectedException(ImageRejectedException.Reason.BUSY, "the server is busy decoding other images ("
+                    + MAX_CONCURRENT_DECODES + " at once) and " + label + " waited " + BUSY_WAIT_MILLIS
+                    + " ms for a turn; try again");
+        }
+        try {
+            return decodeBounded(bytes, label);
+        } finally {
+            SLOTS.release();
+        }
+    }
+
+    private BufferedImage decodeBounded(byte[] bytes, String label) throws ImageRejectedException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -86,9 +143,31 @@ public final class ImageDecoder {
                             label + " is " + width + "x" + height + " = " + (width * height)
                                     + " pixels; at most " + maxPixels + " pixels are accepted");
                 }
+                if ("jpeg".equalsIgnoreCase(reader.getFormatName())) {
+                    int scans = jpegScans(bytes);
+                    if (scans > MAX_JPEG_SCANS || scans * width * height > MAX_SCAN_PIXELS) {
+                        throw new ImageRejectedException(ImageRejectedException.Reason.TOO_COSTLY, label + " is a "
+                                + width + "x" + height + " JPEG with " + scans + " scans; each scan is another pass over "
+                                + "every pixel, and at most " + MAX_JPEG_SCANS + " scans and " + MAX_SCAN_PIXELS
+                                + " scan-pixels (scans x pixels) are decoded");
+                    }
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                long side = Math.max(width, height);
+                if (side > DECODE_SIDE) {
+                    int step = (int) ((side + DECODE_SIDE - 1) / DECODE_SIDE);
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
                 WarningTrap trap = new WarningTrap();
                 reader.addIIOReadWarningListener(trap);
-                BufferedImage image = reader.read(0);
+                Deadline deadline = new Deadline(reader, System.nanoTime() + decodeMillis * 1_000_000L);
+                reader.addIIOReadProgressListener(deadline);
+                BufferedImage image = reader.read(0, param);
+                if (deadline.expired) {
+                    throw new ImageRejectedException(ImageRejectedException.Reason.TOO_COSTLY, label + " took longer than "
+                            + decodeMillis + " ms to decode and was abandoned; at most " + decodeMillis + " ms are spent "
+                            + "on one image");
+                }
                 if (trap.warning != null) {
                     // JPEG readers report truncated data as a warning and return grey pixels.
                     throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT,
@@ -107,6 +186,75 @@ public final class ImageDecoder {
             throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT,
                     label + " is a truncated or corrupt image: " + describe(e), e);
         }
+    }
+
+    /**
+     * The number of scans (SOS markers) of a JPEG, walking its segments: APPn and other segments are
+     * skipped by their length (so an embedded thumbnail's scans do not count), entropy-coded data is
+     * read byte by byte (0xFF in it is always followed by 0x00 or a restart marker). 0 for non-JPEG bytes.
+     */
+    static int jpegScans(byte[] b) {
+        if (b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
+            return 0;
+        }
+        int scans = 0;
+        int i = 2;
+        while (i + 1 < b.length) {
+            if ((b[i] & 0xFF) != 0xFF) {
+                i++;
+                continue;
+            }
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xFF) {                                  // fill byte
+                i++;
+                continue;
+            }
+            if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {   // stuffing, TEM, RSTn
+                i += 2;
+                continue;
+            }
+            if (marker == 0xD9) {                                  // EOI
+                break;
+            }
+            if (i + 3 >= b.length) {
+                break;
+            }
+            int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            if (marker == 0xDA) {
+                scans++;
+            }
+            i += 2 + Math.max(length, 2);
+        }
+        return scans;
+    }
+
+    /** Aborts a read once its deadline has passed (readers poll for it per row or per scan). */
+    private static final class Deadline implements IIOReadProgressListener {
+        private final ImageReader reader;
+        private final long deadline;
+        volatile boolean expired;
+
+        Deadline(ImageReader reader, long deadline) {
+            this.reader = reader;
+            this.deadline = deadline;
+        }
+
+        private void check() {
+            if (!expired && System.nanoTime() > deadline) {
+                expired = true;
+                reader.abort();
+            }
+        }
+
+        @Override public void sequenceStarted(ImageReader source, int minIndex) {}
+        @Override public void sequenceComplete(ImageReader source) {}
+        @Override public void imageStarted(ImageReader source, int imageIndex) { check(); }
+        @Override public void imageProgress(ImageReader source, float percentageDone) { check(); }
+        @Override public void imageComplete(ImageReader source) {}
+        @Override public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
+        @Override public void thumbnailProgress(ImageReader source, float percentageDone) {}
+        @Override public void thumbnailComplete(ImageReader source) {}
+        @Override public void readAborted(ImageReader source) { expired = true; }
     }
 
     private static String describe(Throwable e) {

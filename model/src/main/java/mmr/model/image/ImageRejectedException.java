@@ -10,7 +10,11 @@ public final class ImageRejectedException extends Exception {
         EMPTY,
         UNSUPPORTED_FORMAT,
         CORRUPT,
-        TOO_LARGE
+        TOO_LARGE,
+        /** Decoding would cost more than the budget (progressive scans × pixels, or wall-clock time). */
+        TOO_COSTLY,
+        /** Every decoding slot stayed taken for the whole wait. */
+        BUSY
     }
 
     private final Reason reason;

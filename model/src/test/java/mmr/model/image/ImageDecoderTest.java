@@ -24,6 +24,66 @@ class ImageDecoderTest {
         assertThat(decoder.decode(TestImages.bytes(rgb, "jpg"), "x").getHeight()).isEqualTo(50);
     }
 
+    /** Issue 10, 1: a progressive JPEG with a scan repeated 1,000 times is refused from its markers, fast. */
+    @Test
+    void aJpegWithThousandsOfScansIsRefusedBeforeDecoding() {
+        byte[] bomb = TestImages.progressiveJpegRepeatingAScan(TestImages.square(256, Color.GRAY), 1000);
+        long t0 = System.nanoTime();
+        ImageRejectedException e = rejected(bomb);
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to refuse").isLessThan(2);
+        assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.TOO_COSTLY);
+        assertThat(e.getMessage()).isEqualTo("'q' is a 256x256 JPEG with " + ImageDecoder.jpegScans(bomb) + " scans; each scan "
+                + "is another pass over every pixel, and at most 100 scans and 500000000 scan-pixels (scans x pixels) are decoded");
+        assertThat(ImageDecoder.jpegScans(bomb)).isGreaterThan(1000);
+    }
+
+    @Test
+    void anOrdinaryProgressiveJpegDecodes() throws Exception {
+        byte[] progressive = TestImages.progressiveJpegRepeatingAScan(TestImages.circle(96, Color.RED, 0, false), 0);
+        assertThat(ImageDecoder.jpegScans(progressive)).isBetween(2, 20);
+        assertThat(decoder.decode(progressive, "x").getWidth()).isEqualTo(96);
+        assertThat(ImageDecoder.jpegScans(TestImages.bytes(TestImages.circle(32, Color.RED, 0, false), "jpg"))).isEqualTo(1);
+        assertThat(ImageDecoder.jpegScans("not a jpeg".getBytes(StandardCharsets.US_ASCII))).isZero();
+    }
+
+    /** Issue 10, 2: a 70-byte PNG declaring 6324x6324 16-bit RGBA allocates little before it is refused. */
+    @Test
+    void aTinyPngDeclaringAHugeImageAllocatesLittle() {
+        for (int depth : new int[] {8, 16}) {
+            byte[] bomb = TestImages.pngBomb(6324, 6324, depth);
+            assertThat(bomb.length).isLessThan(80);
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            long t0 = System.nanoTime();
+            ImageRejectedException e = rejected(bomb);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat((System.nanoTime() - t0) / 1e9).as("seconds").isLessThan(2);
+            assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.CORRUPT);
+            assertThat(allocated).as("bytes allocated decoding a %d-bit bomb", depth).isLessThan(32L << 20);
+        }
+    }
+
+    @Test
+    void largeImagesAreDecodedSubsampled() throws Exception {
+        BufferedImage wide = new BufferedImage(3000, 1000, BufferedImage.TYPE_INT_RGB);
+        BufferedImage decoded = decoder.decode(TestImages.bytes(wide, "png"), "x");
+        assertThat(decoded.getWidth()).isEqualTo(1000);
+        assertThat(decoded.getHeight()).isEqualTo(334);
+    }
+
+    @Test
+    void aDecodeOverItsTimeBudgetIsAbandoned() {
+        BufferedImage big = TestImages.circle(1024, Color.GREEN, 0, false);
+        byte[] png = TestImages.bytes(big, "png");
+        ImageRejectedException e = assertThrows(() -> new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, 1).decode(png, "'slow'"));
+        assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.TOO_COSTLY);
+        assertThat(e.getMessage()).isEqualTo("'slow' took longer than 1 ms to decode and was abandoned; at most 1 ms are spent on one image");
+    }
+
+    private static ImageRejectedException assertThrows(org.junit.jupiter.api.function.Executable call) {
+        return org.junit.jupiter.api.Assertions.assertThrows(ImageRejectedException.class, call);
+    }
+
     @Test
     void zeroBytes() {
         assertRejected(new byte[0], ImageRejectedException.Reason.EMPTY, "'q' is empty (0 bytes), not an image");
