@@ -288,6 +288,8 @@ public final class Importer {
             case UNSUPPORTED_FORMAT -> Problem.Kind.UNSUPPORTED_FORMAT;
             case CORRUPT -> Problem.Kind.CORRUPT_IMAGE;
             case TOO_LARGE -> Problem.Kind.TOO_LARGE;
+            case TOO_COSTLY -> Problem.Kind.TOO_COSTLY;
+            case BUSY -> Problem.Kind.BUSY;
         };
     }
 

@@ -16,6 +16,8 @@ public record Problem(long line, String id, Kind kind, String reason) {
         UNSUPPORTED_FORMAT,
         CORRUPT_IMAGE,
         TOO_LARGE,
+        TOO_COSTLY,
+        BUSY,
         BAD_FEATURES,
         WRONG_SOURCE,
         TAG_DROPPED;

@@ -488,6 +488,65 @@ class SearchProcTest {
         assertError(s, Map.of("q", Map.of("file", "link.png")), "file 'link.png' links outside the import directory; refused");
     }
 
+    /** Issue 10: hostile values get short, named errors — never the value in full, never Neo4j's internals. */
+    @Test
+    void hostileInputsGetBoundedNamedErrors() throws Exception {
+        String s = "CALL mmr.search($q, $c)";
+        Map<String, Object> none = Map.of();
+        String mb = "x".repeat(1_000_000);
+        String cut = "'" + "x".repeat(200) + "… (1000000 characters)'";
+        assertExactError(s, Map.of("q", Map.of("tags", List.of(mb)), "c", none),
+                "mmr.search: 'tags' holds a tag of 1000000 characters (" + cut + "); a tag has at most 200 characters");
+        assertExactError(s, Map.of("q", Map.of("tags", java.util.Collections.nCopies(1001, "cat")), "c", none),
+                "mmr.search: 'tags' holds 1001 tags; a query takes at most 1000");
+        List<String> unknown = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "zz" + i).toList();
+        assertExactError(s, Map.of("q", Map.of("tags", unknown), "c", none), "mmr.search: none of the query's tags ['zz0', "
+                + "'zz1', 'zz2', 'zz3', 'zz4', 'zz5', 'zz6', 'zz7', 'zz8', 'zz9', … and 990 more] is in the graph; nothing is left to search with");
+        assertExactError(s, Map.of("q", Map.of("id", QUERY_ID), "c", Map.of("model", mb)),
+                "mmr.search: unknown model " + cut + "; known models: [default]");
+        assertExactError(s, Map.of("q", Map.of("id", QUERY_ID), "c", Map.of("k".repeat(40_000), 1)),
+                "Unknown config key '" + "k".repeat(200) + "… (40000 characters)' for mmr.search");
+        assertExactError(s, Map.of("q", Map.of("id", mb), "c", none), "mmr.search: there is no Image with id " + cut);
+        assertExactError(s, Map.of("q", Map.of("features", java.util.Collections.nCopies(512, 0.0)), "c", none),
+                "mmr.search: 'features' are all zeros, which point in no direction; a query needs features with at least one non-zero value");
+        byte[] transparent = TestImages.bytes(new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_ARGB), "png");
+        assertExactError(s, Map.of("q", Map.of("bytes", transparent), "c", none), "mmr.search: the query bytes is blank: fully "
+                + "transparent or one flat colour leaves no visual features to search with");
+        assertExactError(s, Map.of("q", Map.of("file", "a\u0000b.png"), "c", none),
+                "mmr.search: 'file' 'a\\u0000b.png' contains a NUL character, which no file name can hold");
+        byte[] png = Files.readAllBytes(fixtureDir.resolve(path(QUERY_ID)));
+        String b64 = java.util.Base64.getEncoder().encodeToString(png);
+        assertExactError(s, Map.of("q", Map.of("base64", "data:text/plain;base64," + b64), "c", none),
+                "mmr.search: 'base64' is a data URI of media type 'text/plain'; only image/* data URIs are accepted");
+        assertExactError(s, Map.of("q", Map.of("base64", "data:image/png;base64,@@@"), "c", none),
+                "mmr.search: 'base64' holds no base64 characters ('@@@'); expected A-Z, a-z, 0-9, '+', '/' and '=' padding");
+        Path outside = Files.createTempFile("mmr-outside", ".png");
+        Files.write(outside, png);
+        Files.createLink(importDir.resolve("hard.png"), outside);
+        assertExactError(s, Map.of("q", Map.of("file", "hard.png"), "c", none), "mmr.search: file 'hard.png' has 2 hard links; "
+                + "refused, since a hard link can reach a file outside the import directory (copy the image in)");
+        try (org.neo4j.graphdb.Transaction tx = db.beginTx()) {
+            String message = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> tx.execute(
+                    "CREATE (n:Image {id: 'gone'}) DELETE n WITH n CALL mmr.search({node: n}) YIELD image RETURN image").hasNext())
+                    .getMessage();
+            assertThat(message).contains("mmr.search: 'node' is a node that has been deleted; pass an Image node that exists (or its 'id')");
+            tx.rollback();
+        }
+    }
+
+    /**
+     * The procedure's message, whole (Neo4j prefixes "Failed to invoke procedure …: Caused by: …"), the
+     * whole error short, and the store unchanged.
+     */
+    private void assertExactError(String cypher, Map<String, Object> params, String message) {
+        String before = checksum();
+        String got = org.junit.jupiter.api.Assertions.assertThrows(QueryExecutionException.class,
+                () -> rows(cypher, params)).getMessage();
+        assertThat(got).contains(message);
+        assertThat(got.length()).as("message length").isLessThan(1500);
+        assertThat(checksum()).isEqualTo(before);
+    }
+
     @Test
     void aDecompressionBombIsRefusedFromItsHeader() {
         byte[] bomb = TestImages.pngHeaderOnly(100_000, 100_000);

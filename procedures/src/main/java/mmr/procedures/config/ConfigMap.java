@@ -141,15 +141,9 @@ public final class ConfigMap {
         return text + " (" + type + ")";
     }
 
+    /** {@code 'a', 'b'}: at most ten names, each cut to a bounded length (see {@link mmr.model.text.Bounded}). */
     private static String quoted(Collection<String> names) {
-        StringBuilder sb = new StringBuilder();
-        for (String n : names) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append('\'').append(n).append('\'');
-        }
-        return sb.toString();
+        return mmr.model.text.Bounded.join(names);
     }
 
 }

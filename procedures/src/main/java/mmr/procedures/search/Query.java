@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import mmr.model.tag.TagNames;
+import mmr.model.text.Bounded;
 import mmr.procedures.config.ConfigMap;
 
 /**
@@ -27,6 +29,8 @@ public record Query(Source source, Object value, List<String> tags) {
         }
     }
 
+    /** Most tags one query may carry. */
+    public static final int MAX_TAGS = 1_000;
     static final List<String> IMAGE_KEYS = List.of("node", "id", "bytes", "base64", "file", "features");
     static final List<String> KEYS = List.of("node", "id", "bytes", "base64", "file", "features", "tags");
 
@@ -44,7 +48,7 @@ public record Query(Source source, Object value, List<String> tags) {
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException(procedure + ": unknown query key" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown.stream().map(k -> "'" + k + "'").toList()) + "; known keys: " + String.join(", ", KEYS));
+                    + Bounded.join(unknown) + "; known keys: " + String.join(", ", KEYS));
         }
         List<String> given = new ArrayList<>();
         for (String k : IMAGE_KEYS) {
@@ -73,10 +77,14 @@ public record Query(Source source, Object value, List<String> tags) {
             return List.of();
         }
         if (v instanceof String s) {
-            return List.of(s);
+            return tags(procedure, List.of(s));
         }
         if (!(v instanceof List<?> list)) {
             throw new IllegalArgumentException(procedure + ": 'tags' must be a list of strings, got " + ConfigMap.describe(v));
+        }
+        if (list.size() > MAX_TAGS) {
+            throw new IllegalArgumentException(procedure + ": 'tags' holds " + list.size() + " tags; a query takes at most "
+                    + MAX_TAGS);
         }
         List<String> out = new ArrayList<>();
         for (Object o : list) {
@@ -85,6 +93,12 @@ public record Query(Source source, Object value, List<String> tags) {
                         + ConfigMap.describe(o));
             }
             out.add(s);
+        }
+        for (String s : out) {
+            if (s.length() > TagNames.MAX_LENGTH) {
+                throw new IllegalArgumentException(procedure + ": 'tags' holds a tag of " + s.length() + " characters ("
+                        + Bounded.quote(s) + "); a tag has at most " + TagNames.MAX_LENGTH + " characters");
+            }
         }
         return out;
     }

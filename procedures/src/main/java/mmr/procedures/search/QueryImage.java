@@ -21,6 +21,7 @@ import mmr.model.encode.ImageEncoder;
 import mmr.model.image.ImageDecoder;
 import mmr.model.image.ImageRejectedException;
 import mmr.model.vector.Vectors;
+import mmr.model.text.Bounded;
 import mmr.procedures.config.ConfigMap;
 
 /**
@@ -68,19 +69,29 @@ public final class QueryImage {
                 byte[] bytes;
                 try {
                     if (Files.size(file) > MAX_BYTES) {
-                        throw new IllegalArgumentException(procedure + ": file '" + value + "' is larger than "
+                        throw new IllegalArgumentException(procedure + ": file " + Bounded.quote((String) value) + " is larger than "
                                 + MAX_BYTES / (1024 * 1024) + " MB");
                     }
                     bytes = Files.readAllBytes(file);
                 } catch (IOException e) {
-                    throw new IllegalArgumentException(procedure + ": cannot read file '" + value + "': " + e.getMessage());
+                    throw new IllegalArgumentException(procedure + ": cannot read file " + Bounded.quote((String) value) + ": "
+                            + Bounded.cut(e.getMessage()));
                 }
-                yield new Resolved(encode(bytes, "file '" + value + "'"), null, "file '" + value + "'");
+                String label = "file " + Bounded.quote((String) value);
+                yield new Resolved(encode(bytes, label), null, label);
             }
         };
     }
 
     private Resolved fromNode(Object value) {
+        if (value instanceof Node n) {
+            try {
+                n.getLabels();
+            } catch (RuntimeException deleted) {     // NotFoundException, or the kernel's entity-not-found
+                throw new IllegalArgumentException(procedure + ": 'node' is a node that has been deleted; pass an Image node "
+                        + "that exists (or its 'id')");
+            }
+        }
         if (!(value instanceof Node n) || !n.hasLabel(IMAGE)) {
             throw new IllegalArgumentException(procedure + ": 'node' must be an Image node, got "
                     + (value instanceof Node n ? "a node labelled " + labels(n) : ConfigMap.describe(value)));
@@ -95,13 +106,13 @@ public final class QueryImage {
         }
         Node n = tx.findNode(IMAGE, "id", id);
         if (n == null) {
-            throw new IllegalArgumentException(procedure + ": there is no Image with id '" + id + "'");
+            throw new IllegalArgumentException(procedure + ": there is no Image with id " + Bounded.quote(id));
         }
         return fromCatalog(n);
     }
 
     private Resolved fromCatalog(Node n) {
-        String name = "Image '" + n.getProperty("id", n.getElementId()) + "'";
+        String name = "Image " + Bounded.quote(String.valueOf(n.getProperty("id", n.getElementId())));
         float[] f = Vectors.toFloats(n.getProperty("features", null));
         if (f == null) {
             throw new IllegalArgumentException(procedure + ": " + name + " has no 'features'");
@@ -129,6 +140,10 @@ public final class QueryImage {
             throw new IllegalArgumentException(procedure + ": 'features' has " + f[bad] + " at index " + bad
                     + "; only finite numbers are accepted");
         }
+        if (Vectors.norm(f) == 0) {
+            throw new IllegalArgumentException(procedure + ": 'features' are all zeros, which point in no direction; "
+                    + "a query needs features with at least one non-zero value");
+        }
         return f;
     }
 
@@ -141,6 +156,11 @@ public final class QueryImage {
         if (text.regionMatches(true, 0, "data:", 0, 5)) {
             int comma = text.indexOf(',');
             String header = comma < 0 ? text : text.substring(0, comma);
+            String media = header.substring(5).toLowerCase(Locale.ROOT);
+            if (!media.isEmpty() && !media.startsWith("image/") && !media.startsWith(";")) {
+                throw new IllegalArgumentException(procedure + ": 'base64' is a data URI of media type "
+                        + Bounded.quote(abbreviate(media.split(";")[0])) + "; only image/* data URIs are accepted");
+            }
             if (comma < 0 || !header.toLowerCase(Locale.ROOT).endsWith(";base64")) {
                 throw new IllegalArgumentException(procedure + ": 'base64' is a data URI without ';base64,' ("
                         + abbreviate(header) + "); only base64 data URIs are accepted");
@@ -150,13 +170,17 @@ public final class QueryImage {
             throw new IllegalArgumentException(procedure + ": 'base64' is a URL (" + abbreviate(text)
                     + "); mmr never fetches from the network: pass the image's bytes");
         }
+        if (!text.isEmpty() && text.chars().noneMatch(Character::isLetterOrDigit)) {
+            throw new IllegalArgumentException(procedure + ": 'base64' holds no base64 characters ("
+                    + Bounded.quote(abbreviate(text)) + "); expected A-Z, a-z, 0-9, '+', '/' and '=' padding");
+        }
         if ((long) text.length() * 3 / 4 > MAX_BYTES) {
             throw new IllegalArgumentException(procedure + ": 'base64' decodes to more than " + MAX_BYTES / (1024 * 1024) + " MB");
         }
         try {
             return Base64.getMimeDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(procedure + ": 'base64' is not valid base64 (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(procedure + ": 'base64' is not valid base64 (" + Bounded.cut(e.getMessage()) + ")");
         }
     }
 
@@ -164,6 +188,10 @@ public final class QueryImage {
         if (!(value instanceof String s) || s.isBlank()) {
             throw new IllegalArgumentException(procedure + ": 'file' must be a path relative to the import directory, got "
                     + ConfigMap.describe(value));
+        }
+        if (s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(procedure + ": 'file' " + Bounded.quote(s) + " contains a NUL character, "
+                    + "which no file name can hold");
         }
         if (s.matches("(?i)^[a-z][a-z0-9+.-]*://.*")) {
             throw new IllegalArgumentException(procedure + ": 'file' is a URL ('" + abbreviate(s)
@@ -175,8 +203,8 @@ public final class QueryImage {
         }
         Path relative = Path.of(s);
         if (relative.isAbsolute()) {
-            throw new IllegalArgumentException(procedure + ": 'file' must be relative to the import directory, got the absolute path '"
-                    + s + "'");
+            throw new IllegalArgumentException(procedure + ": 'file' must be relative to the import directory, got the absolute path "
+                    + Bounded.quote(s));
         }
         for (Path part : relative) {
             if (part.toString().equals("..")) {
@@ -188,18 +216,23 @@ public final class QueryImage {
             Path root = importDirectory.toRealPath();
             Path target = root.resolve(relative);
             if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IllegalArgumentException(procedure + ": file '" + s + "' does not exist in the import directory");
+                throw new IllegalArgumentException(procedure + ": file " + Bounded.quote(s) + " does not exist in the import directory");
             }
             Path real = target.toRealPath();
             if (!real.startsWith(root)) {
-                throw new IllegalArgumentException(procedure + ": file '" + s + "' links outside the import directory; refused");
+                throw new IllegalArgumentException(procedure + ": file " + Bounded.quote(s) + " links outside the import directory; refused");
             }
             if (!Files.isRegularFile(real)) {
-                throw new IllegalArgumentException(procedure + ": '" + s + "' is not a regular file");
+                throw new IllegalArgumentException(procedure + ": " + Bounded.quote(s) + " is not a regular file");
+            }
+            Object links = Files.getAttribute(real, "unix:nlink");
+            if (links instanceof Integer count && count > 1) {
+                throw new IllegalArgumentException(procedure + ": file " + Bounded.quote(s) + " has " + count + " hard links; "
+                        + "refused, since a hard link can reach a file outside the import directory (copy the image in)");
             }
             return real;
         } catch (IOException e) {
-            throw new IllegalArgumentException(procedure + ": cannot read file '" + s + "': " + e.getMessage());
+            throw new IllegalArgumentException(procedure + ": cannot read file " + Bounded.quote(s) + ": " + Bounded.cut(e.getMessage()));
         }
     }
 
@@ -214,7 +247,12 @@ public final class QueryImage {
         } catch (ImageRejectedException e) {
             throw new IllegalArgumentException(procedure + ": " + e.getMessage());
         }
-        return withPluginClassLoader(() -> encoder.encode(image));
+        float[] features = withPluginClassLoader(() -> encoder.encode(image));
+        if (Vectors.norm(features) == 0) {
+            throw new IllegalArgumentException(procedure + ": " + label + " is blank: fully transparent or one flat colour "
+                    + "leaves no visual features to search with");
+        }
+        return features;
     }
 
     private ImageEncoder encoder() {

@@ -21,6 +21,7 @@ import org.neo4j.logging.Log;
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.sage.GraphSage;
 import mmr.model.tag.TagNames;
+import mmr.model.text.Bounded;
 import mmr.model.vector.Vectors;
 import mmr.procedures.catalog.CatalogGraph;
 import mmr.procedures.train.LoadedModel;
@@ -63,6 +64,9 @@ public final class Searcher {
     /** A ranked result: node, cosine to E, and to E_i / E_t (null when that side is absent). */
     public record Hit(Node node, long rank, double score, Double visualScore, Double conceptScore) {}
 
+    /** Ignored-tag warnings: at most one log line per 10 s across all searches, with a count of the rest. */
+    private static final RateLimitedWarning IGNORED_TAGS_WARNING = new RateLimitedWarning(10_000);
+
     private final String procedure;
     private final Transaction tx;
     private final Log log;
@@ -93,7 +97,7 @@ public final class Searcher {
                     + " is in the graph; nothing is left to search with");
         }
         if (!ignored.isEmpty()) {
-            log.warn("%s: ignored tags not in the graph: %s", procedure, ignored);
+            IGNORED_TAGS_WARNING.warn(log, procedure + ": ignored tags not in the graph: " + Bounded.list(ignored));
         }
 
         List<ImageLink> links = List.of();
@@ -272,7 +276,8 @@ public final class Searcher {
             if (names.isEmpty()) {
                 throw new IllegalArgumentException(procedure + ": there is no trained model yet; run CALL mmr.train() first");
             }
-            throw new IllegalArgumentException(procedure + ": unknown model '" + name + "'; known models: " + names);
+            throw new IllegalArgumentException(procedure + ": unknown model " + Bounded.quote(name) + "; known models: "
+                    + Bounded.list(names, Bounded::cut));
         }
         return LoadedModel.of(tx, node);
     }
@@ -305,6 +310,6 @@ public final class Searcher {
     }
 
     private static String quoted(List<String> names) {
-        return names.stream().map(n -> "'" + n + "'").toList().toString();
+        return Bounded.list(names);
     }
 }
