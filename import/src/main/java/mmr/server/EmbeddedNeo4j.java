@@ -58,6 +58,8 @@ public final class EmbeddedNeo4j implements AutoCloseable {
         boolean web = httpPort != OFF;
         Config.Builder config = Config.newBuilder()
                 .set(GraphDatabaseSettings.neo4j_home, abs)
+                // `file` query sources resolve here and only here (not the home: logs, store files)
+                .set(GraphDatabaseSettings.load_csv_file_url_root, abs.resolve("import"))
                 .set(GraphDatabaseSettings.auth_enabled, false)
                 .set(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*", "mmr.*"))
                 .set(BoltConnector.enabled, boltPort != OFF)

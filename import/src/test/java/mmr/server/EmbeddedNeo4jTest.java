@@ -55,6 +55,9 @@ class EmbeddedNeo4jTest {
                     .isBetween(64.0, 1024.0);
             assertThat(config.get(org.neo4j.kernel.api.impl.index.LuceneSettings.lucene_standard_ram_buffer_size))
                     .isBetween(64.0, 1024.0);
+            // `file` sources are confined to <home>/import, not the home with its logs and store files.
+            assertThat(config.get(org.neo4j.configuration.GraphDatabaseSettings.load_csv_file_url_root))
+                    .isEqualTo(home.toAbsolutePath().normalize().resolve("import"));
         }
     }
 
