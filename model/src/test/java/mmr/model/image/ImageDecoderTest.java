@@ -84,6 +84,26 @@ class ImageDecoderTest {
         return org.junit.jupiter.api.Assertions.assertThrows(ImageRejectedException.class, call);
     }
 
+    /** Issue 10, 6: a CMYK JPEG is refused clearly rather than searched with shifted colours. */
+    @Test
+    void aCmykJpegIsRefused() throws Exception {
+        java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE,
+                32, 32, 4, null);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                cmyk.setPixel(x, y, new int[] {x * 8, y * 8, 0, 40});
+            }
+        }
+        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream ios = javax.imageio.ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), writer.getDefaultWriteParam());
+        }
+        assertRejected(out.toByteArray(), ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
+                "'q' is a CMYK JPEG image; mmr reads RGB and greyscale images only: convert it to RGB (sRGB) first");
+    }
+
     @Test
     void zeroBytes() {
         assertRejected(new byte[0], ImageRejectedException.Reason.EMPTY, "'q' is empty (0 bytes), not an image");
