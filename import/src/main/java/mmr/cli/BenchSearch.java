@@ -63,6 +63,10 @@ final class BenchSearch implements Callable<Integer> {
                     + "reports errors, latency and heap before/after")
     int soakSeconds;
 
+    @Option(names = "--faults", description = "With --soak: run it twice in one go, clean and then with 2 more clients sending "
+            + "decoder bombs and oversized or blank inputs; reports the normal queries' latency side by side")
+    boolean faults;
+
     /** mmr.search's default config: the attachment the recall and lookup measurements follow. */
     private static final mmr.procedures.search.SearchConfig DEFAULTS = mmr.procedures.search.SearchConfig.parse("bench", Map.of());
 
@@ -92,7 +96,21 @@ final class BenchSearch implements Callable<Integer> {
                 kinds.put("bytes", samples(db, ids, rnd, "bytes"));
             }
             if (soakSeconds > 0) {
-                soak(kinds, driver);
+                if (!faults) {
+                    soak(kinds, driver, null);
+                    return 0;
+                }
+                Map<String, Map<String, Object>> hostile = HostileInputs.queries();
+                int full = soakSeconds;
+                soakSeconds = Math.min(15, full);                  // warm-up, so that neither measured phase pays for it
+                out.print("warm-up ");
+                soak(kinds, driver, null);
+                soakSeconds = full;
+                long[] clean = soak(kinds, driver, null);
+                long[] faulty = soak(kinds, driver, hostile);
+                out.printf(Locale.ROOT, "normal queries, same run: p50 %.2f -> %.2f ms (%.2fx), p99 %.2f -> %.2f ms (%.2fx)%n",
+                        pct(clean, 50), pct(faulty, 50), pct(faulty, 50) / pct(clean, 50), pct(clean, 99), pct(faulty, 99),
+                        pct(faulty, 99) / pct(clean, 99));
                 return 0;
             }
             warmUp(db, kinds);
@@ -225,15 +243,46 @@ final class BenchSearch implements Callable<Integer> {
         }
     }
 
-    /** 8 Bolt clients, mixed kinds, modes and sliders, for a while: errors, latency, and the heap after GC before and after. */
-    private void soak(Map<String, List<Sample>> kinds, Driver driver) throws Exception {
+    /**
+     * 8 Bolt clients, mixed kinds, modes and sliders, for a while: errors, latency, and the heap after GC
+     * before and after; with {@code hostile}, 2 more clients send those queries in turn all the while
+     * (each must fail), reported apart. Returns the normal queries' latencies.
+     */
+    private long[] soak(Map<String, List<Sample>> kinds, Driver driver, Map<String, Map<String, Object>> hostile)
+            throws Exception {
         List<List<Sample>> all = new ArrayList<>(kinds.values());
         String[] connect = {"both", "images", "tags"};
         long heapBefore = usedHeapAfterGc();
         long deadline = System.nanoTime() + soakSeconds * 1_000_000_000L;
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(hostile == null ? 8 : 10);
         List<Future<long[]>> futures = new ArrayList<>();
         java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong hostileSent = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong hostileAccepted = new java.util.concurrent.atomic.AtomicLong();
+        List<Future<long[]>> attackers = new ArrayList<>();
+        if (hostile != null) {
+            List<Map<String, Object>> bad = new ArrayList<>(hostile.values());
+            for (int t = 0; t < 2; t++) {
+                int thread = t;
+                attackers.add(pool.submit(() -> {
+                    List<Long> times = new ArrayList<>();
+                    try (Session session = driver.session()) {
+                        for (int i = thread; System.nanoTime() < deadline; i++) {
+                            long t0 = System.nanoTime();
+                            try {
+                                session.run("CALL mmr.search($q)", Map.of("q", bad.get(i % bad.size()))).consume();
+                                hostileAccepted.incrementAndGet();
+                            } catch (RuntimeException expected) {
+                                // each hostile query must be refused
+                            }
+                            hostileSent.incrementAndGet();
+                            times.add(System.nanoTime() - t0);
+                        }
+                    }
+                    return times.stream().mapToLong(Long::longValue).toArray();
+                }));
+            }
+        }
         for (int t = 0; t < 8; t++) {
             int thread = t;
             futures.add(pool.submit(() -> {
@@ -262,13 +311,24 @@ final class BenchSearch implements Callable<Integer> {
         for (Future<long[]> f : futures) {
             parts.add(f.get());
         }
+        List<long[]> bad = new ArrayList<>();
+        for (Future<long[]> f : attackers) {
+            bad.add(f.get());
+        }
         pool.shutdown();
         long[] all8 = concat(parts);
         long heapAfter = usedHeapAfterGc();
-        out.printf(Locale.ROOT, "soak: 8 Bolt clients, %d s, %d queries (%.0f q/s), %d errors; latency p50 %.2f ms, p95 %.2f ms, "
-                        + "p99 %.2f ms, max %.2f ms%n", soakSeconds, all8.length, all8.length / (double) soakSeconds, errors.get(),
-                pct(all8, 50), pct(all8, 95), pct(all8, 99), pct(all8, 100));
+        out.printf(Locale.ROOT, "soak%s: 8 Bolt clients, %d s, %d queries (%.0f q/s), %d errors; latency p50 %.2f ms, p95 %.2f ms, "
+                        + "p99 %.2f ms, max %.2f ms%n", hostile == null ? "" : " with faults", soakSeconds, all8.length,
+                all8.length / (double) soakSeconds, errors.get(), pct(all8, 50), pct(all8, 95), pct(all8, 99), pct(all8, 100));
+        if (hostile != null) {
+            long[] b = concat(bad);
+            out.printf(Locale.ROOT, "  2 hostile clients: %d queries (%s), %d accepted (should be 0); their latency p50 %.2f ms, "
+                    + "p99 %.2f ms, max %.2f ms%n", hostileSent.get(), String.join("; ", hostile.keySet()), hostileAccepted.get(),
+                    pct(b, 50), pct(b, 99), pct(b, 100));
+        }
         out.printf(Locale.ROOT, "heap used after GC: before %.0f MB, after %.0f MB%n", heapBefore / 1e6, heapAfter / 1e6);
+        return all8;
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

@@ -73,6 +73,11 @@ public final class ImageDecoder {
         this.decodeMillis = decodeMillis;
     }
 
+    /** The JVM's decoding slots (tests hold them to check the busy path). */
+    static java.util.concurrent.Semaphore slots() {
+        return SLOTS;
+    }
+
     public long maxPixels() {
         return maxPixels;
     }

@@ -104,6 +104,24 @@ class ImageDecoderTest {
                 "'q' is a CMYK JPEG image; mmr reads RGB and greyscale images only: convert it to RGB (sRGB) first");
     }
 
+    /** When every decoding slot stays taken, a decode waits its bounded time and is told the server is busy. */
+    @Test
+    void aDecodeWithNoFreeSlotIsToldTheServerIsBusy() throws Exception {
+        java.util.concurrent.Semaphore slots = ImageDecoder.slots();
+        slots.acquire(ImageDecoder.MAX_CONCURRENT_DECODES);
+        try {
+            long t0 = System.nanoTime();
+            ImageRejectedException e = rejected(TestImages.bytes(TestImages.circle(16, Color.RED, 0, true), "png"));
+            assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.BUSY);
+            assertThat(e.getMessage()).isEqualTo("the server is busy decoding other images (" + ImageDecoder.MAX_CONCURRENT_DECODES
+                    + " at once) and 'q' waited 2000 ms for a turn; try again");
+            assertThat((System.nanoTime() - t0) / 1e6).isBetween(1900.0, 10_000.0);
+        } finally {
+            slots.release(ImageDecoder.MAX_CONCURRENT_DECODES);
+        }
+        assertThat(decoder.decode(TestImages.bytes(TestImages.circle(16, Color.RED, 0, true), "png"), "x").getWidth()).isEqualTo(16);
+    }
+
     @Test
     void zeroBytes() {
         assertRejected(new byte[0], ImageRejectedException.Reason.EMPTY, "'q' is empty (0 bytes), not an image");
