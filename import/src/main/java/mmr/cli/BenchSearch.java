@@ -97,17 +97,14 @@ final class BenchSearch implements Callable<Integer> {
             }
             if (soakSeconds > 0) {
                 if (!faults) {
-                    soak(kinds, driver, null);
+                    soak(kinds, driver, null, soakSeconds);
                     return 0;
                 }
                 Map<String, Map<String, Object>> hostile = HostileInputs.queries();
-                int full = soakSeconds;
-                soakSeconds = Math.min(15, full);                  // warm-up, so that neither measured phase pays for it
-                out.print("warm-up ");
-                soak(kinds, driver, null);
-                soakSeconds = full;
-                long[] clean = soak(kinds, driver, null);
-                long[] faulty = soak(kinds, driver, hostile);
+                out.print("warm-up ");                             // so that neither measured phase pays for it
+                soak(kinds, driver, null, Math.min(15, soakSeconds));
+                long[] clean = soak(kinds, driver, null, soakSeconds);
+                long[] faulty = soak(kinds, driver, hostile, soakSeconds);
                 out.printf(Locale.ROOT, "normal queries, same run: p50 %.2f -> %.2f ms (%.2fx), p99 %.2f -> %.2f ms (%.2fx)%n",
                         pct(clean, 50), pct(faulty, 50), pct(faulty, 50) / pct(clean, 50), pct(clean, 99), pct(faulty, 99),
                         pct(faulty, 99) / pct(clean, 99));
@@ -248,12 +245,12 @@ final class BenchSearch implements Callable<Integer> {
      * before and after; with {@code hostile}, 2 more clients send those queries in turn all the while
      * (each must fail), reported apart. Returns the normal queries' latencies.
      */
-    private long[] soak(Map<String, List<Sample>> kinds, Driver driver, Map<String, Map<String, Object>> hostile)
-            throws Exception {
+    private long[] soak(Map<String, List<Sample>> kinds, Driver driver, Map<String, Map<String, Object>> hostile,
+                        int seconds) throws Exception {
         List<List<Sample>> all = new ArrayList<>(kinds.values());
         String[] connect = {"both", "images", "tags"};
         long heapBefore = usedHeapAfterGc();
-        long deadline = System.nanoTime() + soakSeconds * 1_000_000_000L;
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(hostile == null ? 8 : 10);
         List<Future<long[]>> futures = new ArrayList<>();
         java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
@@ -319,8 +316,8 @@ final class BenchSearch implements Callable<Integer> {
         long[] all8 = concat(parts);
         long heapAfter = usedHeapAfterGc();
         out.printf(Locale.ROOT, "soak%s: 8 Bolt clients, %d s, %d queries (%.0f q/s), %d errors; latency p50 %.2f ms, p95 %.2f ms, "
-                        + "p99 %.2f ms, max %.2f ms%n", hostile == null ? "" : " with faults", soakSeconds, all8.length,
-                all8.length / (double) soakSeconds, errors.get(), pct(all8, 50), pct(all8, 95), pct(all8, 99), pct(all8, 100));
+                        + "p99 %.2f ms, max %.2f ms%n", hostile == null ? "" : " with faults", seconds, all8.length,
+                all8.length / (double) seconds, errors.get(), pct(all8, 50), pct(all8, 95), pct(all8, 99), pct(all8, 100));
         if (hostile != null) {
             long[] b = concat(bad);
             out.printf(Locale.ROOT, "  2 hostile clients: %d queries (%s), %d accepted (should be 0); their latency p50 %.2f ms, "

@@ -520,12 +520,12 @@ class SearchProcTest {
                 "mmr.search: 'base64' is a data URI of media type 'text/plain'; only image/* data URIs are accepted");
         assertExactError(s, Map.of("q", Map.of("base64", "data:image/png;base64,@@@"), "c", none),
                 "mmr.search: 'base64' holds no base64 characters ('@@@'); expected A-Z, a-z, 0-9, '+', '/' and '=' padding");
-        byte[] jpegBomb = TestImages.progressiveJpegRepeatingAScan(TestImages.circle(256, java.awt.Color.GRAY, 0, false), 1000);
+        byte[] jpegBomb = mmr.model.image.CraftedImages.progressiveJpegRepeatingAScan(TestImages.circle(256, java.awt.Color.GRAY, 0, false), 1000);
         long t0 = System.nanoTime();
         assertExactError(s, Map.of("q", Map.of("bytes", jpegBomb), "c", none), "mmr.search: the query bytes is a 256x256 JPEG with "
                 + mmr.model.image.ImageDecoderScans.of(jpegBomb) + " scans; each scan is another pass over every pixel, and at most "
                 + "100 scans and 500000000 scan-pixels (scans x pixels) are decoded");
-        assertExactError(s, Map.of("q", Map.of("bytes", TestImages.pngBomb(6324, 6324, 16)), "c", none),
+        assertExactError(s, Map.of("q", Map.of("bytes", mmr.model.image.CraftedImages.pngBomb(6324, 6324, 16)), "c", none),
                 "mmr.search: the query bytes is a truncated or corrupt image");
         assertThat((System.nanoTime() - t0) / 1e9).as("seconds for both bombs, with the checksums").isLessThan(10);
         Path outside = Files.createTempFile("mmr-outside", ".png");

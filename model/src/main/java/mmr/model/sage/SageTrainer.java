@@ -511,14 +511,7 @@ public final class SageTrainer {
     }
 
     private static float[] glorot(int in, int out, SplittableRandom rng) {
-        float[] w = new float[in * out];
-        double std = Math.sqrt(2.0 / (in + out));
-        for (int i = 0; i < w.length; i++) {
-            double u1 = rng.nextDouble();
-            double u2 = rng.nextDouble();
-            w[i] = (float) (std * Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2));
-        }
-        return w;
+        return noise(in * out, Math.sqrt(2.0 / (in + out)), rng);
     }
 
     /** A row-major (in × out) array as the model's (out × in) matrix. */

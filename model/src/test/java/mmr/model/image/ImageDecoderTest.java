@@ -27,7 +27,7 @@ class ImageDecoderTest {
     /** Issue 10, 1: a progressive JPEG with a scan repeated 1,000 times is refused from its markers, fast. */
     @Test
     void aJpegWithThousandsOfScansIsRefusedBeforeDecoding() {
-        byte[] bomb = TestImages.progressiveJpegRepeatingAScan(TestImages.square(256, Color.GRAY), 1000);
+        byte[] bomb = mmr.model.image.CraftedImages.progressiveJpegRepeatingAScan(TestImages.square(256, Color.GRAY), 1000);
         long t0 = System.nanoTime();
         ImageRejectedException e = rejected(bomb);
         assertThat((System.nanoTime() - t0) / 1e9).as("seconds to refuse").isLessThan(2);
@@ -39,7 +39,7 @@ class ImageDecoderTest {
 
     @Test
     void anOrdinaryProgressiveJpegDecodes() throws Exception {
-        byte[] progressive = TestImages.progressiveJpegRepeatingAScan(TestImages.circle(96, Color.RED, 0, false), 0);
+        byte[] progressive = mmr.model.image.CraftedImages.progressiveJpegRepeatingAScan(TestImages.circle(96, Color.RED, 0, false), 0);
         assertThat(ImageDecoder.jpegScans(progressive)).isBetween(2, 20);
         assertThat(decoder.decode(progressive, "x").getWidth()).isEqualTo(96);
         assertThat(ImageDecoder.jpegScans(TestImages.bytes(TestImages.circle(32, Color.RED, 0, false), "jpg"))).isEqualTo(1);
@@ -50,7 +50,7 @@ class ImageDecoderTest {
     @Test
     void aTinyPngDeclaringAHugeImageAllocatesLittle() {
         for (int depth : new int[] {8, 16}) {
-            byte[] bomb = TestImages.pngBomb(6324, 6324, depth);
+            byte[] bomb = mmr.model.image.CraftedImages.pngBomb(6324, 6324, depth);
             assertThat(bomb.length).isLessThan(80);
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             long before = threads.getCurrentThreadAllocatedBytes();

@@ -43,76 +43,7 @@ public final class TestImages {
 
     /** A PNG signature and IHDR declaring {@code width}×{@code height} pixels, with no pixel data behind it. */
     public static byte[] pngHeaderOnly(int width, int height) {
-        return pngHeaderOnly(width, height, 8);
-    }
-
-    /**
-     * The heap bomb of issue 10: a PNG signature, an IHDR declaring {@code width}×{@code height} RGBA
-     * pixels of {@code bitDepth} bits per channel, and one empty IDAT chunk — under 70 bytes.
-     */
-    public static byte[] pngBomb(int width, int height, int bitDepth) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(pngHeaderOnly(width, height, bitDepth));
-        byte[] idat = "IDAT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(0).array());
-        out.writeBytes(idat);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(idat);
-        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        return out.toByteArray();
-    }
-
-    /**
-     * The CPU bomb of issue 10: a small progressive JPEG whose last scan is repeated {@code repeats}
-     * more times before its end marker (each copy is another pass of the decoder over every pixel).
-     */
-    public static byte[] progressiveJpegRepeatingAScan(BufferedImage image, int repeats) {
-        byte[] jpeg;
-        try (ByteArrayOutputStream out = new ByteArrayOutputStream();
-             javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-            javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
-            writer.setOutput(ios);
-            BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-            rgb.getGraphics().drawImage(image, 0, 0, null);
-            writer.write(null, new javax.imageio.IIOImage(rgb, null, null), param);
-            writer.dispose();
-            ios.flush();
-            jpeg = out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int lastScan = -1;
-        for (int i = 0; i + 1 < jpeg.length; i++) {
-            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xDA) {
-                lastScan = i;
-            }
-        }
-        int end = jpeg.length - 2;                       // the EOI marker
-        byte[] scan = java.util.Arrays.copyOfRange(jpeg, lastScan, end);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, end);
-        for (int r = 0; r < repeats; r++) {
-            out.writeBytes(scan);
-        }
-        out.write(jpeg, end, 2);
-        return out.toByteArray();
-    }
-
-    /** A PNG signature and IHDR declaring RGBA pixels of {@code bitDepth} bits per channel. */
-    public static byte[] pngHeaderOnly(int width, int height, int bitDepth) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17);
-        ihdr.put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put((byte) bitDepth).put((byte) 6).put((byte) 0).put((byte) 0).put((byte) 0);
-        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(13).array());
-        out.writeBytes(ihdr.array());
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(ihdr.array());
-        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        return out.toByteArray();
+        return CraftedImages.pngHeader(width, height, 8);
     }
 
     public static byte[] bytes(BufferedImage image, String format) {

@@ -1,0 +1,91 @@
+package mmr.model.image;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * Generators of the hostile images the decoder's budget is built against (issue 10), so that no
+ * crafted binary lives in git: the tests assert the decoder refuses them cheaply, and
+ * {@code mmr bench search --soak --faults} sends them to a running server.
+ */
+public final class CraftedImages {
+    private CraftedImages() {}
+
+    /** A PNG signature and an IHDR declaring {@code width}×{@code height} RGBA pixels of {@code bitDepth} bits, no pixel data. */
+    public static byte[] pngHeader(int width, int height, int bitDepth) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) bitDepth).put((byte) 6)
+                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        return out.toByteArray();
+    }
+
+    /** The heap bomb: {@link #pngHeader} and one empty IDAT chunk — under 70 bytes. */
+    public static byte[] pngBomb(int width, int height, int bitDepth) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(pngHeader(width, height, bitDepth));
+        chunk(out, "IDAT", new byte[0]);
+        return out.toByteArray();
+    }
+
+    /**
+     * The CPU bomb: {@code image} as a progressive JPEG whose last scan is repeated {@code repeats} more
+     * times before its end marker (each copy is another pass of the decoder over every pixel).
+     */
+    public static byte[] progressiveJpegRepeatingAScan(BufferedImage image, int repeats) {
+        byte[] jpeg;
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+             ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+            BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+            rgb.getGraphics().drawImage(image, 0, 0, null);
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(rgb, null, null), param);
+            writer.dispose();
+            ios.flush();
+            jpeg = out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int lastScan = -1;
+        for (int i = 0; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xDA) {
+                lastScan = i;
+            }
+        }
+        int end = jpeg.length - 2;                       // the EOI marker
+        byte[] scan = Arrays.copyOfRange(jpeg, lastScan, end);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, end);
+        for (int r = 0; r < repeats; r++) {
+            out.writeBytes(scan);
+        }
+        out.write(jpeg, end, 2);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(t);
+        out.writeBytes(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+}
