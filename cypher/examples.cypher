@@ -1,6 +1,15 @@
-// mmr tutorial queries on the emoji graph (`./mmr serve`, then Neo4j Browser at http://localhost:7474/browser/).
-// Every statement below is run by a test (import module, ExamplesCypherTest) against the committed fixture.
-// Statements are separated by a line holding only ';'-terminated text; comments start with //.
+// mmr tutorial queries on the emoji graph: the query collection for Neo4j Browser (`./mmr serve` prints
+// Browser's address with the connection filled in; paste a statement into the editor). The explorer
+// page at http://localhost:7474/mmr/ shows the same searches with a slider, and copies its Cypher.
+// Every statement below is run by a test (import module, SearchProcTest.tutorialQueriesRun) against the
+// committed fixture. Statements end with ';' at the end of a line; comments start with //.
+
+// 0. The graph: its schema (Browser draws it), and a sample neighbourhood — the dolphin, its visual
+//    neighbours (SIMILAR) and its tags (TAGGED). With mmr's Browser style, applied on connect by
+//    `./mmr serve` (elsewhere: :style http://localhost:7474/mmr/assets/mmr.grass), Image nodes show
+//    their id and Tag nodes their name.
+CALL db.schema.visualization();
+MATCH p = (:Image {id: 'google:1f42c'})-[:SIMILAR|TAGGED]-() RETURN p;
 
 // 1. What is in the graph, and which model serves it.
 CALL mmr.catalog.info();
@@ -20,6 +29,11 @@ CALL mmr.search({id: 'google:1f42c', tags: ['sea']}, {k: 5, visualWeight: 0.0}) 
 UNWIND ['both', 'images', 'tags'] AS mode
 CALL mmr.attach({id: 'google:1f42c', tags: ['sea', 'animal']}, {connect: mode}) YIELD images, tags
 RETURN mode, [l IN images | l.id + ' ' + toString(round(l.similarity, 3))] AS attachedImages, [t IN tags | t.name] AS attachedTags;
+
+// 4b. The three connect modes, searched: how the attachments change the top five.
+UNWIND ['both', 'images', 'tags'] AS mode
+CALL mmr.search({id: 'google:1f42c', tags: ['sea', 'animal']}, {connect: mode, k: 5}) YIELD image
+RETURN mode, collect(image.id) AS top5;
 
 // 5. A keyword query: tags alone. Case and spacing do not matter; unknown tags are ignored (and logged).
 CALL mmr.search({tags: ['Animal', '  SEA ', 'no-such-tag']}, {k: 5}) YIELD image, score RETURN image.id AS id, round(score, 3) AS score;

@@ -52,6 +52,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = "descriptor", description = "Image encoder (default: ${DEFAULT-VALUE})")
     String encoder;
 
+    @Option(names = "--images", paramLabel = "DIR", description = "Folder the catalog's image paths are relative to, for the "
+            + "explorer's thumbnails (default: the manifest's folder, or the emoji cache)")
+    Path images;
+
     @Option(names = "--retrain", description = "Train a new model version even if a current one exists")
     boolean retrain;
 
@@ -64,7 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
         requireFree(boltPort, "--bolt-port");
         requireFree(httpPort, "--http-port");
         long t0 = System.nanoTime();
-        EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, boltPort, httpPort);
+        EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, boltPort, httpPort, false, imagesRoot());
         try {
             return serve(neo4j, t0, out);
         } catch (RuntimeException | IOException e) {
@@ -88,8 +92,10 @@ public final class ServeCommand implements Callable<Integer> {
         train(cypher, out);
         out.printf(Locale.ROOT, "%nGraph: %s images, %s tags, %s TAGGED, %s SIMILAR edges; encoder %s%n",
                 info.get("images"), info.get("tags"), info.get("tagged"), info.get("similar"), info.get("encoder"));
-        out.printf("Bolt:    bolt://localhost:%d  (no authentication; loopback only)%n", boltPort);
-        out.printf("Browser: http://localhost:%d/browser/  (connect to bolt://localhost:%d, 'No authentication')%n", httpPort, boltPort);
+        out.printf("Bolt:     bolt://localhost:%d  (no authentication; loopback only)%n", boltPort);
+        out.printf("Explorer: http://localhost:%d%s/  (the visual <-> conceptual slider)%n", httpPort, EmbeddedNeo4j.EXPLORER_PATH);
+        out.printf("Browser:  http://localhost:%d%s%n          (filled in: bolt://localhost:%d, no authentication; click Connect. "
+                + "Queries to try: cypher/examples.cypher)%n", httpPort, EmbeddedNeo4j.browserPath(boltPort), boltPort);
         out.println("Try:     CALL mmr.catalog.info()");
         out.println("         CALL mmr.search({id: 'google:1f42c'}, {k: 10, visualWeight: 0.5}) YIELD image, score RETURN image.id, score");
         out.println("         (more: cypher/examples.cypher)");
@@ -107,6 +113,17 @@ public final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The folder image paths are relative to: --images, else the manifest's folder, else the emoji cache's. */
+    private Path imagesRoot() throws IOException {
+        if (images != null) {
+            return images;
+        }
+        if (manifest != null) {
+            return manifest.toAbsolutePath().getParent();
+        }
+        return cache.emoji().root();
     }
 
     private void build(EmbeddedCypher cypher, PrintWriter out) throws IOException {

@@ -20,6 +20,11 @@ import org.neo4j.graphdb.factory.module.edition.CommunityEditionModule;
 import org.neo4j.kernel.api.procedure.GlobalProcedures;
 import org.neo4j.kernel.impl.factory.DbmsInfo;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
+import org.neo4j.server.configuration.ServerSettings;
+import org.neo4j.server.configuration.ThirdPartyJaxRsPackage;
+
+import mmr.procedures.config.MmrSettings;
+import mmr.procedures.web.ExplorerResource;
 
 /**
  * A Neo4j 5 Community DBMS in this JVM with GDS and the mmr procedures registered: the importer's
@@ -28,6 +33,8 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
 public final class EmbeddedNeo4j implements AutoCloseable {
     /** Port value that leaves a connector off. */
     public static final int OFF = -1;
+    /** Where the explorer page (an unmanaged extension of the plugin) is mounted. */
+    public static final String EXPLORER_PATH = "/mmr";
 
     private final DatabaseManagementService dbms;
     private final GraphDatabaseService db;
@@ -49,6 +56,15 @@ public final class EmbeddedNeo4j implements AutoCloseable {
 
     /** As {@link #start(Path, int, int)}; with {@code readOnly} every database refuses writes. */
     public static EmbeddedNeo4j start(Path home, int boltPort, int httpPort, boolean readOnly) throws IOException {
+        return start(home, boltPort, httpPort, readOnly, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, int, boolean)}; with HTTP on, the explorer page is served at
+     * {@link #EXPLORER_PATH} with thumbnails from {@code imagesRoot} (the folder the catalog's image
+     * paths are relative to; null: no thumbnails).
+     */
+    public static EmbeddedNeo4j start(Path home, int boltPort, int httpPort, boolean readOnly, Path imagesRoot) throws IOException {
         // GDS sizes its graphs with JOL, whose HotSpot agent attach ptraces this JVM and stalls
         // it for minutes (measured: kNN on 3.8k images 176 s with, 5 s without).
         System.setProperty("jol.skipHotspotSAAttach", System.getProperty("jol.skipHotspotSAAttach", "true"));
@@ -74,6 +90,18 @@ public final class EmbeddedNeo4j implements AutoCloseable {
         if (web) {
             config.set(HttpConnector.listen_address, new SocketAddress("127.0.0.1", httpPort));
             config.set(HttpConnector.advertised_address, new SocketAddress("localhost", httpPort));
+            // Neo4j answers every HTTP request with Access-Control-Allow-Origin: * by default, which lets
+            // any web page the user visits read this loopback server; only its own pages may.
+            config.set(ServerSettings.http_access_control_allow_origin, "http://localhost:" + httpPort);
+            // the explorer page: the same line a stock server puts in neo4j.conf (docs/explorer.md)
+            config.set(ServerSettings.third_party_packages,
+                    List.of(new ThirdPartyJaxRsPackage(ExplorerResource.class.getPackageName(), EXPLORER_PATH)));
+            // Browser applies mmr's style (Image nodes show their id, Tag nodes their name) on connecting
+            config.setRaw(Map.of("browser.post_connect_cmd",
+                    "style http://localhost:" + httpPort + EXPLORER_PATH + "/assets/mmr.grass"));
+        }
+        if (imagesRoot != null) {
+            config.set(MmrSettings.images_root, imagesRoot.toAbsolutePath().normalize());
         }
         DatabaseManagementService dbms = new DatabaseManagementServiceFactory(DbmsInfo.COMMUNITY, CommunityEditionModule::new)
                 .build(config.build(), web, GraphDatabaseDependencies.newDependencies());
@@ -100,6 +128,14 @@ public final class EmbeddedNeo4j implements AutoCloseable {
         long mb = Math.max(64, Math.min(1024, Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024)));
         return Map.of("internal.dbms.index.vector.population_ram_buffer_size", String.valueOf(mb),
                 "internal.dbms.index.lucene.standard_ram_buffer_size", String.valueOf(mb));
+    }
+
+    /**
+     * Neo4j Browser's address with the connection form filled in for this server: its Bolt port and
+     * no authentication (Browser's documented URL parameters), so one click on Connect connects.
+     */
+    public static String browserPath(int boltPort) {
+        return "/browser/?dbms=bolt://localhost:" + boltPort + "&preselectAuthMethod=NO_AUTH";
     }
 
     public GraphDatabaseService db() {

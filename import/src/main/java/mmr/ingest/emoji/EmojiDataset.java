@@ -59,10 +59,15 @@ public final class EmojiDataset {
         }
     }
 
+    /** The folder {@link #prepare} extracts into: the emoji manifest's image paths are relative to it. */
+    public Path root() {
+        return cache.resolve("emoji-" + DATASOURCE_VERSION);
+    }
+
     /** Fetches (if needed) and extracts the packages; returns the folder holding emoji.json and img/. */
     public Path prepare() throws IOException {
         Path npm = cache.resolve("npm");
-        Path out = cache.resolve("emoji-" + DATASOURCE_VERSION);
+        Path out = root();
         Path marker = out.resolve(".complete");
         if (Files.exists(marker)) {
             return out;

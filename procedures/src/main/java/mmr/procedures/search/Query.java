@@ -18,8 +18,10 @@ import mmr.procedures.config.ConfigMap;
  * @param source the image source, or null for a keyword query
  * @param value  the source's value, as given
  * @param tags   tag names as given (not yet normalised), empty when absent
+ * @param tagsGiven whether the map has a {@code tags} key: {@code tags: []} on a catalog image means
+ *               "no tags", while without the key the image brings its own
  */
-public record Query(Source source, Object value, List<String> tags) {
+public record Query(Source source, Object value, List<String> tags, boolean tagsGiven) {
     /** Where the query image comes from. */
     public enum Source {
         NODE, ID, BYTES, BASE64, FILE, FEATURES;
@@ -69,7 +71,7 @@ public record Query(Source source, Object value, List<String> tags) {
                     + String.join(", ", IMAGE_KEYS) + ") nor tags");
         }
         Source source = given.isEmpty() ? null : Source.valueOf(given.get(0).toUpperCase(Locale.ROOT));
-        return new Query(source, source == null ? null : raw.get(given.get(0)), tags);
+        return new Query(source, source == null ? null : raw.get(given.get(0)), tags, raw.get("tags") != null);
     }
 
     private static List<String> tags(String procedure, Object v) {

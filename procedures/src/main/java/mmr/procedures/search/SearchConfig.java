@@ -19,7 +19,7 @@ import mmr.procedures.config.ConfigMap;
  */
 public record SearchConfig(int k, double visualWeight, Connect connect, int neighbors, double similarityCutoff,
                            boolean excludeQuery, String model) {
-    static final List<String> KEYS = List.of("k", "visualWeight", "connect", "neighbors", "similarityCutoff",
+    public static final List<String> KEYS = List.of("k", "visualWeight", "connect", "neighbors", "similarityCutoff",
             "excludeQuery", "model");
 
     /** Which edges attach the transient query node. */

@@ -137,11 +137,19 @@ public final class Searcher {
                 embedding, model);
     }
 
+    /** Ranked images and the transient node that ranked them. */
+    public record Ranked(Attachment attachment, List<Hit> hits) {}
+
     public List<Hit> search(Query query, SearchConfig config) {
+        return searchExplained(query, config).hits();
+    }
+
+    /** {@link #search}, keeping the attachment (for the explorer page's "why"). */
+    public Ranked searchExplained(Query query, SearchConfig config) {
         Attachment a = attach(query, config);
         requireIndex(IMAGE_EMBEDDING_INDEX);
         Node exclude = config.excludeQuery() ? a.queryImage() : null;
-        return rank(IMAGE_EMBEDDING_INDEX, a, config.k(), exclude);
+        return new Ranked(a, rank(IMAGE_EMBEDDING_INDEX, a, config.k(), exclude));
     }
 
     /** Tags for the query image; an existing image's own tags are not attached (they are what is predicted). */
@@ -218,10 +226,10 @@ public final class Searcher {
         return links.size() > config.neighbors() ? List.copyOf(links.subList(0, config.neighbors())) : links;
     }
 
-    /** The query's tags: the given names, normalised as at import; for a catalog image without given tags, its own. */
+    /** The query's tags: the given names, normalised as at import; for a catalog image without a 'tags' key, its own. */
     private List<Node> tags(Query query, QueryImage.Resolved image, List<String> ignored) {
         Set<Node> found = new LinkedHashSet<>();
-        if (query.tags().isEmpty() && image != null && image.node() != null) {
+        if (!query.tagsGiven() && image != null && image.node() != null) {
             for (Relationship r : image.node().getRelationships(Direction.OUTGOING, TAGGED)) {
                 found.add(r.getEndNode());
             }

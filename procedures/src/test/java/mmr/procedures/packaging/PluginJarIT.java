@@ -62,7 +62,10 @@ class PluginJarIT {
                 .filter(e -> !Path.of(e).getFileName().toString().startsWith("mmr-"))
                 .filter(e -> !e.endsWith("model" + File.separator + "target" + File.separator + "classes"))
                 .filter(e -> !e.endsWith("procedures" + File.separator + "target" + File.separator + "classes"))
-                .collect(Collectors.joining(File.pathSeparator));
+                .collect(Collectors.joining(File.pathSeparator))
+                // as Neo4j's launcher runs a server: plugins/* on its classpath (where the HTTP server
+                // finds unmanaged extensions such as the explorer page), and plugins/ scanned for procedures
+                + File.pathSeparator + plugins.resolve("mmr-plugin.jar");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(java.toString(), "-Xmx1g", "-Dai.djl.offline=true", "-Djol.skipHotspotSAAttach=true",
                 "-cp", classpath, PluginLoadProbe.class.getName(), plugins.toString())
@@ -73,6 +76,8 @@ class PluginJarIT {
         assertThat(output).contains("procedures: [mmr.attach, mmr.catalog.info, mmr.embed, mmr.knn, mmr.model.info, mmr.predictTags, mmr.search, mmr.train]")
                 .containsPattern("knn relationshipsWritten: [1-9]\\d*")
                 .contains("images=20")
-                .contains("search with image bytes: 3 results");
+                .contains("search with image bytes: 3 results")
+                .contains("explorer /mmr/: 200 <!doctype html>")
+                .contains("explorer /mmr/api/info: 200 {\"encoder\":\"descriptor/512/1\",\"images\":60,");
     }
 }

@@ -17,8 +17,10 @@ import org.neo4j.harness.Neo4jBuilders;
  */
 public final class PluginLoadProbe {
     public static void main(String[] args) {
+        // the explorer page by package name, as a stock server's server.unmanaged_extension_classes line
+        // mounts it (docs/explorer.md); the harness turns this into that setting
         Neo4jBuilder builder = Neo4jBuilders.newInProcessBuilder()
-                .withDisabledServer()
+                .withUnmanagedExtension("/mmr", "mmr.procedures.web")
                 .withConfig(GraphDatabaseSettings.plugin_dir, Path.of(args[0]).toAbsolutePath())
                 .withConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*", "mmr.*"));
         for (Class<?> c : List.of(org.neo4j.gds.catalog.GraphDropProc.class, org.neo4j.gds.catalog.GraphProjectProc.class,
@@ -72,6 +74,16 @@ public final class PluginLoadProbe {
             Object hits = db.executeTransactionally("CALL mmr.search({bytes: $png, tags: ['tag1']}, {k: 3, similarityCutoff: -1.0}) "
                     + "YIELD image RETURN count(image) AS n", Map.of("png", png.toByteArray()), r -> r.next().get("n"));
             System.out.println("search with image bytes: " + hits + " results");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            for (String path : List.of("/mmr/", "/mmr/api/info")) {
+                java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(neo4j.httpURI().resolve(path))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                System.out.println("explorer " + path + ": " + r.statusCode() + " "
+                        + r.body().substring(0, Math.min(80, r.body().length())).replace('\n', ' '));
+            }
+        } catch (InterruptedException | java.io.IOException e) {
+            e.printStackTrace(System.out);
+            System.exit(1);
         } catch (RuntimeException e) {
             e.printStackTrace(System.out);
             System.exit(1);

@@ -25,9 +25,14 @@ public final class TestDatabases {
     private TestDatabases() {}
 
     public static Neo4jBuilder builder(boolean withGds) {
-        Neo4jBuilder b = Neo4jBuilders.newInProcessBuilder()
-                .withDisabledServer()
-                .withConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*", "mmr.*"));
+        return builder(withGds, false);
+    }
+
+    /** With {@code withServer}, the HTTP server runs and serves the explorer page at /mmr. */
+    public static Neo4jBuilder builder(boolean withGds, boolean withServer) {
+        Neo4jBuilder b = Neo4jBuilders.newInProcessBuilder();
+        b = withServer ? b.withUnmanagedExtension("/mmr", mmr.procedures.web.ExplorerResource.class) : b.withDisabledServer();
+        b = b.withConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*", "mmr.*"));
         if (withGds) {
             for (Class<?> c : GDS_PROCEDURES) {
                 b = b.withProcedure(c);

@@ -1,0 +1,25 @@
+package mmr.procedures.config;
+
+import java.nio.file.Path;
+
+import org.neo4j.annotations.service.ServiceProvider;
+import org.neo4j.configuration.Description;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.SettingImpl;
+import org.neo4j.configuration.SettingValueParsers;
+import org.neo4j.configuration.SettingsDeclaration;
+import org.neo4j.graphdb.config.Setting;
+
+/**
+ * The plugin's server settings (neo4j.conf). Declared so that Neo4j's strict configuration
+ * validation accepts them.
+ */
+@ServiceProvider
+public final class MmrSettings implements SettingsDeclaration {
+    @Description("Folder that the catalog's image paths (Image.source, as written by the importer) are relative to. "
+            + "The explorer page at /mmr serves thumbnails of catalog images from here, by image id only; unset, it "
+            + "shows none. A relative path resolves against the Neo4j home.")
+    public static final Setting<Path> images_root = SettingImpl.newBuilder("server.mmr.images_root", SettingValueParsers.PATH, (Path) null)
+            .setDependency(GraphDatabaseSettings.neo4j_home)
+            .build();
+}
