@@ -39,6 +39,7 @@ import mmr.procedures.testing.TestDatabases;
 
 /** mmr.search, mmr.predictTags and mmr.attach on the emoji fixture (120 images), trained once. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressWarnings("unchecked")
 class SearchProcTest {
     private Neo4j neo4j;
     private GraphDatabaseService db;
@@ -565,5 +566,98 @@ class SearchProcTest {
         assertThatThrownBy(() -> rows("CALL mmr.search($q)", Map.of("q", Map.of("bytes", bomb)))).hasMessageContaining("pixels");
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(allocated).as("bytes allocated refusing a 10-gigapixel PNG").isLessThan(4L * 1024 * 1024);
+    }
+
+    // ---- interactive queries (issue 12): without, liked, disliked, text, explain
+
+    private List<Map<String, Object>> search(Map<String, Object> query, Map<String, Object> config) {
+        return rows("CALL mmr.search($q, $c) YIELD image, rank, why RETURN image.id AS id, rank, why, "
+                + "[(image)-[:TAGGED]->(t) | t.name] AS tags", Map.of("q", query, "c", config));
+    }
+
+    private static double share(List<Map<String, Object>> rows, String tag) {
+        return rows.stream().filter(r -> ((List<?>) r.get("tags")).contains(tag)).count() / (double) rows.size();
+    }
+
+    @Test
+    void withoutSteersAwayFromATag() {
+        Map<String, Object> conceptual = Map.of("k", 10, "visualWeight", 0.0);
+        List<Map<String, Object>> plain = search(Map.of("tags", List.of("animal")), conceptual);
+        List<Map<String, Object>> without = search(Map.of("tags", List.of("animal"), "without", List.of("face")), conceptual);
+        assertThat(share(plain, "face")).isGreaterThan(0);
+        assertThat(share(without, "face")).isLessThan(share(plain, "face"));
+        assertThat(share(without, "animal")).isGreaterThanOrEqualTo(0.5);
+        Map<String, Object> a = rows("CALL mmr.attach({id: $id, without: ['sea', 'no-such-tag']}) YIELD tags, withoutTags, ignoredTags "
+                + "RETURN [t IN tags | t.name] AS tags, withoutTags, ignoredTags", Map.of("id", "google:1f42c")).get(0);
+        assertThat((List<String>) a.get("tags")).contains("fish").doesNotContain("sea");
+        assertThat((List<String>) a.get("withoutTags")).containsExactly("sea");
+        assertThat((List<String>) a.get("ignoredTags")).containsExactly("no-such-tag");
+    }
+
+    @Test
+    void likedImagesAreAttachedAndDislikedOnesPushedAwayAndHidden() {
+        Map<String, Object> config = Map.of("k", 20);
+        List<Object> plain = search(Map.of("id", QUERY_ID), config).stream().map(r -> r.get("id")).toList();
+        Object top = plain.get(0);
+        Object far = plain.get(plain.size() - 1);
+        List<Object> liked = search(Map.of("id", QUERY_ID, "liked", List.of(far)), config).stream().map(r -> r.get("id")).toList();
+        assertThat(liked.indexOf(far)).as("a liked image moves up").isLessThan(plain.indexOf(far));
+        List<Object> disliked = search(Map.of("id", QUERY_ID, "disliked", List.of(top)), config).stream().map(r -> r.get("id")).toList();
+        assertThat(disliked).hasSize(20).doesNotContain(top);
+        Map<String, Object> a = rows("CALL mmr.attach({id: $id, liked: [$l], disliked: [$d]}) YIELD images, liked, disliked "
+                + "RETURN [i IN images | i.id] AS images, liked, disliked", Map.of("id", QUERY_ID, "l", far, "d", top)).get(0);
+        assertThat((List<Object>) a.get("images")).contains(far);
+        assertThat((List<Object>) a.get("liked")).containsExactly(far);
+        assertThat((List<Object>) a.get("disliked")).containsExactly(top);
+        // liked images alone are a query: more like these
+        assertThat(search(Map.of("liked", List.of(QUERY_ID, "twitter:1f42c")), Map.of("k", 5))).hasSize(5);
+    }
+
+    @Test
+    void textBecomesTagsAndUnmatchedWordsAreReported() {
+        Map<String, Object> a = rows("CALL mmr.attach({text: 'the Animals with fins and sparkles'}) "
+                + "YIELD tags, textTags, unmatchedWords RETURN [t IN tags | t.name] AS tags, textTags, unmatchedWords", Map.of()).get(0);
+        assertThat((List<String>) a.get("textTags")).containsExactly("animal", "fins");
+        assertThat((List<String>) a.get("unmatchedWords")).containsExactly("sparkles");
+        assertThat((List<String>) a.get("tags")).containsExactly("animal", "fins");
+        assertThat(ids(Map.of("text", "animal fins"), Map.of("k", 5))).isEqualTo(ids(Map.of("tags", List.of("animal", "fins")), Map.of("k", 5)));
+    }
+
+    @Test
+    void explainAddsWhyToEveryResult() {
+        List<Map<String, Object>> plain = search(Map.of("id", QUERY_ID), Map.of("k", 5));
+        assertThat(plain).allSatisfy(r -> assertThat(r.get("why")).isNull());
+        List<Map<String, Object>> explained = search(Map.of("id", QUERY_ID), Map.of("k", 5, "explain", true));
+        assertThat(explained).extracting(r -> r.get("id")).isEqualTo(plain.stream().map(r -> r.get("id")).toList());
+        for (Map<String, Object> r : explained) {
+            Map<String, Object> why = (Map<String, Object>) r.get("why");
+            assertThat(why).containsKeys("queryTags", "attachedNeighbours", "attached", "visual", "conceptual");
+            assertThat((List<String>) r.get("tags")).containsAll((List<String>) why.get("queryTags"));
+        }
+    }
+
+    @Test
+    void badInteractiveInputsAreNamed() {
+        String s = "CALL mmr.search($q, $c)";
+        Map<String, Object> none = Map.of();
+        assertExactError(s, Map.of("q", Map.of("id", QUERY_ID, "liked", List.of("nope")), "c", none),
+                "mmr.search: 'liked' names no Image with id 'nope'");
+        assertExactError(s, Map.of("q", Map.of("id", QUERY_ID, "disliked", "google:1f42c"), "c", none),
+                "mmr.search: 'disliked' must be a list of Image nodes or ids, got 'google:1f42c'");
+        assertExactError(s, Map.of("q", Map.of("id", QUERY_ID, "liked", List.of(1L)), "c", none),
+                "mmr.search: 'liked' must be a list of Image nodes or ids, but it holds 1");
+        assertExactError(s, Map.of("q", Map.of("id", QUERY_ID, "liked", java.util.Collections.nCopies(101, QUERY_ID)), "c", none),
+                "mmr.search: 'liked' holds 101 images; a query takes at most 100");
+        assertExactError(s, Map.of("q", Map.of("text", 42L), "c", none), "mmr.search: 'text' must be a string, got 42");
+        assertExactError(s, Map.of("q", Map.of("text", "x".repeat(1001)), "c", none),
+                "mmr.search: 'text' has 1001 characters ('xxx");
+        assertExactError(s, Map.of("q", Map.of("text", "sparkles glitter"), "c", none),
+                "mmr.search: none of the query's tags [] or words of its text 'sparkles glitter' is in the graph");
+        assertExactError(s, Map.of("q", Map.of("id", QUERY_ID, "without", List.of("y".repeat(201))), "c", none),
+                "mmr.search: 'without' holds a tag of 201 characters");
+        assertExactError(s, Map.of("q", Map.of("id", QUERY_ID), "c", Map.of("withoutWeight", -1)),
+                "mmr.search: 'withoutWeight' must be a number from 0.0 to 10.0, got -1");
+        assertExactError(s, Map.of("q", Map.of("id", QUERY_ID), "c", Map.of("dislikeWeight", "lots")),
+                "mmr.search: 'dislikeWeight' must be a number from 0.0 to 10.0, got 'lots'");
     }
 }

@@ -29,6 +29,11 @@ public final class Vectors {
         return dot(a, b) / (na * nb);
     }
 
+    /** A unit-length copy of {@code v} (a zero vector stays zero). */
+    public static float[] normalised(float[] v) {
+        return normaliseInPlace(v.clone());
+    }
+
     /** Scales {@code v} in place to unit length; an all-zero vector stays zero. */
     public static float[] normaliseInPlace(float[] v) {
         double n = norm(v);

@@ -16,11 +16,22 @@ import mmr.procedures.config.ConfigMap;
  * @param similarityCutoff minimum cosine of an attachment to an image
  * @param excludeQuery     an existing image used as the query is not returned
  * @param model            model name; its current version is used
+ * @param withoutWeight    λ of {@code E_t = mean(E_with) − λ·mean(E_without)}
+ * @param likeWeight       β of {@code E' = Ê + β·mean(Ê_liked) − δ·mean(Ê_disliked)}
+ * @param dislikeWeight    δ of the same
+ * @param explain          add each result's {@code why}
  */
 public record SearchConfig(int k, double visualWeight, Connect connect, int neighbors, double similarityCutoff,
-                           boolean excludeQuery, String model) {
+                           boolean excludeQuery, String model, double withoutWeight, double likeWeight, double dislikeWeight,
+                           boolean explain) {
     public static final List<String> KEYS = List.of("k", "visualWeight", "connect", "neighbors", "similarityCutoff",
-            "excludeQuery", "model");
+            "excludeQuery", "model", "withoutWeight", "likeWeight", "dislikeWeight", "explain");
+
+    /** The same settings with another k. */
+    public SearchConfig withK(int newK) {
+        return new SearchConfig(newK, visualWeight, connect, neighbors, similarityCutoff, excludeQuery, model, withoutWeight,
+                likeWeight, dislikeWeight, explain);
+    }
 
     /** Which edges attach the transient query node. */
     public enum Connect {
@@ -48,6 +59,10 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
                 c.integer("neighbors", 5, 1, 100),
                 c.number("similarityCutoff", 0.65, -1, 1),
                 c.bool("excludeQuery", true),
-                c.string("model", "default"));
+                c.string("model", "default"),
+                c.number("withoutWeight", 1.0, 0, 10),
+                c.number("likeWeight", 0.5, 0, 10),
+                c.number("dislikeWeight", 0.5, 0, 10),
+                c.bool("explain", false));
     }
 }

@@ -39,7 +39,7 @@ public class SearchProc {
         SearchConfig c = SearchConfig.parse(p, config);
         Query q = Query.parse(p, query, false);
         return searcher(p).search(q, c).stream().map(h -> new SearchResult(h.node(), h.score(), h.rank(), h.visualScore(),
-                h.conceptScore()));
+                h.conceptScore(), c.explain() && h.why() != null ? h.why().asMap() : null));
     }
 
     @Procedure(name = "mmr.predictTags", mode = Mode.READ)
@@ -74,7 +74,8 @@ public class SearchProc {
         List<Map<String, Object>> tags = new ArrayList<>();
         a.tags().forEach(t -> tags.add(Map.of("tag", t, "name", t.getProperty("name", ""))));
         return Stream.of(new AttachResult(images, tags, a.ignoredTags(), list(a.imageEmbedding()), list(a.tagEmbedding()),
-                list(a.embedding()), a.model().name(), a.model().version()));
+                list(a.embedding()), a.model().name(), a.model().version(), names(a.withoutTags(), "name"),
+                names(a.liked(), "id"), names(a.disliked(), "id"), a.textTags(), a.unmatchedWords()));
     }
 
     private Searcher searcher(String procedure) {
@@ -87,6 +88,10 @@ public class SearchProc {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    private static List<String> names(List<Node> nodes, String key) {
+        return nodes.stream().map(n -> String.valueOf(n.getProperty(key, ""))).toList();
     }
 
     private static List<Double> list(float[] v) {
@@ -110,15 +115,19 @@ public class SearchProc {
         public final long rank;
         @Description("Cosine to E_image (null for a keyword query).")
         public final Double visualScore;
-        @Description("Cosine to mean(E_tags) (null without usable tags).")
+        @Description("Cosine to E_t, the tag side (null without usable tags).")
         public final Double conceptScore;
+        @Description("With explain: true, {queryTags, attachedNeighbours, attached, visual, conceptual}: the query tags the "
+                + "result carries, the query's attached images it is or is a visual neighbour of; else null.")
+        public final Map<String, Object> why;
 
-        public SearchResult(Node image, double score, long rank, Double visualScore, Double conceptScore) {
+        public SearchResult(Node image, double score, long rank, Double visualScore, Double conceptScore, Map<String, Object> why) {
             this.image = image;
             this.score = score;
             this.rank = rank;
             this.visualScore = visualScore;
             this.conceptScore = conceptScore;
+            this.why = why;
         }
     }
 
@@ -159,10 +168,26 @@ public class SearchProc {
         public final String model;
         @Description("Version of the model used.")
         public final long version;
+        @Description("Tags steered away from ('without'), as found in the graph.")
+        public final List<String> withoutTags;
+        @Description("Liked images (ids): attached to the query node.")
+        public final List<String> liked;
+        @Description("Disliked images (ids): E is pushed away from them, and they are not returned.")
+        public final List<String> disliked;
+        @Description("Tags the query's 'text' became.")
+        public final List<String> textTags;
+        @Description("Words of the query's 'text' that match no tag.")
+        public final List<String> unmatchedWords;
 
         public AttachResult(List<Map<String, Object>> images, List<Map<String, Object>> tags, List<String> ignoredTags,
                             List<Double> imageEmbedding, List<Double> tagEmbedding, List<Double> embedding, String model,
-                            long version) {
+                            long version, List<String> withoutTags, List<String> liked, List<String> disliked,
+                            List<String> textTags, List<String> unmatchedWords) {
+            this.withoutTags = withoutTags;
+            this.liked = liked;
+            this.disliked = disliked;
+            this.textTags = textTags;
+            this.unmatchedWords = unmatchedWords;
             this.images = images;
             this.tags = tags;
             this.ignoredTags = ignoredTags;

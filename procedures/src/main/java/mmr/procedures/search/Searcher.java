@@ -21,6 +21,7 @@ import org.neo4j.logging.Log;
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.sage.GraphSage;
 import mmr.model.tag.TagNames;
+import mmr.model.tag.TextTags;
 import mmr.model.text.Bounded;
 import mmr.model.vector.Vectors;
 import mmr.procedures.catalog.CatalogGraph;
@@ -46,7 +47,9 @@ public final class Searcher {
     /** Candidates asked of an embedding index at least (for the ranking; recall: docs/benchmarks.md). */
     public static final int RANK_CANDIDATES = 200;
     private static final Label TAG = Label.label("Tag");
+    private static final Label IMAGE = Label.label("Image");
     private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
+    private static final RelationshipType SIMILAR = RelationshipType.withName("SIMILAR");
 
     /** An image the query node attached to, with the cosine of their features. */
     public record ImageLink(Node image, double similarity) {}
@@ -59,13 +62,36 @@ public final class Searcher {
      * @param embedding      {@code E}, what results are ranked against
      */
     public record Attachment(Node queryImage, List<ImageLink> images, List<Node> tags, List<String> ignoredTags,
-                             float[] imageEmbedding, float[] tagEmbedding, float[] embedding, LoadedModel model) {}
+                             float[] imageEmbedding, float[] tagEmbedding, float[] embedding, LoadedModel model,
+                             List<Node> withoutTags, List<Node> liked, List<Node> disliked, List<String> textTags,
+                             List<String> unmatchedWords) {}
 
-    /** A ranked result: node, cosine to E, and to E_i / E_t (null when that side is absent). */
-    public record Hit(Node node, long rank, double score, Double visualScore, Double conceptScore) {}
+    /** A ranked result: node, cosine to E, and to E_i / E_t (null when that side is absent); {@code why} with explain. */
+    public record Hit(Node node, long rank, double score, Double visualScore, Double conceptScore, Why why) {
+        Hit withRank(long r, Why w) {
+            return new Hit(node, r, score, visualScore, conceptScore, w);
+        }
+    }
+
+    /**
+     * Why a result came: the query tags it carries, and the query's attached images (visual
+     * neighbours and liked images) that are the result itself or its visual neighbours (SIMILAR).
+     */
+    public record Why(List<String> queryTags, List<String> attachedNeighbours, boolean attached, Double visual, Double conceptual) {
+        public java.util.Map<String, Object> asMap() {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("queryTags", queryTags);
+            m.put("attachedNeighbours", attachedNeighbours);
+            m.put("attached", attached);
+            m.put("visual", visual);
+            m.put("conceptual", conceptual);
+            return m;
+        }
+    }
 
     /** Ignored-tag warnings: at most one log line per 10 s across all searches, with a count of the rest. */
     private static final RateLimitedWarning IGNORED_TAGS_WARNING = new RateLimitedWarning(10_000);
+    private static final RateLimitedWarning UNMATCHED_WORDS_WARNING = new RateLimitedWarning(10_000);
 
     private final String procedure;
     private final Transaction tx;
@@ -91,20 +117,40 @@ public final class Searcher {
                 ? new QueryImage(procedure, tx, encoder, importDirectory).resolve(query.source(), query.value())
                 : null;
         List<String> ignored = new ArrayList<>();
-        List<Node> tags = tags(query, ownTags ? image : null, ignored);
-        if (image == null && tags.isEmpty()) {
-            throw new IllegalArgumentException(procedure + ": none of the query's tags " + quoted(query.tags())
+        TextTags.Match text = query.text() == null ? new TextTags.Match(List.of(), List.of())
+                : TextTags.match(query.text(), name -> tx.findNode(TAG, "name", name) != null);
+        if (!text.unmatched().isEmpty()) {
+            UNMATCHED_WORDS_WARNING.warn(log, procedure + ": words of the query text that match no tag: "
+                    + Bounded.list(text.unmatched()));
+        }
+        List<Node> without = named(query.without(), ignored);
+        List<Node> tags = tags(query, text.tags(), ownTags ? image : null, ignored);
+        tags.removeAll(without);
+        List<Node> liked = images("liked", query.liked());
+        List<Node> disliked = images("disliked", query.disliked());
+        if (image == null && tags.isEmpty() && liked.isEmpty()) {
+            List<String> asked = new ArrayList<>(query.tags());
+            asked.addAll(text.tags());
+            throw new IllegalArgumentException(procedure + ": none of the query's tags " + quoted(asked)
+                    + (query.text() != null ? " or words of its text " + Bounded.quote(query.text()) : "")
                     + " is in the graph; nothing is left to search with");
         }
         if (!ignored.isEmpty()) {
             IGNORED_TAGS_WARNING.warn(log, procedure + ": ignored tags not in the graph: " + Bounded.list(ignored));
         }
 
-        List<ImageLink> links = List.of();
+        List<ImageLink> links = new ArrayList<>();
         float[] imageEmbedding = null;
-        if (image != null) {
-            if (config.connect().images()) {
-                links = visualNeighbours(image, config);
+        float[] ownFeatures = image != null ? image.features() : likedFeatures(liked);
+        if (ownFeatures != null) {
+            if (image != null && config.connect().images()) {
+                links.addAll(visualNeighbours(image, config));
+            }
+            for (Node l : liked) {   // liked images are always attached: the user's own edges
+                if (links.stream().noneMatch(x -> x.image().getId() == l.getId())) {
+                    float[] f = Vectors.toFloats(l.getProperty("features", null));
+                    links.add(new ImageLink(l, f == null ? 0 : Vectors.cosine(f, ownFeatures)));
+                }
             }
             List<Long> attached = new ArrayList<>();
             links.forEach(l -> attached.add(l.image().getId()));
@@ -114,12 +160,12 @@ public final class Searcher {
             long[] ids = attached.stream().mapToLong(Long::longValue).toArray();
             Neo4jSageGraph stored = new Neo4jSageGraph(tx, model.randomSeed());
             stored.prefetchFeatures(ids);
-            TransientGraph graph = new TransientGraph(stored, ids, image.features(), model.randomSeed());
+            TransientGraph graph = new TransientGraph(stored, ids, ownFeatures, model.randomSeed());
             // The attached nodes' first-layer states as stored with their embeddings (see SageStates).
             GraphSage.KnownStates states = SageStates.read(tx, model, ids);
             imageEmbedding = model.sage().batch(graph, states).embed(TransientGraph.QUERY);
         }
-        float[] tagEmbedding = tagEmbedding(tags);
+        float[] tagEmbedding = tagEmbedding(tags, without, config.withoutWeight());
         float[] embedding;
         if (imageEmbedding != null && tagEmbedding != null) {
             embedding = new float[imageEmbedding.length];
@@ -133,8 +179,95 @@ public final class Searcher {
             throw new IllegalArgumentException(procedure + ": the query's tags " + quoted(query.tags())
                     + " have no embeddings yet; run CALL mmr.embed on them or retrain");
         }
+        if (!liked.isEmpty() || !disliked.isEmpty()) {
+            embedding = feedback(embedding, liked, config.likeWeight(), disliked, config.dislikeWeight());
+        }
         return new Attachment(image == null ? null : image.node(), links, tags, ignored, imageEmbedding, tagEmbedding,
-                embedding, model);
+                embedding, model, without, liked, disliked, text.tags(), text.unmatched());
+    }
+
+    /**
+     * Relevance feedback on the ranking vector (Rocchio's form): E' = Ê + β·mean(Ê_liked) − δ·mean(Ê_disliked),
+     * hats meaning unit length. (Liked images are also attached to the query node, which moves E_i;
+     * with a handful of other attachments that alone moves the ranking little.)
+     */
+    private static float[] feedback(float[] e, List<Node> liked, double beta, List<Node> disliked, double delta) {
+        float[] out = Vectors.normalised(e);
+        add(out, liked, beta);
+        add(out, disliked, -delta);
+        return out;
+    }
+
+    private static void add(float[] out, List<Node> images, double weight) {
+        List<float[]> d = new ArrayList<>();
+        for (Node n : images) {
+            float[] v = Vectors.toFloats(n.getProperty("embedding", null));
+            if (v != null && v.length == out.length) {
+                d.add(Vectors.normalised(v));
+            }
+        }
+        for (float[] v : d) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] += (float) (weight * v[i] / d.size());
+            }
+        }
+    }
+
+    /** The query node's own features for a query of liked images only: the normalised mean of theirs. */
+    private float[] likedFeatures(List<Node> liked) {
+        if (liked.isEmpty()) {
+            return null;
+        }
+        float[] mean = null;
+        for (Node n : liked) {
+            float[] f = Vectors.toFloats(n.getProperty("features", null));
+            if (f == null) {
+                throw new IllegalArgumentException(procedure + ": liked image " + Bounded.quote(String.valueOf(n.getProperty("id", "")))
+                        + " has no 'features'");
+            }
+            f = Vectors.normalised(f);
+            if (mean == null) {
+                mean = new float[f.length];
+            }
+            for (int i = 0; i < f.length; i++) {
+                mean[i] += f[i] / liked.size();
+            }
+        }
+        return mean;
+    }
+
+    /** Liked or disliked images: Image nodes, or ids of Image nodes. */
+    private List<Node> images(String key, List<Object> given) {
+        List<Node> out = new ArrayList<>();
+        for (Object o : given) {
+            Node n;
+            if (o instanceof Node node) {
+                try {
+                    if (!node.hasLabel(IMAGE)) {
+                        throw new IllegalArgumentException(procedure + ": '" + key + "' holds a node that is not an Image (labels "
+                                + Bounded.list(labels(node)) + ")");
+                    }
+                } catch (org.neo4j.graphdb.NotFoundException e) {
+                    throw new IllegalArgumentException(procedure + ": '" + key + "' holds a node that has been deleted");
+                }
+                n = node;
+            } else {
+                n = tx.findNode(IMAGE, "id", o);
+                if (n == null) {
+                    throw new IllegalArgumentException(procedure + ": '" + key + "' names no Image with id " + Bounded.quote((String) o));
+                }
+            }
+            if (out.stream().noneMatch(x -> x.getId() == n.getId())) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> labels(Node n) {
+        List<String> out = new ArrayList<>();
+        n.getLabels().forEach(l -> out.add(l.name()));
+        return out;
     }
 
     /** Ranked images and the transient node that ranked them. */
@@ -148,8 +281,41 @@ public final class Searcher {
     public Ranked searchExplained(Query query, SearchConfig config) {
         Attachment a = attach(query, config);
         requireIndex(IMAGE_EMBEDDING_INDEX);
-        Node exclude = config.excludeQuery() ? a.queryImage() : null;
-        return new Ranked(a, rank(IMAGE_EMBEDDING_INDEX, a, config.k(), exclude));
+        Set<Long> exclude = new java.util.HashSet<>();
+        if (config.excludeQuery() && a.queryImage() != null) {
+            exclude.add(a.queryImage().getId());
+        }
+        a.disliked().forEach(n -> exclude.add(n.getId()));   // a disliked image is not shown again
+        List<Hit> hits = rank(IMAGE_EMBEDDING_INDEX, a, config.k(), exclude);
+        List<Hit> out = new ArrayList<>(hits.size());
+        for (Hit h : hits) {
+            out.add(h.withRank(h.rank(), why(h, a)));
+        }
+        return new Ranked(a, out);
+    }
+
+    /** Why a result came (see {@link Why}); computed for every result, returned by mmr.search with explain. */
+    public static Why why(Hit h, Attachment a) {
+        Set<String> queryTags = new java.util.TreeSet<>();
+        a.tags().forEach(t -> queryTags.add((String) t.getProperty("name", "")));
+        List<String> carried = new ArrayList<>();
+        for (Relationship r : h.node().getRelationships(Direction.OUTGOING, TAGGED)) {
+            String name = (String) r.getEndNode().getProperty("name", "");
+            if (queryTags.contains(name)) {
+                carried.add(name);
+            }
+        }
+        carried.sort(null);
+        java.util.Map<Long, String> attachedIds = new java.util.HashMap<>();
+        a.images().forEach(l -> attachedIds.put(l.image().getId(), String.valueOf(l.image().getProperty("id", ""))));
+        Set<String> near = new java.util.TreeSet<>();
+        for (Relationship r : h.node().getRelationships(Direction.BOTH, SIMILAR)) {
+            String id = attachedIds.get(r.getOtherNodeId(h.node().getId()));
+            if (id != null) {
+                near.add(id);
+            }
+        }
+        return new Why(carried, new ArrayList<>(near), attachedIds.containsKey(h.node().getId()), h.visualScore(), h.conceptScore());
     }
 
     /** Tags for the query image; an existing image's own tags are not attached (they are what is predicted). */
@@ -157,8 +323,9 @@ public final class Searcher {
         Attachment a = attach(query, config, false);
         requireIndex(TAG_EMBEDDING_INDEX);
         float[] ei = a.imageEmbedding();
-        Attachment visual = new Attachment(a.queryImage(), a.images(), a.tags(), a.ignoredTags(), ei, null, ei, a.model());
-        return rank(TAG_EMBEDDING_INDEX, visual, config.k(), null);
+        Attachment visual = new Attachment(a.queryImage(), a.images(), a.tags(), a.ignoredTags(), ei, null, ei, a.model(),
+                a.withoutTags(), a.liked(), a.disliked(), a.textTags(), a.unmatchedWords());
+        return rank(TAG_EMBEDDING_INDEX, visual, config.k(), Set.of());
     }
 
     /**
@@ -169,8 +336,8 @@ public final class Searcher {
      * scores are exact cosines (mmr's indexes are not quantized), so only the top k are read, for
      * their visual and conceptual scores, and ordered again with ties broken by node id.
      */
-    private List<Hit> rank(String index, Attachment a, int k, Node exclude) {
-        int wanted = k + (exclude == null ? 0 : 1);
+    private List<Hit> rank(String index, Attachment a, int k, Set<Long> exclude) {
+        int wanted = k + exclude.size();
         int candidates = Math.max(RANK_CANDIDATES, 10 * wanted);
         List<Hit> hits = new ArrayList<>();
         // Embeddings are read by the query itself: its cursors are its own (see LoadedModel on Neo4j's shared cursor).
@@ -180,7 +347,7 @@ public final class Searcher {
             while (r.hasNext()) {
                 Map<String, Object> row = r.next();
                 Node n = (Node) row.get("node");
-                if (exclude != null && n.getId() == exclude.getId()) {
+                if (exclude.contains(n.getId())) {
                     continue;
                 }
                 float[] e = Vectors.toFloats(row.get("e"));
@@ -189,14 +356,13 @@ public final class Searcher {
                 }
                 hits.add(new Hit(n, 0, Vectors.cosine(e, a.embedding()),
                         a.imageEmbedding() == null ? null : Vectors.cosine(e, a.imageEmbedding()),
-                        a.tagEmbedding() == null ? null : Vectors.cosine(e, a.tagEmbedding())));
+                        a.tagEmbedding() == null ? null : Vectors.cosine(e, a.tagEmbedding()), null));
             }
         }
         hits.sort(Comparator.comparingDouble((Hit h) -> -h.score()).thenComparingLong(h -> h.node().getId()));
         List<Hit> out = new ArrayList<>();
         for (int i = 0; i < Math.min(k, hits.size()); i++) {
-            Hit h = hits.get(i);
-            out.add(new Hit(h.node(), i + 1, h.score(), h.visualScore(), h.conceptScore()));
+            out.add(hits.get(i).withRank(i + 1, null));
         }
         return out;
     }
@@ -227,15 +393,28 @@ public final class Searcher {
     }
 
     /** The query's tags: the given names, normalised as at import; for a catalog image without a 'tags' key, its own. */
-    private List<Node> tags(Query query, QueryImage.Resolved image, List<String> ignored) {
+    private List<Node> tags(Query query, List<String> textTags, QueryImage.Resolved image, List<String> ignored) {
         Set<Node> found = new LinkedHashSet<>();
-        if (!query.tagsGiven() && image != null && image.node() != null) {
+        if (!query.tagsGiven() && query.text() == null && image != null && image.node() != null) {
             for (Relationship r : image.node().getRelationships(Direction.OUTGOING, TAGGED)) {
                 found.add(r.getEndNode());
             }
             return new ArrayList<>(found);
         }
-        for (String raw : query.tags()) {
+        found.addAll(named(query.tags(), ignored));
+        for (String name : textTags) {
+            Node tag = tx.findNode(TAG, "name", name);
+            if (tag != null) {
+                found.add(tag);
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
+    /** Tag nodes for names given by the user, normalised as at import; unknown names go to {@code ignored}. */
+    private List<Node> named(List<String> names, List<String> ignored) {
+        Set<Node> found = new LinkedHashSet<>();
+        for (String raw : names) {
             if (TagNames.problem(raw).isPresent()) {
                 ignored.add(raw);
                 continue;
@@ -250,7 +429,21 @@ public final class Searcher {
         return new ArrayList<>(found);
     }
 
-    private float[] tagEmbedding(List<Node> tags) {
+    /** E_t = mean(E_with) − λ·mean(E_without); null when neither side has an embedding. */
+    private float[] tagEmbedding(List<Node> with, List<Node> without, double lambda) {
+        float[] plus = meanEmbedding(with);
+        float[] minus = meanEmbedding(without);
+        if (minus == null || lambda == 0) {
+            return plus;
+        }
+        float[] out = plus == null ? new float[minus.length] : plus;
+        for (int i = 0; i < out.length; i++) {
+            out[i] -= (float) (lambda * minus[i]);
+        }
+        return out;
+    }
+
+    private float[] meanEmbedding(List<Node> tags) {
         List<float[]> vectors = new ArrayList<>();
         if (tags.isEmpty()) {
             return null;

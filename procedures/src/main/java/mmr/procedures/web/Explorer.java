@@ -1,8 +1,6 @@
 package mmr.procedures.web;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,10 +158,8 @@ final class Explorer {
         Searcher.Ranked ranked = searcher.searchExplained(q, c);
         Searcher.Attachment a = ranked.attachment();
 
-        Set<Long> attachedIds = new HashSet<>();
         List<Map<String, Object>> attachedImages = new ArrayList<>();
         for (Searcher.ImageLink l : a.images()) {
-            attachedIds.add(l.image().getId());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", l.image().getProperty("id", null));
             m.put("similarity", l.similarity());
@@ -173,8 +169,6 @@ final class Explorer {
         a.tags().forEach(t -> queryTags.add((String) t.getProperty("name", "")));
 
         List<Map<String, Object>> results = new ArrayList<>();
-        Map<Long, String> idOf = new HashMap<>();
-        a.images().forEach(l -> idOf.put(l.image().getId(), (String) l.image().getProperty("id", null)));
         for (Searcher.Hit h : ranked.hits()) {
             Node n = h.node();
             Map<String, Object> m = new LinkedHashMap<>();
@@ -184,7 +178,7 @@ final class Explorer {
             m.put("visualScore", h.visualScore());
             m.put("conceptScore", h.conceptScore());
             List<String> all = tagNames(n, Integer.MAX_VALUE);
-            List<String> shared = all.stream().filter(queryTags::contains).toList();
+            List<String> shared = h.why().queryTags();
             List<String> shown = new ArrayList<>(shared);
             for (String t : all) {
                 if (shown.size() >= Math.max(RESULT_TAGS, shared.size())) {
@@ -197,8 +191,8 @@ final class Explorer {
             m.put("tags", shown);
             m.put("tagCount", all.size());
             m.put("sharedTags", shared);
-            m.put("attached", attachedIds.contains(n.getId()));
-            m.put("via", via(n, attachedIds, idOf));
+            m.put("attached", h.why().attached());
+            m.put("via", h.why().attachedNeighbours());
             results.add(m);
         }
 
@@ -211,9 +205,8 @@ final class Explorer {
         out.put("attachment", attachment);
         out.put("results", results);
         if (predict && q.hasImage()) {
-            Query imageOnly = new Query(q.source(), q.value(), List.of(), true);
-            SearchConfig pc = new SearchConfig(PREDICTED_TAGS, c.visualWeight(), c.connect(), c.neighbors(),
-                    c.similarityCutoff(), c.excludeQuery(), c.model());
+            Query imageOnly = q.imageOnly();
+            SearchConfig pc = c.withK(PREDICTED_TAGS);
             List<Map<String, Object>> predicted = new ArrayList<>();
             for (Searcher.Hit h : searcher.predictTags(imageOnly, pc)) {
                 predicted.add(Map.of("name", h.node().getProperty("name", ""), "score", h.score()));
@@ -224,21 +217,6 @@ final class Explorer {
         out.put("cypher", SearchCypher.render(query, config, uploaded));
         out.put("millis", (System.nanoTime() - t0) / 1e6);
         return out;
-    }
-
-    /** The attached images that a result is a visual neighbour of (SIMILAR, either direction). */
-    private static List<String> via(Node n, Set<Long> attachedIds, Map<Long, String> idOf) {
-        if (attachedIds.isEmpty()) {
-            return List.of();
-        }
-        Set<String> out = new TreeSet<>();
-        for (Relationship r : n.getRelationships(Direction.BOTH, SIMILAR)) {
-            long other = r.getOtherNodeId(n.getId());
-            if (attachedIds.contains(other)) {
-                out.add(idOf.get(other));
-            }
-        }
-        return new ArrayList<>(out);
     }
 
     private static List<String> tagNames(Node image, int max) {
