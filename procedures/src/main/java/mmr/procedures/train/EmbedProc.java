@@ -56,13 +56,21 @@ public class EmbedProc {
             }
         }
         long t0 = System.nanoTime();
-        GraphSage.Batch batch = loaded.sage().batch(graph);
-        for (Node n : nodes) {
-            n.setProperty("embedding", batch.embed(n.getId()));
-        }
-        SageStates.write(tx, loaded, ids, batch);   // the batch still holds their first-layer states
+        write(tx, loaded, graph, ids);
         return Stream.of(new EmbedResult(nodes.size(), name, loaded.version(),
                 (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    /**
+     * Writes {@code embedding} and the first-layer state of {@code ids} with the model's forward pass
+     * over their current neighbourhoods (everything computed from features: no stored state is read).
+     */
+    public static void write(Transaction tx, LoadedModel loaded, Neo4jSageGraph graph, long[] ids) {
+        GraphSage.Batch batch = loaded.sage().batch(graph);
+        for (long id : ids) {
+            tx.getNodeById(id).setProperty("embedding", batch.embed(id));
+        }
+        SageStates.write(tx, loaded, ids, batch);   // the batch still holds their first-layer states
     }
 
     private static String describe(Node n) {
