@@ -69,7 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--knn-cutoff", paramLabel = "COSINE", defaultValue = "0.65", description = "Minimum cosine of a SIMILAR edge (default: ${DEFAULT-VALUE})")
     double knnCutoff;
 
-    @Option(names = "--quick", description = "At most 20 queries and one dropout level (0): a smoke run for tests")
+    @Option(names = "--quick", description = "At most 20 queries and one dropout level (0 unless --dropout is given): a smoke run for tests")
     boolean quick;
 
     @Option(names = "--quiet", description = "No progress lines")
@@ -86,7 +86,8 @@ public final class EvalCommand implements Callable<Integer> {
             if (manifest != null && !Files.isRegularFile(manifest)) {
                 throw new IllegalArgumentException("manifest not found: '" + manifest + "'");
             }
-            options = new Evaluation.Options(manifest, holdout, quick ? List.of(0.0) : dropouts, seed, train, init, knnTopK,
+            boolean dropoutGiven = spec.commandLine().getParseResult().hasMatchedOption("--dropout");
+            options = new Evaluation.Options(manifest, holdout, quick && !dropoutGiven ? List.of(0.0) : dropouts, seed, train, init, knnTopK,
                     knnCutoff, quick ? 20 : 0, !quiet);
             requireWritable(out);
         } catch (IllegalArgumentException e) {

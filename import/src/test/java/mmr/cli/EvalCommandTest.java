@@ -82,6 +82,25 @@ class EvalCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void withDropoutMoreMetadataGivesTagsBackThroughMmrTagAndAgainstARetraining() throws Exception {
+        Path out = dir.resolve("dropout");
+        CliTest.Run r = run("eval", "--manifest", fixture().toString(), "--quick", "--quiet", "--dropout", "0.5", "--out",
+                out.toString(), "--train", "{embeddingDimension: 16, epochs: 2}");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<Map<String, Object>> rows = new ObjectMapper().readValue(out.resolve("results.json").toFile(), List.class);
+        for (String variant : List.of("", "moreMetadata.", "retrained.")) {
+            assertThat(rows).as(variant).anySatisfy(x -> assertThat(x).containsEntry("setting", variant + "keyword")
+                    .containsEntry("method", "mmr"));
+        }
+        Map<String, Object> cost = rows.stream().filter(x -> "moreMetadata.cost".equals(x.get("setting"))).findFirst().orElseThrow();
+        assertThat(((Number) cost.get("edges")).longValue()).isPositive();
+        assertThat(((Number) cost.get("reembedded")).longValue()).isPositive();
+        assertThat(((Number) cost.get("seconds")).doubleValue()).isPositive();
+        assertThat(((Number) cost.get("retrainSeconds")).doubleValue()).isPositive();
+    }
+
+    @Test
     void badInputsExitWithCode2AndWriteNothing() throws Exception {
         Path out = dir.resolve("none");
         CliTest.Run holdout = run("eval", "--manifest", fixture().toString(), "--holdout", "0.7", "--out", out.toString());

@@ -78,6 +78,68 @@ public class SearchProc {
                 names(a.liked(), "id"), names(a.disliked(), "id"), a.textTags(), a.unmatchedWords()));
     }
 
+    @Procedure(name = "mmr.explain", mode = Mode.READ)
+    @Description("Why one image (node or id) scores as it does for a query: the score split exactly into the image side, "
+            + "each query tag, without-tag, liked and disliked image, each attached image's share by leave-one-out, and the "
+            + "graph paths (≤ 3 hops, SIMILAR and TAGGED) from the transient node through each attachment to the image. Read-only.")
+    public Stream<ExplainResult> explain(@Name("query") Map<String, Object> query, @Name("image") Object image,
+                                         @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
+        String p = "mmr.explain";
+        SearchConfig c = SearchConfig.parse(p, config);
+        Query q = Query.parse(p, query, false);
+        Node result = imageNode(p, image);
+        Explainer.Story story = new Explainer(searcher(p), p).explain(q, c, result);
+        List<ExplainResult> rows = new ArrayList<>();
+        long rank = 0;
+        for (Explainer.Part part : story.parts()) {
+            rank++;
+            List<List<Node>> paths = part.paths().isEmpty() ? java.util.Collections.singletonList(null) : part.paths();
+            for (List<Node> path : paths) {
+                if (rows.size() >= 500) {
+                    break;
+                }
+                List<Map<String, Object>> steps = null;
+                if (path != null) {
+                    steps = new ArrayList<>();
+                    steps.add(Map.of("label", "Query"));
+                    for (Node n : path) {
+                        steps.add(Explainer.describe(n));
+                    }
+                }
+                rows.add(new ExplainResult(rank, part.kind(), Explainer.describe(part.node()), part.contribution(), part.attribution(),
+                        steps, path == null ? null : (long) path.size(), story.score(), story.visualScore(), story.conceptScore(),
+                        story.imageSide()));
+            }
+        }
+        return rows.stream();
+    }
+
+    private Node imageNode(String procedure, Object image) {
+        org.neo4j.graphdb.Label label = org.neo4j.graphdb.Label.label("Image");
+        if (image instanceof Node n) {
+            try {
+                if (n.hasLabel(label)) {
+                    return n;
+                }
+                List<String> labels = new ArrayList<>();
+                n.getLabels().forEach(l -> labels.add(l.name()));
+                throw new IllegalArgumentException(procedure + ": 'image' must be an Image node or id, got a node labelled "
+                        + mmr.model.text.Bounded.list(labels));
+            } catch (org.neo4j.graphdb.NotFoundException e) {
+                throw new IllegalArgumentException(procedure + ": 'image' is a node that has been deleted");
+            }
+        }
+        if (image instanceof String id) {
+            Node n = tx.findNode(label, "id", id);
+            if (n == null) {
+                throw new IllegalArgumentException(procedure + ": there is no Image with id " + mmr.model.text.Bounded.quote(id));
+            }
+            return n;
+        }
+        throw new IllegalArgumentException(procedure + ": 'image' must be an Image node or id, got "
+                + mmr.procedures.config.ConfigMap.describe(image));
+    }
+
     private Searcher searcher(String procedure) {
         return new Searcher(procedure, tx, log, importDirectory());
     }
@@ -128,6 +190,48 @@ public class SearchProc {
             this.visualScore = visualScore;
             this.conceptScore = conceptScore;
             this.why = why;
+        }
+    }
+
+    /** One part of a result's score and one path it flows along. */
+    public static final class ExplainResult {
+        @Description("1-based rank of the part, by absolute contribution.")
+        public final long rank;
+        @Description("attachedImage, likedImage or attachedTag (the image side, by leave-one-out); queryTag, withoutTag, liked, disliked (exact).")
+        public final String kind;
+        @Description("The query's node this part is about: {label, id} or {label, name}.")
+        public final Map<String, Object> node;
+        @Description("Its contribution to the score.")
+        public final double contribution;
+        @Description("'exact' (the parts sum to the score, with the image side) or 'leave-one-out' (an attached node's share of the image side).")
+        public final String attribution;
+        @Description("A path from the transient query node through the part's node to the image (≤ 3 hops), or null when none is that short.")
+        public final List<Map<String, Object>> path;
+        @Description("Hops of the path.")
+        public final Long hops;
+        @Description("The image's score for this query (as mmr.search gives it).")
+        public final double score;
+        @Description("Its visual part (cosine to E_i).")
+        public final Double visualScore;
+        @Description("Its conceptual part (cosine to E_t).")
+        public final Double conceptScore;
+        @Description("The image side's exact contribution to the score.")
+        public final double imageSide;
+
+        public ExplainResult(long rank, String kind, Map<String, Object> node, double contribution, String attribution,
+                             List<Map<String, Object>> path, Long hops, double score, Double visualScore, Double conceptScore,
+                             double imageSide) {
+            this.rank = rank;
+            this.kind = kind;
+            this.node = node;
+            this.contribution = contribution;
+            this.attribution = attribution;
+            this.path = path;
+            this.hops = hops;
+            this.score = score;
+            this.visualScore = visualScore;
+            this.conceptScore = conceptScore;
+            this.imageSide = imageSide;
         }
     }
 

@@ -64,7 +64,7 @@ public final class Searcher {
     public record Attachment(Node queryImage, List<ImageLink> images, List<Node> tags, List<String> ignoredTags,
                              float[] imageEmbedding, float[] tagEmbedding, float[] embedding, LoadedModel model,
                              List<Node> withoutTags, List<Node> liked, List<Node> disliked, List<String> textTags,
-                             List<String> unmatchedWords) {}
+                             List<String> unmatchedWords, float[] queryFeatures, long[] attachedIds) {}
 
     /** A ranked result: node, cosine to E, and to E_i / E_t (null when that side is absent); {@code why} with explain. */
     public record Hit(Node node, long rank, double score, Double visualScore, Double conceptScore, Why why) {
@@ -110,6 +110,11 @@ public final class Searcher {
         return attach(query, config, true);
     }
 
+    /** Reads the tx this searcher works in (for the explainer). */
+    Transaction tx() {
+        return tx;
+    }
+
     private Attachment attach(Query query, SearchConfig config, boolean ownTags) {
         LoadedModel model = model(config.model());
         EncoderIdentity encoder = catalogEncoder(model);
@@ -141,6 +146,7 @@ public final class Searcher {
 
         List<ImageLink> links = new ArrayList<>();
         float[] imageEmbedding = null;
+        long[] attachedIds = new long[0];
         float[] ownFeatures = image != null ? image.features() : likedFeatures(liked);
         if (ownFeatures != null) {
             if (image != null && config.connect().images()) {
@@ -157,13 +163,8 @@ public final class Searcher {
             if (config.connect().tags()) {
                 tags.forEach(t -> attached.add(t.getId()));
             }
-            long[] ids = attached.stream().mapToLong(Long::longValue).toArray();
-            Neo4jSageGraph stored = new Neo4jSageGraph(tx, model.randomSeed());
-            stored.prefetchFeatures(ids);
-            TransientGraph graph = new TransientGraph(stored, ids, ownFeatures, model.randomSeed());
-            // The attached nodes' first-layer states as stored with their embeddings (see SageStates).
-            GraphSage.KnownStates states = SageStates.read(tx, model, ids);
-            imageEmbedding = model.sage().batch(graph, states).embed(TransientGraph.QUERY);
+            attachedIds = attached.stream().mapToLong(Long::longValue).toArray();
+            imageEmbedding = embedQuery(model, ownFeatures, attachedIds);
         }
         float[] tagEmbedding = tagEmbedding(tags, without, config.withoutWeight());
         float[] embedding;
@@ -183,7 +184,17 @@ public final class Searcher {
             embedding = feedback(embedding, liked, config.likeWeight(), disliked, config.dislikeWeight());
         }
         return new Attachment(image == null ? null : image.node(), links, tags, ignored, imageEmbedding, tagEmbedding,
-                embedding, model, without, liked, disliked, text.tags(), text.unmatched());
+                embedding, model, without, liked, disliked, text.tags(), text.unmatched(), ownFeatures, attachedIds);
+    }
+
+    /** E_i: the transient node with {@code features}, attached to {@code ids}, through the stored model. */
+    float[] embedQuery(LoadedModel model, float[] features, long[] ids) {
+        Neo4jSageGraph stored = new Neo4jSageGraph(tx, model.randomSeed());
+        stored.prefetchFeatures(ids);
+        TransientGraph graph = new TransientGraph(stored, ids, features, model.randomSeed());
+        // The attached nodes' first-layer states as stored with their embeddings (see SageStates).
+        GraphSage.KnownStates states = SageStates.read(tx, model, ids);
+        return model.sage().batch(graph, states).embed(TransientGraph.QUERY);
     }
 
     /**
@@ -324,7 +335,7 @@ public final class Searcher {
         requireIndex(TAG_EMBEDDING_INDEX);
         float[] ei = a.imageEmbedding();
         Attachment visual = new Attachment(a.queryImage(), a.images(), a.tags(), a.ignoredTags(), ei, null, ei, a.model(),
-                a.withoutTags(), a.liked(), a.disliked(), a.textTags(), a.unmatchedWords());
+                a.withoutTags(), a.liked(), a.disliked(), a.textTags(), a.unmatchedWords(), a.queryFeatures(), a.attachedIds());
         return rank(TAG_EMBEDDING_INDEX, visual, config.k(), Set.of());
     }
 

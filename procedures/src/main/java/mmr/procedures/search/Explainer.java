@@ -1,0 +1,176 @@
+package mmr.procedures.search;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.RelationshipType;
+
+import mmr.model.text.Bounded;
+import mmr.model.vector.Vectors;
+
+/**
+ * The full story of one result (paper 003's explanations): the score split into what each part of
+ * the query contributed, and the graph paths from the transient node's attachments to the result.
+ *
+ * <p>With unit Ê_r (the result's embedding) and E' what results are ranked against,
+ * {@code score = E'·Ê_r / |E'|} and E' is a sum of terms, so the score splits exactly into:
+ * the image side {@code a·(w1/2)·E_i·Ê_r/|E'|}; each query tag {@code a·(w2/2)·E_t·Ê_r/(n·|E'|)} (a
+ * {@code without} tag the same with −λ); each liked image {@code β·Ê_l·Ê_r/(n_l·|E'|)} and disliked
+ * one {@code −δ·…} — where {@code a = 1/|E|} when feedback normalised E first, else 1. The image side
+ * is not linear in its attachments (it is GraphSAGE of them), so each attached image's share is
+ * estimated by leaving it out: the image side's contribution minus what it is when E_i is computed
+ * without that attachment ({@code attribution: 'leave-one-out'}; these do not sum exactly).
+ */
+final class Explainer {
+    /** Most paths returned. */
+    static final int MAX_PATHS = 100;
+    static final int MAX_HOPS = 3;
+    private static final RelationshipType[] TYPES = {RelationshipType.withName("SIMILAR"), RelationshipType.withName("TAGGED")};
+    private static final Label TAG = Label.label("Tag");
+
+    /** One contribution to the score, and the paths it flows along. */
+    record Part(String kind, Node node, double contribution, String attribution, List<List<Node>> paths) {}
+
+    /** The result's score, its two sides, and the parts. */
+    record Story(double score, Double visualScore, Double conceptScore, double imageSide, List<Part> parts) {}
+
+    private final Searcher searcher;
+    private final String procedure;
+
+    Explainer(Searcher searcher, String procedure) {
+        this.searcher = searcher;
+        this.procedure = procedure;
+    }
+
+    Story explain(Query query, SearchConfig config, Node result) {
+        Searcher.Attachment a = searcher.attach(query, config);
+        float[] er = Vectors.toFloats(result.getProperty("embedding", null));
+        if (er == null || er.length != a.embedding().length) {
+            throw new IllegalArgumentException(procedure + ": image " + Bounded.quote(String.valueOf(result.getProperty("id", "")))
+                    + " has no embedding of this model yet; run CALL mmr.embed on it or retrain");
+        }
+        float[] r = Vectors.normalised(er);
+        boolean feedback = !a.liked().isEmpty() || !a.disliked().isEmpty();
+        float[] base = combined(a.imageEmbedding(), a.tagEmbedding(), config);
+        double scale = feedback ? 1 / Math.max(1e-12, Vectors.norm(base)) : 1;
+        double norm = Math.max(1e-12, Vectors.norm(a.embedding()));
+        double score = Vectors.dot(a.embedding(), r) / norm;
+
+        List<Part> parts = new ArrayList<>();
+        double imageSide = 0;
+        if (a.imageEmbedding() != null) {
+            double w1 = a.tagEmbedding() == null ? 2 : config.visualWeight();   // E = E_i alone when there are no tags
+            imageSide = scale * (w1 / 2) * Vectors.dot(a.imageEmbedding(), r) / norm;
+            long[] ids = a.attachedIds();
+            for (int i = 0; i < ids.length; i++) {
+                Node n = searcher.tx().getNodeById(ids[i]);
+                long[] rest = new long[ids.length - 1];
+                for (int j = 0, k = 0; j < ids.length; j++) {
+                    if (j != i) {
+                        rest[k++] = ids[j];
+                    }
+                }
+                float[] without = searcher.embedQuery(a.model(), a.queryFeatures(), rest);
+                double sideWithout = scale * (w1 / 2) * Vectors.dot(without, r) / norm;
+                String kind = n.hasLabel(TAG) ? "attachedTag" : a.liked().stream().anyMatch(l -> l.getId() == n.getId())
+                        ? "likedImage" : "attachedImage";
+                parts.add(new Part(kind, n, imageSide - sideWithout, "leave-one-out", paths(n, result)));
+            }
+        }
+        if (a.tagEmbedding() != null) {
+            double w2 = a.imageEmbedding() == null ? 2 : config.tagWeight();
+            for (Node t : a.tags()) {
+                parts.add(tagPart("queryTag", t, scale * (w2 / 2) / a.tags().size(), r, norm, result));
+            }
+            for (Node t : a.withoutTags()) {
+                parts.add(tagPart("withoutTag", t, -scale * (w2 / 2) * config.withoutWeight() / a.withoutTags().size(), r, norm, result));
+            }
+        }
+        for (Node l : a.liked()) {
+            parts.add(feedbackPart("liked", l, config.likeWeight() / a.liked().size(), r, norm, result));
+        }
+        for (Node d : a.disliked()) {
+            parts.add(feedbackPart("disliked", d, -config.dislikeWeight() / a.disliked().size(), r, norm, result));
+        }
+        parts.sort(Comparator.comparingDouble((Part p) -> -Math.abs(p.contribution())));
+        Double visual = a.imageEmbedding() == null ? null : Vectors.cosine(er, a.imageEmbedding());
+        Double concept = a.tagEmbedding() == null ? null : Vectors.cosine(er, a.tagEmbedding());
+        return new Story(score, visual, concept, imageSide, parts);
+    }
+
+    private Part tagPart(String kind, Node t, double weight, float[] r, double norm, Node result) {
+        float[] e = Vectors.toFloats(t.getProperty("embedding", null));
+        double c = e == null ? 0 : weight * Vectors.dot(e, r) / norm;
+        return new Part(kind, t, c, "exact", paths(t, result));
+    }
+
+    private Part feedbackPart(String kind, Node n, double weight, float[] r, double norm, Node result) {
+        float[] e = Vectors.toFloats(n.getProperty("embedding", null));
+        double c = e == null ? 0 : weight * Vectors.dot(Vectors.normalised(e), r) / norm;
+        return new Part(kind, n, c, "exact", paths(n, result));
+    }
+
+    private static float[] combined(float[] ei, float[] et, SearchConfig config) {
+        if (ei != null && et != null) {
+            float[] e = new float[ei.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = (float) ((config.visualWeight() * ei[i] + config.tagWeight() * et[i]) / 2);
+            }
+            return e;
+        }
+        return ei != null ? ei : et;
+    }
+
+    /**
+     * Paths from the transient node through {@code first} to {@code result}, at most {@link #MAX_HOPS}
+     * hops in all (the first hop is the query's own edge), over SIMILAR and TAGGED in both directions,
+     * without repeating a node; shortest first.
+     */
+    private static List<List<Node>> paths(Node first, Node result) {
+        java.util.Set<List<Long>> seen = new java.util.HashSet<>();
+        List<List<Node>> out = new ArrayList<>() {
+            @Override
+            public boolean add(List<Node> path) {
+                return seen.add(path.stream().map(Node::getId).toList()) && super.add(path);
+            }
+        };
+        if (first.getId() == result.getId()) {
+            out.add(List.of(first));
+            return out;
+        }
+        for (Relationship r1 : first.getRelationships(Direction.BOTH, TYPES)) {
+            Node b = r1.getOtherNode(first);
+            if (b.getId() == result.getId()) {
+                out.add(List.of(first, result));
+            }
+        }
+        for (Relationship r1 : first.getRelationships(Direction.BOTH, TYPES)) {
+            Node b = r1.getOtherNode(first);
+            if (b.getId() == result.getId()) {
+                continue;
+            }
+            for (Relationship r2 : b.getRelationships(Direction.BOTH, TYPES)) {
+                Node c = r2.getOtherNode(b);
+                if (c.getId() == result.getId() && out.size() < MAX_PATHS) {
+                    out.add(List.of(first, b, result));
+                }
+            }
+        }
+        return out;
+    }
+
+    static Map<String, Object> describe(Node n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        boolean tag = n.hasLabel(TAG);
+        m.put("label", tag ? "Tag" : "Image");
+        m.put(tag ? "name" : "id", n.getProperty(tag ? "name" : "id", null));
+        return m;
+    }
+}
