@@ -19,8 +19,13 @@ public final class ChangeReach {
     private ChangeReach() {}
 
     public static Set<Long> affected(SageGraph graph, SageWeights weights, Set<Long> endpoints, Set<Long> newInputs) {
+        return affected(graph, weights, endpoints, newInputs, weights.layers().size());
+    }
+
+    /** C_layers: the nodes whose state at layer {@code layers} changes (C_1: whose first-layer state does). */
+    public static Set<Long> affected(SageGraph graph, SageWeights weights, Set<Long> endpoints, Set<Long> newInputs, int layers) {
         Set<Long> changed = new LinkedHashSet<>(newInputs);
-        for (int k = 1; k <= weights.layers().size(); k++) {
+        for (int k = 1; k <= layers; k++) {
             int sampleSize = weights.layers().get(k - 1).sampleSize();
             Set<Long> next = new LinkedHashSet<>(endpoints);
             next.addAll(changed);

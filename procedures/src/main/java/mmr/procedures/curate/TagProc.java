@@ -21,6 +21,8 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
 import mmr.model.sage.ChangeReach;
+import mmr.model.sage.GraphSage;
+import mmr.model.sage.SageWeights;
 import mmr.model.tag.TagFeatures;
 import mmr.model.tag.TagNames;
 import mmr.model.text.Bounded;
@@ -31,6 +33,7 @@ import mmr.procedures.train.EmbedProc;
 import mmr.procedures.train.LoadedModel;
 import mmr.procedures.train.ModelStore;
 import mmr.procedures.train.Neo4jSageGraph;
+import mmr.procedures.train.SageStates;
 
 /**
  * {@code mmr.tag} and {@code mmr.untag}: a curator adds or removes an image's tags, and the
@@ -144,8 +147,33 @@ public class TagProc {
         }
         long[] ids = affected.stream().mapToLong(Long::longValue).toArray();
         graph.prefetchFeatures(ids);
-        EmbedProc.write(tx, model, graph, ids);
+        EmbedProc.write(tx, model, graph, ids, unchangedStates(graph, model, affected, endpoints, newInputs));
         return new TagResult(id(image), changed, unchanged, created, deleted, ids.length, millis(t0));
+    }
+
+    /**
+     * The stored first-layer states of the nodes the recomputation reads whose first-layer state the
+     * change does not alter (outside C_1): the top layer of an affected node then costs one layer, not
+     * two. A node without a stored state of this model is computed from the graph.
+     */
+    private GraphSage.KnownStates unchangedStates(Neo4jSageGraph graph, LoadedModel model, Set<Long> affected, Set<Long> endpoints,
+                                                  Set<Long> newInputs) {
+        SageWeights weights = model.sage().weights();
+        if (weights.layers().size() != 2) {
+            return null;   // stored states are first-layer states: they stand in for a two-layer model's inner layer only
+        }
+        Set<Long> stale = ChangeReach.affected(graph, weights, endpoints, newInputs, 1);
+        Set<Long> read = new LinkedHashSet<>();
+        int top = weights.layers().get(1).sampleSize();
+        for (long n : affected) {
+            read.add(n);
+            for (long m : graph.neighbours(n, top)) {
+                read.add(m);
+            }
+        }
+        read.removeAll(stale);
+        GraphSage.KnownStates stored = SageStates.read(tx, model, read.stream().mapToLong(Long::longValue).toArray());
+        return (layer, node) -> stale.contains(node) ? null : stored.get(layer, node);
     }
 
     private float[] newTagFeatures(String name, float[] imageFeatures) {

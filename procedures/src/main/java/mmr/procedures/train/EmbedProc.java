@@ -66,7 +66,12 @@ public class EmbedProc {
      * over their current neighbourhoods (everything computed from features: no stored state is read).
      */
     public static void write(Transaction tx, LoadedModel loaded, Neo4jSageGraph graph, long[] ids) {
-        GraphSage.Batch batch = loaded.sage().batch(graph);
+        write(tx, loaded, graph, ids, null);
+    }
+
+    /** As {@link #write(Transaction, LoadedModel, Neo4jSageGraph, long[])}, reusing {@code known} inner states. */
+    public static void write(Transaction tx, LoadedModel loaded, Neo4jSageGraph graph, long[] ids, GraphSage.KnownStates known) {
+        GraphSage.Batch batch = known == null ? loaded.sage().batch(graph) : loaded.sage().batch(graph, known);
         for (long id : ids) {
             tx.getNodeById(id).setProperty("embedding", batch.embed(id));
         }
