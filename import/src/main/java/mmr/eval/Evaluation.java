@@ -241,6 +241,8 @@ public final class Evaluation {
                 score(split, dropout, graphTags, cypher);
                 if (dropout > 0) {
                     moreMetadata(split, dropout, graphTags, cypher);
+                } else if (options.maxQueries() == 0) {
+                    feedback(split, dropout, graphTags, cypher);   // (not in --quick runs)
                 }
                 printRows(dropout);
             }
@@ -303,6 +305,117 @@ public final class Evaluation {
         cost.put("reembedded", reembedded);
         cost.put("retrainSeconds", round(trainSeconds));
         rows.add(cost);
+    }
+
+    /** Share of held-out queries whose users give feedback in the "I like that" setting. */
+    public static final double FEEDBACK_SHARE = 0.10;
+    static final int FEEDBACK_TOP = 20;
+
+    /**
+     * "I like that" (issue 12), simulated: a seeded 10 % of the held-out queries are users who search
+     * (image only, connect both) and like the relevant results (gain > 0: same concept, subcategory or
+     * category) in their top 20 through {@code mmr.feedback}; then, for each of them, a *different*
+     * held-out image of the same concept (else subcategory) searches. Its nDCG@5 before any feedback
+     * and after all of it is row {@code feedback.before} / {@code feedback.after}; 003's connection
+     * accuracy (when one of the giver's liked images is in the receiver's top 10, another one is too)
+     * is in {@code connectionAccuracy}.
+     */
+    private void feedback(Split split, double dropout, List<Set<String>> graphTags, EmbeddedCypher cypher) {
+        List<Item> catalog = split.catalog();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < catalog.size(); i++) {
+            index.put(catalog.get(i).id(), i);
+        }
+        float[][] unit = new float[catalog.size()][];
+        for (int i = 0; i < unit.length; i++) {
+            unit[i] = Vectors.normaliseInPlace(catalog.get(i).features().clone());
+        }
+        Baselines baselines = new Baselines(unit, graphTags);
+        List<QueryImage> queries = new ArrayList<>(split.queries());
+        SplittableRandom rng = new SplittableRandom(options.seed() * 17 + 3);
+        shuffle(queries, rng);
+        List<QueryImage> givers = new ArrayList<>();
+        List<QueryImage> receivers = new ArrayList<>();
+        for (QueryImage g : queries) {
+            if (givers.size() >= Math.max(1, Math.round(FEEDBACK_SHARE * queries.size()))) {
+                break;
+            }
+            QueryImage r = null;
+            for (String level : List.of("concept", "subcategory")) {
+                for (QueryImage c : queries) {
+                    String a = g.item().metadata().get(level);
+                    if (c != g && a != null && a.equals(c.item().metadata().get(level)) && !receivers.contains(c) && !givers.contains(c)) {
+                        r = c;
+                        break;
+                    }
+                }
+                if (r != null) {
+                    break;
+                }
+            }
+            if (r != null) {
+                givers.add(g);
+                receivers.add(r);
+            }
+        }
+        if (givers.isEmpty()) {
+            return;
+        }
+        List<Judgement> judged = new ArrayList<>();
+        List<int[]> before = new ArrayList<>();
+        for (QueryImage r : receivers) {
+            judged.add(judge(r, catalog, baselines));
+            before.add(search(cypher, index, r.bytes(), List.of(), "both", 1));
+        }
+        long t0 = System.nanoTime();
+        List<Set<Integer>> likedSets = new ArrayList<>();
+        long calls = 0;
+        for (QueryImage g : givers) {
+            Judgement j = judge(g, catalog, baselines);
+            int[] ranking = search(cypher, index, g.bytes(), List.of(), "both", 1);
+            Set<Integer> liked = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < Math.min(FEEDBACK_TOP, ranking.length); i++) {
+                if (j.gains()[ranking[i]] > 0) {
+                    liked.add(ranking[i]);
+                }
+            }
+            likedSets.add(liked);
+            if (!liked.isEmpty()) {
+                List<String> ids = liked.stream().map(i -> catalog.get(i).id()).toList();
+                cypher.write("CALL mmr.feedback({bytes: $b}, $liked)", Map.of("b", g.bytes(), "liked", ids));
+                calls++;
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<int[]> after = new ArrayList<>();
+        for (QueryImage r : receivers) {
+            after.add(search(cypher, index, r.bytes(), List.of(), "both", 1));
+        }
+        progress("dropout %s: %d users liked results through mmr.feedback (%.1f s); %d other queries scored before and after",
+                dropout, calls, seconds, receivers.size());
+        int from = rows.size();
+        row("image", dropout, "mmr|both|1.0", before, judged, false);
+        row("image", dropout, "mmr|both|1.0", after, judged, false);
+        rows.get(from).put("setting", "feedback.before");
+        rows.get(from + 1).put("setting", "feedback.after");
+        for (int k = 0; k < 2; k++) {
+            List<int[]> rankings = k == 0 ? before : after;
+            int with = 0;
+            int connected = 0;
+            for (int q = 0; q < rankings.size(); q++) {
+                int hits = 0;
+                for (int i = 0; i < Math.min(10, rankings.get(q).length); i++) {
+                    hits += likedSets.get(q).contains(rankings.get(q)[i]) ? 1 : 0;
+                }
+                if (hits >= 1) {
+                    with++;
+                    connected += hits >= 2 ? 1 : 0;
+                }
+            }
+            rows.get(from + k).put("connectionAccuracy", with == 0 ? null : round((double) connected / with));
+            rows.get(from + k).put("connectionQueries", with);
+            rows.get(from + k).put("feedbackSeconds", round(seconds));
+        }
     }
 
     /** {@link #score}, with the new rows' settings prefixed by {@code variant}. */

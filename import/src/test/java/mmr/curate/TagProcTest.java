@@ -171,4 +171,39 @@ class TagProcTest {
         }
         assertThat(checksum()).isEqualTo(before);
     }
+
+    @Test
+    void feedbackConnectsTheLikedImagesAndReembedsWhatItReaches() {
+        List<Object> liked = List.of("google:1f40e", "twitter:1f994", "google:1f987");
+        Map<String, float[]> before = embeddings();
+        Map<String, Object> r = rows("CALL mmr.feedback({id: 'google:1f42c', tags: ['animal']}, $liked)",
+                Map.of("liked", liked)).get(0);
+        assertThat(r).containsEntry("liked", 3L).containsEntry("pairsCreated", 3L).containsEntry("tagEdgesCreated", 3L)
+                .containsEntry("capped", 0L);
+        assertThat((Long) r.get("reembedded")).isGreaterThan(3L);
+        assertSameEmbeddings(embeddings(), recomputed());
+        Map<String, float[]> after = embeddings();
+        // the liked images' embeddings moved towards each other
+        double pairBefore = Vectors.cosine(before.get("google:1f40e"), before.get("twitter:1f994"));
+        double pairAfter = Vectors.cosine(after.get("google:1f40e"), after.get("twitter:1f994"));
+        assertThat(pairAfter).isGreaterThan(pairBefore);
+
+        Map<String, Object> again = rows("CALL mmr.feedback({id: 'google:1f42c', tags: ['animal']}, $liked)",
+                Map.of("liked", liked)).get(0);
+        assertThat(again).containsEntry("pairsCreated", 0L).containsEntry("pairsCounted", 3L).containsEntry("tagEdgesCounted", 3L)
+                .containsEntry("reembedded", 0L);
+        assertThat(rows("MATCH (:Image {id: 'google:1f40e'})-[r:LIKED_WITH]-(:Image {id: 'twitter:1f994'}) RETURN r.count AS c", Map.of()))
+                .extracting(m -> m.get("c")).containsExactly(2L);
+
+        String unchanged = checksum();
+        assertThatThrownBy(() -> rows("CALL mmr.feedback({id: 'google:1f42c'}, ['nope:0'])", Map.of()))
+                .hasMessageContaining("mmr.feedback: 'liked' names no Image with id 'nope:0'");
+        assertThatThrownBy(() -> rows("CALL mmr.feedback({id: 'google:1f42c'}, [])", Map.of()))
+                .hasMessageContaining("mmr.feedback: 'liked' is empty; give 1 to 20 Image nodes or ids");
+        assertThatThrownBy(() -> rows("CALL mmr.feedback({id: 'google:1f42c'}, $l)", Map.of("l", java.util.Collections.nCopies(21, "google:1f40e"))))
+                .hasMessageContaining("mmr.feedback: 'liked' holds 21 images; one call takes at most 20");
+        assertThatThrownBy(() -> rows("CALL mmr.feedback({}, ['google:1f40e'])", Map.of()))
+                .hasMessageContaining("mmr.feedback: the query is empty");
+        assertThat(checksum()).isEqualTo(unchanged);
+    }
 }

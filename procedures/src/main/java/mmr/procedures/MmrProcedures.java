@@ -3,6 +3,7 @@ package mmr.procedures;
 import java.util.List;
 
 import mmr.procedures.catalog.CatalogProc;
+import mmr.procedures.curate.FeedbackProc;
 import mmr.procedures.curate.TagProc;
 import mmr.procedures.knn.KnnProc;
 import mmr.procedures.search.SearchProc;
@@ -12,7 +13,7 @@ import mmr.procedures.train.TrainProc;
 /** Every procedure class of the plugin, for hosts that register them by hand (tests, embedded runner). */
 public final class MmrProcedures {
     public static final List<Class<?>> CLASSES = List.of(KnnProc.class, CatalogProc.class, TrainProc.class, EmbedProc.class,
-            SearchProc.class, TagProc.class);
+            SearchProc.class, TagProc.class, FeedbackProc.class);
 
     private MmrProcedures() {}
 }

@@ -32,7 +32,8 @@ final class Explainer {
     /** Most paths returned. */
     static final int MAX_PATHS = 100;
     static final int MAX_HOPS = 3;
-    private static final RelationshipType[] TYPES = {RelationshipType.withName("SIMILAR"), RelationshipType.withName("TAGGED")};
+    /** The edges paths follow: those the forward pass reads (SIMILAR, TAGGED and the feedback edges). */
+    private static final RelationshipType[] TYPES = mmr.procedures.train.Neo4jSageGraph.TYPES;
     private static final Label TAG = Label.label("Tag");
 
     /** One contribution to the score, and the paths it flows along. */

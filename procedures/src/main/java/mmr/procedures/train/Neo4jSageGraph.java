@@ -22,7 +22,13 @@ import mmr.model.vector.Vectors;
  * the life of one instance (one procedure call): neighbourhoods overlap heavily.
  */
 public final class Neo4jSageGraph implements SageGraph {
-    private static final RelationshipType[] TYPES = {RelationshipType.withName("SIMILAR"), RelationshipType.withName("TAGGED")};
+    /**
+     * The edges the forward pass aggregates over: the catalog's SIMILAR and TAGGED, and the feedback
+     * edges mmr.feedback writes (LIKED_WITH between liked images, LIKED_FOR from a liked image to the
+     * query's tags). Training learns the weights from SIMILAR and TAGGED only.
+     */
+    public static final RelationshipType[] TYPES = {RelationshipType.withName("SIMILAR"), RelationshipType.withName("TAGGED"),
+            RelationshipType.withName("LIKED_WITH"), RelationshipType.withName("LIKED_FOR")};
     private static final Label TAG = Label.label("Tag");
 
     private final Transaction tx;
