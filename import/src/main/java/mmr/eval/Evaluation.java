@@ -239,10 +239,13 @@ public final class Evaluation {
                 EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "mmr eval");
                 build(cypher, manifest, encoder, dropout);
                 score(split, dropout, graphTags, cypher);
+                if (options.maxQueries() == 0) {
+                    modification(split, dropout, graphTags, cypher);   // read-only; not in --quick runs
+                }
                 if (dropout > 0) {
                     moreMetadata(split, dropout, graphTags, cypher);
                 } else if (options.maxQueries() == 0) {
-                    feedback(split, dropout, graphTags, cypher);   // (not in --quick runs)
+                    feedback(split, dropout, graphTags, cypher);       // writes feedback edges; not in --quick runs
                 }
                 printRows(dropout);
             }
@@ -310,6 +313,8 @@ public final class Evaluation {
     /** Share of held-out queries whose users give feedback in the "I like that" setting. */
     public static final double FEEDBACK_SHARE = 0.10;
     static final int FEEDBACK_TOP = 20;
+    /** feedbackNeighbors of the third row: images liked together with the receiver's neighbours act as liked. */
+    static final int FEEDBACK_NEIGHBORS = 10;
 
     /**
      * "I like that" (issue 12), simulated: a seeded 10 % of the held-out queries are users who search
@@ -388,18 +393,22 @@ public final class Evaluation {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<int[]> after = new ArrayList<>();
+        List<int[]> afterLearned = new ArrayList<>();
         for (QueryImage r : receivers) {
             after.add(search(cypher, index, r.bytes(), List.of(), "both", 1));
+            afterLearned.add(search(cypher, index, r.bytes(), List.of(), "both", 1, FEEDBACK_NEIGHBORS));
         }
         progress("dropout %s: %d users liked results through mmr.feedback (%.1f s); %d other queries scored before and after",
                 dropout, calls, seconds, receivers.size());
         int from = rows.size();
         row("image", dropout, "mmr|both|1.0", before, judged, false);
         row("image", dropout, "mmr|both|1.0", after, judged, false);
+        row("image", dropout, "mmr|both|1.0", afterLearned, judged, false);
         rows.get(from).put("setting", "feedback.before");
         rows.get(from + 1).put("setting", "feedback.after");
-        for (int k = 0; k < 2; k++) {
-            List<int[]> rankings = k == 0 ? before : after;
+        rows.get(from + 2).put("setting", "feedback.afterNeighbors" + FEEDBACK_NEIGHBORS);
+        for (int k = 0; k < 3; k++) {
+            List<int[]> rankings = k == 0 ? before : k == 1 ? after : afterLearned;
             int with = 0;
             int connected = 0;
             for (int q = 0; q < rankings.size(); q++) {
@@ -416,6 +425,74 @@ public final class Evaluation {
             rows.get(from + k).put("connectionQueries", with);
             rows.get(from + k).put("feedbackSeconds", round(seconds));
         }
+    }
+
+    /**
+     * "Like this, but …" (issue 12), on catalogs with subcategory metadata: for each held-out image,
+     * a keyword of a sibling concept in its subcategory that the image itself lacks (seeded choice
+     * among keywords on at least {@link #MIN_KEYWORD_IMAGES} catalog images) is added to it:
+     * {@code {bytes, tags: [keyword]}}. Relevant: the catalog images carrying that keyword (in their
+     * full metadata), graded by visual similarity to the query: gain = 1 + max(0, cos(features)). Rows
+     * {@code modification}: mmr (both; w 0.5 and 0.25) against {@code hardFilter} (visual ranking of
+     * the images tagged with the keyword in the graph) and {@code lateFusion}.
+     */
+    private void modification(Split split, double dropout, List<Set<String>> graphTags, EmbeddedCypher cypher) {
+        List<Item> catalog = split.catalog();
+        int n = catalog.size();
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> frequency = new HashMap<>();
+        float[][] unit = new float[n][];
+        for (int i = 0; i < n; i++) {
+            index.put(catalog.get(i).id(), i);
+            unit[i] = Vectors.normaliseInPlace(catalog.get(i).features().clone());
+            catalog.get(i).tags().forEach(t -> frequency.merge(t, 1, Integer::sum));
+        }
+        Baselines baselines = new Baselines(unit, graphTags);
+        SplittableRandom rng = new SplittableRandom(options.seed() * 13 + 5);
+        Map<String, List<int[]>> rankings = new LinkedHashMap<>();
+        List<Judgement> judged = new ArrayList<>();
+        for (QueryImage q : split.queries()) {
+            String sub = q.item().metadata().get("subcategory");
+            if (sub == null) {
+                continue;
+            }
+            Set<String> own = new java.util.HashSet<>(q.item().tags());
+            List<String> candidates = new ArrayList<>();
+            for (Item c : catalog) {
+                if (sub.equals(c.metadata().get("subcategory")) && !java.util.Objects.equals(c.concept(), q.item().concept())) {
+                    for (String t : c.tags()) {
+                        if (!own.contains(t) && frequency.getOrDefault(t, 0) >= MIN_KEYWORD_IMAGES && !candidates.contains(t)) {
+                            candidates.add(t);
+                        }
+                    }
+                }
+            }
+            if (candidates.isEmpty()) {
+                continue;
+            }
+            java.util.Collections.sort(candidates);
+            String keyword = candidates.get(rng.nextInt(candidates.size()));
+            float[] f = Vectors.normaliseInPlace(q.item().features().clone());
+            double[] cos = baselines.cosines(f);
+            double[] gains = new double[n];
+            boolean[] carries = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                carries[i] = catalog.get(i).tags().contains(keyword);
+                gains[i] = carries[i] ? 1 + Math.max(0, cos[i]) : 0;
+            }
+            judged.add(new Judgement(gains, null, null, carries, cos, Set.of(keyword)));
+            add(rankings, "hardFilter", baselines.hardFilter(f, keyword, RANKED));
+            add(rankings, "lateFusion", baselines.lateFusion(f, Set.of(keyword), LATE_FUSION_WEIGHT, RANKED));
+            for (double w : new double[] {0.5, 0.25}) {
+                add(rankings, "mmr|both|" + w, search(cypher, index, q.bytes(), List.of(keyword), "both", w));
+            }
+        }
+        int from = rows.size();
+        rankings.forEach((m, r) -> row("imageKeyword", dropout, m, r, judged, false));
+        for (int i = from; i < rows.size(); i++) {
+            rows.get(i).put("setting", "modification");
+        }
+        progress("dropout %s: %d modification queries scored", dropout, judged.size());
     }
 
     /** {@link #score}, with the new rows' settings prefixed by {@code variant}. */
@@ -582,6 +659,11 @@ public final class Evaluation {
 
     private int[] search(EmbeddedCypher cypher, Map<String, Integer> index, byte[] bytes, List<String> tags, String connect,
                          double w) {
+        return search(cypher, index, bytes, tags, connect, w, 0);
+    }
+
+    private int[] search(EmbeddedCypher cypher, Map<String, Integer> index, byte[] bytes, List<String> tags, String connect,
+                         double w, int feedbackNeighbors) {
         Map<String, Object> query = new HashMap<>();
         if (bytes != null) {
             query.put("bytes", bytes);
@@ -591,8 +673,8 @@ public final class Evaluation {
         }
         List<Integer> hits = new ArrayList<>();
         try {
-            cypher.read("CALL mmr.search($q, {k: $k, connect: $c, visualWeight: $w}) YIELD image RETURN image.id AS id",
-                    Map.of("q", query, "k", (long) RANKED, "c", connect, "w", w),
+            cypher.read("CALL mmr.search($q, {k: $k, connect: $c, visualWeight: $w, feedbackNeighbors: $f}) YIELD image "
+                    + "RETURN image.id AS id", Map.of("q", query, "k", (long) RANKED, "c", connect, "w", w, "f", (long) feedbackNeighbors),
                     row -> hits.add(index.get((String) row.get("id"))));
         } catch (RuntimeException e) {
             if (!String.valueOf(e.getMessage()).contains("is in the graph")) {

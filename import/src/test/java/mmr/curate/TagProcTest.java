@@ -151,6 +151,11 @@ class TagProcTest {
         assertThatThrownBy(() -> rows("CALL mmr.tag('google:1f40e', ['galloping-kite']) YIELD reembedded RETURN 1 / 0 AS boom", Map.of()))
                 .isInstanceOf(QueryExecutionException.class).hasMessageContaining("/ by zero");
         assertThat(checksum()).isEqualTo(before);
+        assertThatThrownBy(() -> rows("CALL mmr.feedback({id: 'google:1f42c'}, ['google:1f40e', 'twitter:26a1']) YIELD reembedded "
+                + "RETURN 1 / 0 AS boom", Map.of())).isInstanceOf(QueryExecutionException.class).hasMessageContaining("/ by zero");
+        assertThat(checksum()).isEqualTo(before);
+        assertThat(rows("MATCH ()-[r:LIKED_WITH|LIKED_FOR]->() WHERE startNode(r).id = 'twitter:26a1' OR endNode(r).id = 'twitter:26a1' "
+                + "RETURN r", Map.of())).isEmpty();
     }
 
     @Test

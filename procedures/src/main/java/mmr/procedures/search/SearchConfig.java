@@ -20,17 +20,21 @@ import mmr.procedures.config.ConfigMap;
  * @param likeWeight       β of {@code E' = Ê + β·mean(Ê_liked) − δ·mean(Ê_disliked)}
  * @param dislikeWeight    δ of the same
  * @param explain          add each result's {@code why}
+ * @param feedbackNeighbors images liked together (mmr.feedback) with the query's visual neighbours that act as liked
  */
 public record SearchConfig(int k, double visualWeight, Connect connect, int neighbors, double similarityCutoff,
                            boolean excludeQuery, String model, double withoutWeight, double likeWeight, double dislikeWeight,
-                           boolean explain) {
+                           boolean explain, int feedbackNeighbors) {
     public static final List<String> KEYS = List.of("k", "visualWeight", "connect", "neighbors", "similarityCutoff",
-            "excludeQuery", "model", "withoutWeight", "likeWeight", "dislikeWeight", "explain");
+            "excludeQuery", "model", "withoutWeight", "likeWeight", "dislikeWeight", "explain", "feedbackNeighbors");
+
+    /** Default of {@code feedbackNeighbors} (docs/evaluation.md: the feedback setting). */
+    public static final int DEFAULT_FEEDBACK_NEIGHBORS = 0;
 
     /** The same settings with another k. */
     public SearchConfig withK(int newK) {
         return new SearchConfig(newK, visualWeight, connect, neighbors, similarityCutoff, excludeQuery, model, withoutWeight,
-                likeWeight, dislikeWeight, explain);
+                likeWeight, dislikeWeight, explain, feedbackNeighbors);
     }
 
     /** Which edges attach the transient query node. */
@@ -63,6 +67,7 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
                 c.number("withoutWeight", 1.0, 0, 10),
                 c.number("likeWeight", 0.5, 0, 10),
                 c.number("dislikeWeight", 0.5, 0, 10),
-                c.bool("explain", false));
+                c.bool("explain", false),
+                c.integer("feedbackNeighbors", DEFAULT_FEEDBACK_NEIGHBORS, 0, 100));
     }
 }

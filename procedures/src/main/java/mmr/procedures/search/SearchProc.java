@@ -75,7 +75,8 @@ public class SearchProc {
         a.tags().forEach(t -> tags.add(Map.of("tag", t, "name", t.getProperty("name", ""))));
         return Stream.of(new AttachResult(images, tags, a.ignoredTags(), list(a.imageEmbedding()), list(a.tagEmbedding()),
                 list(a.embedding()), a.model().name(), a.model().version(), names(a.withoutTags(), "name"),
-                names(a.liked(), "id"), names(a.disliked(), "id"), a.textTags(), a.unmatchedWords()));
+                names(a.liked().stream().filter(n -> !a.learnedLiked().contains(n)).toList(), "id"), names(a.disliked(), "id"),
+                a.textTags(), a.unmatchedWords(), names(a.learnedLiked(), "id")));
     }
 
     @Procedure(name = "mmr.explain", mode = Mode.READ)
@@ -282,11 +283,14 @@ public class SearchProc {
         public final List<String> textTags;
         @Description("Words of the query's 'text' that match no tag.")
         public final List<String> unmatchedWords;
+        @Description("Images liked together (mmr.feedback) with the query's visual neighbours, acting as liked (feedbackNeighbors).")
+        public final List<String> learnedLiked;
 
         public AttachResult(List<Map<String, Object>> images, List<Map<String, Object>> tags, List<String> ignoredTags,
                             List<Double> imageEmbedding, List<Double> tagEmbedding, List<Double> embedding, String model,
                             long version, List<String> withoutTags, List<String> liked, List<String> disliked,
-                            List<String> textTags, List<String> unmatchedWords) {
+                            List<String> textTags, List<String> unmatchedWords, List<String> learnedLiked) {
+            this.learnedLiked = learnedLiked;
             this.withoutTags = withoutTags;
             this.liked = liked;
             this.disliked = disliked;

@@ -50,6 +50,7 @@ public final class Searcher {
     private static final Label IMAGE = Label.label("Image");
     private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
     private static final RelationshipType SIMILAR = RelationshipType.withName("SIMILAR");
+    private static final RelationshipType LIKED_WITH = RelationshipType.withName("LIKED_WITH");
 
     /** An image the query node attached to, with the cosine of their features. */
     public record ImageLink(Node image, double similarity) {}
@@ -64,7 +65,7 @@ public final class Searcher {
     public record Attachment(Node queryImage, List<ImageLink> images, List<Node> tags, List<String> ignoredTags,
                              float[] imageEmbedding, float[] tagEmbedding, float[] embedding, LoadedModel model,
                              List<Node> withoutTags, List<Node> liked, List<Node> disliked, List<String> textTags,
-                             List<String> unmatchedWords, float[] queryFeatures, long[] attachedIds) {}
+                             List<String> unmatchedWords, float[] queryFeatures, long[] attachedIds, List<Node> learnedLiked) {}
 
     /** A ranked result: node, cosine to E, and to E_i / E_t (null when that side is absent); {@code why} with explain. */
     public record Hit(Node node, long rank, double score, Double visualScore, Double conceptScore, Why why) {
@@ -145,12 +146,27 @@ public final class Searcher {
         }
 
         List<ImageLink> links = new ArrayList<>();
+        List<Node> learnedLiked = new ArrayList<>();
         float[] imageEmbedding = null;
         long[] attachedIds = new long[0];
         float[] ownFeatures = image != null ? image.features() : likedFeatures(liked);
         if (ownFeatures != null) {
             if (image != null && config.connect().images()) {
                 links.addAll(visualNeighbours(image, config));
+            }
+            if (config.feedbackNeighbors() > 0) {
+                // stored feedback: images liked together with the query's visual neighbours act as liked
+                Set<Long> skip = new java.util.HashSet<>();
+                links.forEach(l -> skip.add(l.image().getId()));
+                liked.forEach(l -> skip.add(l.getId()));
+                disliked.forEach(d -> skip.add(d.getId()));
+                if (image != null && image.node() != null) {
+                    skip.add(image.node().getId());
+                }
+                List<Node> learned = likedWith(links, skip, config.feedbackNeighbors());
+                learnedLiked.addAll(learned);
+                liked = new ArrayList<>(liked);
+                liked.addAll(learned);
             }
             for (Node l : liked) {   // liked images are always attached: the user's own edges
                 if (links.stream().noneMatch(x -> x.image().getId() == l.getId())) {
@@ -184,7 +200,29 @@ public final class Searcher {
             embedding = feedback(embedding, liked, config.likeWeight(), disliked, config.dislikeWeight());
         }
         return new Attachment(image == null ? null : image.node(), links, tags, ignored, imageEmbedding, tagEmbedding,
-                embedding, model, without, liked, disliked, text.tags(), text.unmatched(), ownFeatures, attachedIds);
+                embedding, model, without, liked, disliked, text.tags(), text.unmatched(), ownFeatures, attachedIds, learnedLiked);
+    }
+
+    /**
+     * The images most often liked together (LIKED_WITH, summed counts) with the query's visual
+     * neighbours, at most {@code max}, ties by node id; those in {@code skip} left out.
+     */
+    private static List<Node> likedWith(List<ImageLink> links, Set<Long> skip, int max) {
+        Map<Long, long[]> counts = new java.util.HashMap<>();
+        Map<Long, Node> nodes = new java.util.HashMap<>();
+        for (ImageLink l : links) {
+            for (Relationship r : l.image().getRelationships(Direction.BOTH, LIKED_WITH)) {
+                Node other = r.getOtherNode(l.image());
+                if (skip.contains(other.getId())) {
+                    continue;
+                }
+                nodes.put(other.getId(), other);
+                counts.computeIfAbsent(other.getId(), k -> new long[1])[0] += ((Number) r.getProperty("count", 1L)).longValue();
+            }
+        }
+        return counts.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<Long, long[]> e) -> -e.getValue()[0]).thenComparingLong(Map.Entry::getKey))
+                .limit(max).map(e -> nodes.get(e.getKey())).toList();
     }
 
     /** E_i: the transient node with {@code features}, attached to {@code ids}, through the stored model. */
@@ -335,7 +373,8 @@ public final class Searcher {
         requireIndex(TAG_EMBEDDING_INDEX);
         float[] ei = a.imageEmbedding();
         Attachment visual = new Attachment(a.queryImage(), a.images(), a.tags(), a.ignoredTags(), ei, null, ei, a.model(),
-                a.withoutTags(), a.liked(), a.disliked(), a.textTags(), a.unmatchedWords(), a.queryFeatures(), a.attachedIds());
+                a.withoutTags(), a.liked(), a.disliked(), a.textTags(), a.unmatchedWords(), a.queryFeatures(), a.attachedIds(),
+                a.learnedLiked());
         return rank(TAG_EMBEDDING_INDEX, visual, config.k(), Set.of());
     }
 
