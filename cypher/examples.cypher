@@ -48,3 +48,16 @@ CALL mmr.predictTags({id: 'google:1f40e'}, {k: 8}) YIELD name, score, rank RETUR
 
 // 8. Compare with the tags the image actually has.
 MATCH (:Image {id: 'google:1f40e'})-[:TAGGED]->(t:Tag) RETURN collect(t.name) AS actualTags;
+
+// 9. Graph re-ranking (paper 002): any ranked list — here a keyword search's top 20 — re-ranked by
+//    propagating its scores over the candidates' visual graph (docs/rerank.md).
+CALL mmr.search({tags: ['animal']}, {k: 20}) YIELD image, score
+WITH collect({image: image, score: score}) AS candidates
+CALL mmr.rerank(candidates) YIELD image, rank, initialRank
+RETURN rank, initialRank, image.id AS id;
+
+// 10. Steer without retraining: words, "but not", and why a result came.
+CALL mmr.search({id: 'google:1f42c', text: 'sea animals', without: ['fish']}, {k: 5, explain: true}) YIELD image, why
+RETURN image.id AS id, why.queryTags AS sharedTags, why.attachedNeighbours AS near;
+CALL mmr.explain({id: 'google:1f42c', tags: ['sea']}, 'twitter:1f42c') YIELD rank, kind, node, contribution, path
+RETURN rank, kind, node, round(contribution, 4) AS contribution, path LIMIT 10;

@@ -47,7 +47,8 @@ class EvalCommandTest {
         for (Map<String, Object> row : rows) {
             assertThat(row.keySet()).isEqualTo(KEYS);
             assertThat(row.get("setting")).isIn("image", "imageKeyword", "keyword", "tagPrediction");
-            assertThat(row.get("method")).isIn("visual", "hardFilter", "lateFusion", "neighbourVotes", "tagProjection", "mmr");
+            assertThat(row.get("method")).isIn("visual", "hardFilter", "lateFusion", "neighbourVotes", "tagProjection", "mmr",
+                    "rerank(hardFilter)", "rerank(mmr)");
             if (!"mmr".equals(row.get("method"))) {
                 assertThat(row.get("connect")).isNull();
                 assertThat(row.get("visualWeight")).isNull();
