@@ -609,6 +609,15 @@ public final class Evaluation {
                         rerankMillis));
                 add(imageKeyword, "rerank(mmr)", rerank(cypher, index, catalog,
                         search(cypher, index, q.bytes(), List.of(q.keyword()), "both", 0.5, 0, RERANKED), rerankMillis));
+                // ablation: cross-modal edges (candidates sharing tags) instead of visual ones
+                add(keyword, "rerankTags(hardFilter)", rerank(cypher, index, catalog, baselines.hardFilter(null, q.keyword(), RERANKED),
+                        new ArrayList<>(), TAG_EDGES));
+                add(keyword, "rerankTags(mmr)", rerank(cypher, index, catalog,
+                        search(cypher, index, null, List.of(q.keyword()), "tags", 0, 0, RERANKED), new ArrayList<>(), TAG_EDGES));
+                add(imageKeyword, "rerankTags(hardFilter)", rerank(cypher, index, catalog, baselines.hardFilter(f, q.keyword(), RERANKED),
+                        new ArrayList<>(), TAG_EDGES));
+                add(imageKeyword, "rerankTags(mmr)", rerank(cypher, index, catalog,
+                        search(cypher, index, q.bytes(), List.of(q.keyword()), "both", 0.5, 0, RERANKED), new ArrayList<>(), TAG_EDGES));
             }
             tagPrediction.computeIfAbsent("mmr|images|1.0", m -> new ArrayList<>()).add(predictTags(cypher, q.bytes()));
             done++;
@@ -697,6 +706,14 @@ public final class Evaluation {
      * by its order alone); returns the first {@link #RANKED} of the new order and records the call's time.
      */
     private int[] rerank(EmbeddedCypher cypher, Map<String, Integer> index, List<Item> catalog, int[] ranking, List<Double> millis) {
+        return rerank(cypher, index, catalog, ranking, millis, Map.of());
+    }
+
+    /** The config of the cross-modal ablation rows. */
+    static final Map<String, Object> TAG_EDGES = Map.of("edges", "tags");
+
+    private int[] rerank(EmbeddedCypher cypher, Map<String, Integer> index, List<Item> catalog, int[] ranking, List<Double> millis,
+                         Map<String, Object> config) {
         if (ranking == null || ranking.length == 0) {
             return ranking;
         }
@@ -706,7 +723,7 @@ public final class Evaluation {
         }
         List<Integer> out = new ArrayList<>();
         long t0 = System.nanoTime();
-        cypher.read("CALL mmr.rerank($c) YIELD image RETURN image.id AS id", Map.of("c", candidates),
+        cypher.read("CALL mmr.rerank($c, $cfg) YIELD image RETURN image.id AS id", Map.of("c", candidates, "cfg", config),
                 row -> out.add(index.get((String) row.get("id"))));
         millis.add((System.nanoTime() - t0) / 1e6);
         return out.stream().limit(RANKED).mapToInt(Integer::intValue).toArray();

@@ -48,7 +48,7 @@ class EvalCommandTest {
             assertThat(row.keySet()).isEqualTo(KEYS);
             assertThat(row.get("setting")).isIn("image", "imageKeyword", "keyword", "tagPrediction");
             assertThat(row.get("method")).isIn("visual", "hardFilter", "lateFusion", "neighbourVotes", "tagProjection", "mmr",
-                    "rerank(hardFilter)", "rerank(mmr)");
+                    "rerank(hardFilter)", "rerank(mmr)", "rerankTags(hardFilter)", "rerankTags(mmr)");
             if (!"mmr".equals(row.get("method"))) {
                 assertThat(row.get("connect")).isNull();
                 assertThat(row.get("visualWeight")).isNull();

@@ -725,6 +725,7 @@ class SearchProcTest {
         assertThat(unchanged).isEqualTo(candidates.stream().map(m -> m.get("image")).toList());
         assertThat(rows("CALL mmr.rerank($c, {edges: 'similar', vectors: 'embedding'}) YIELD image RETURN image", Map.of("c", candidates)))
                 .hasSize(20);
+        assertThat(rows("CALL mmr.rerank($c, {edges: 'tags'}) YIELD image RETURN image", Map.of("c", candidates))).hasSize(20);
         assertThat(checksum()).isEqualTo(before);
 
         String s = "CALL mmr.rerank($c, $cfg)";
@@ -737,7 +738,7 @@ class SearchProcTest {
         assertExactError(s, Map.of("c", List.of(Map.of("image", QUERY_ID)), "cfg", Map.of()), "mmr.rerank: candidate 1's 'score' must be a finite number, got null");
         assertExactError(s, Map.of("c", List.of("x"), "cfg", Map.of()), "mmr.rerank: candidate 1 must be a map {image, score}, got 'x'");
         assertExactError(s, Map.of("c", List.of(ok), "cfg", Map.of("alpha", 1.0)), "mmr.rerank: 'alpha' must be a number from 0.0 to 0.99, got 1.0");
-        assertExactError(s, Map.of("c", List.of(ok), "cfg", Map.of("edges", "all")), "mmr.rerank: 'edges' must be one of 'knn', 'similar', 'both', got 'all'");
+        assertExactError(s, Map.of("c", List.of(ok), "cfg", Map.of("edges", "all")), "mmr.rerank: 'edges' must be one of 'knn', 'similar', 'both', 'tags', got 'all'");
         assertExactError("MATCH (t:Tag {name: 'sea'}) CALL mmr.rerank([{image: t, score: 1}]) YIELD rank RETURN rank", Map.of(),
                 "mmr.rerank: candidate 1's 'image' is not an Image node (labels ['Tag'])");
     }

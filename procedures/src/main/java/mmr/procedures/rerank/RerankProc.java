@@ -47,9 +47,9 @@ public class RerankProc {
                                        @Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         ConfigMap c = ConfigMap.of(PROCEDURE, rawConfig, KEYS);
         String vectors = c.choice("vectors", "features", List.of("features", "embedding"));
-        String edges = c.choice("edges", "knn", List.of("knn", "similar", "both"));
+        String edges = c.choice("edges", "knn", List.of("knn", "similar", "both", "tags"));
         ScorePropagation.Settings settings = new ScorePropagation.Settings(c.number("alpha", 0.5, 0, 0.99),
-                c.integer("steps", 2, 0, 20), edges.equals("similar") ? 0 : c.integer("topK", 5, 1, 100),
+                c.integer("steps", 2, 0, 20), edges.equals("similar") || edges.equals("tags") ? 0 : c.integer("topK", 5, 1, 100),
                 c.number("similarityCutoff", 0.0, -1, 1));
         if (candidates == null || candidates.isEmpty()) {
             throw new IllegalArgumentException(PROCEDURE + ": 'candidates' is empty; give 1 to " + MAX_CANDIDATES
@@ -100,7 +100,7 @@ public class RerankProc {
         nodes = byRank;
         initial = initialByRank;
         float[][] unit = null;
-        if (!edges.equals("similar")) {
+        if (edges.equals("knn") || edges.equals("both")) {
             unit = new float[n][];
             for (int i = 0; i < n; i++) {
                 float[] v = Vectors.toFloats(nodes[i].getProperty(vectors, null));
@@ -108,7 +108,10 @@ public class RerankProc {
             }
         }
         List<ScorePropagation.Edge> extra = new ArrayList<>();
-        if (!edges.equals("knn")) {
+        if (edges.equals("tags")) {
+            extra.addAll(sharedTagEdges(nodes, c.integer("topK", 5, 1, 100)));
+        }
+        if (edges.equals("similar") || edges.equals("both")) {
             for (int i = 0; i < n; i++) {
                 for (Relationship r : nodes[i].getRelationships(Direction.OUTGOING, SIMILAR)) {
                     Integer j = position.get(r.getEndNodeId());
@@ -125,6 +128,41 @@ public class RerankProc {
             out.add(new RerankResult(nodes[i], scores[i], ++rank, i + 1));
         }
         return out.stream();
+    }
+
+    /**
+     * Cross-modal edges: each candidate to the {@code topK} candidates whose tag sets (TAGGED) overlap
+     * its own most, weighted by Jaccard similarity (ties by rank).
+     */
+    private static List<ScorePropagation.Edge> sharedTagEdges(Node[] nodes, int topK) {
+        RelationshipType tagged = RelationshipType.withName("TAGGED");
+        List<java.util.Set<Long>> tags = new ArrayList<>();
+        for (Node n : nodes) {
+            java.util.Set<Long> t = new java.util.HashSet<>();
+            n.getRelationships(Direction.OUTGOING, tagged).forEach(r -> t.add(r.getEndNodeId()));
+            tags.add(t);
+        }
+        List<ScorePropagation.Edge> out = new ArrayList<>();
+        for (int i = 0; i < nodes.length; i++) {
+            double[] jac = new double[nodes.length];
+            Integer[] order = new Integer[nodes.length];
+            for (int j = 0; j < nodes.length; j++) {
+                order[j] = j;
+                if (j == i || tags.get(i).isEmpty() || tags.get(j).isEmpty()) {
+                    continue;
+                }
+                long inter = tags.get(i).stream().filter(tags.get(j)::contains).count();
+                jac[j] = inter / (double) (tags.get(i).size() + tags.get(j).size() - inter);
+            }
+            java.util.Arrays.sort(order, (a, b) -> jac[b] != jac[a] ? Double.compare(jac[b], jac[a]) : Integer.compare(a, b));
+            for (int r = 0; r < Math.min(topK, nodes.length); r++) {
+                if (jac[order[r]] <= 0) {
+                    break;
+                }
+                out.add(new ScorePropagation.Edge(i, order[r], jac[order[r]]));
+            }
+        }
+        return out;
     }
 
     private Node image(int i, Object raw) {
