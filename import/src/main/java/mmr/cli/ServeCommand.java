@@ -94,7 +94,7 @@ public final class ServeCommand implements Callable<Integer> {
                 info.get("images"), info.get("tags"), info.get("tagged"), info.get("similar"), info.get("encoder"));
         out.printf("Bolt:     bolt://localhost:%d  (no authentication; loopback only)%n", boltPort);
         out.printf("Explorer: http://localhost:%d%s/  (the visual <-> conceptual slider)%n", httpPort, EmbeddedNeo4j.EXPLORER_PATH);
-        out.printf("Browser:  http://localhost:%d%s%n          (filled in: bolt://localhost:%d, no authentication; click Connect. "
+        out.printf("Browser:  http://localhost:%d%s%n          (filled in: bolt://localhost:%d, no authentication: it connects by itself. "
                 + "Queries to try: cypher/examples.cypher)%n", httpPort, EmbeddedNeo4j.browserPath(boltPort), boltPort);
         out.println("Try:     CALL mmr.catalog.info()");
         out.println("         CALL mmr.search({id: 'google:1f42c'}, {k: 10, visualWeight: 0.5}) YIELD image, score RETURN image.id, score");
