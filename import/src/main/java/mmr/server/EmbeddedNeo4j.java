@@ -132,7 +132,8 @@ public final class EmbeddedNeo4j implements AutoCloseable {
 
     /**
      * Neo4j Browser's address with the connection form filled in for this server: its Bolt port and
-     * no authentication (Browser's documented URL parameters), with authentication off it connects by itself (tested in a browser).
+     * no authentication (Browser's documented URL parameters); with authentication off it connects
+     * by itself (tested in a browser).
      */
     public static String browserPath(int boltPort) {
         return "/browser/?dbms=bolt://localhost:" + boltPort + "&preselectAuthMethod=NO_AUTH";
