@@ -4,9 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
+
+import mmr.model.text.Bounded;
+import mmr.procedures.config.ConfigMap;
 
 /**
  * The catalog as stored in Neo4j: Image and Tag nodes plus the one {@code :MmrCatalog} node that
@@ -15,6 +20,7 @@ import org.neo4j.graphdb.Transaction;
 public final class CatalogGraph {
     public static final String CATALOG_LABEL = "MmrCatalog";
     public static final String CATALOG_NAME = "default";
+    private static final Label IMAGE = Label.label("Image");
 
     private final Transaction tx;
 
@@ -25,6 +31,67 @@ public final class CatalogGraph {
     /** The catalog record, or null before the first import. */
     public Node catalogNode() {
         return tx.findNode(org.neo4j.graphdb.Label.label(CATALOG_LABEL), "name", CATALOG_NAME);
+    }
+
+    /**
+     * A procedure's Image argument {@code key}: an Image node or an Image id. The messages name the
+     * argument and what is accepted.
+     */
+    public Node image(String procedure, String key, Object raw) {
+        if (raw instanceof Node n) {
+            List<String> labels = labels(procedure, "'" + key + "' is a node that has been deleted", n);
+            if (!labels.contains(IMAGE.name())) {
+                throw new IllegalArgumentException(procedure + ": '" + key + "' must be an Image node or id, got a node labelled "
+                        + Bounded.list(labels));
+            }
+            return n;
+        }
+        if (raw instanceof String id) {
+            Node n = tx.findNode(IMAGE, "id", id);
+            if (n == null) {
+                throw new IllegalArgumentException(procedure + ": there is no Image with id " + Bounded.quote(id));
+            }
+            return n;
+        }
+        throw new IllegalArgumentException(procedure + ": '" + key + "' must be an Image node or id, got " + ConfigMap.describe(raw));
+    }
+
+    /** A procedure's list argument {@code key} of Image nodes or ids: the images, each once, in the given order. */
+    public List<Node> images(String procedure, String key, List<?> raw) {
+        List<Node> out = new ArrayList<>();
+        for (Object o : raw) {
+            Node n;
+            if (o instanceof Node node) {
+                List<String> labels = labels(procedure, "'" + key + "' holds a node that has been deleted", node);
+                if (!labels.contains(IMAGE.name())) {
+                    throw new IllegalArgumentException(procedure + ": '" + key + "' holds a node that is not an Image (labels "
+                            + Bounded.list(labels) + ")");
+                }
+                n = node;
+            } else if (o instanceof String id) {
+                n = tx.findNode(IMAGE, "id", id);
+                if (n == null) {
+                    throw new IllegalArgumentException(procedure + ": '" + key + "' names no Image with id " + Bounded.quote(id));
+                }
+            } else {
+                throw new IllegalArgumentException(procedure + ": '" + key + "' must be a list of Image nodes or ids, but it holds "
+                        + ConfigMap.describe(o));
+            }
+            if (out.stream().noneMatch(x -> x.getId() == n.getId())) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> labels(String procedure, String deleted, Node n) {
+        List<String> labels = new ArrayList<>();
+        try {
+            n.getLabels().forEach(l -> labels.add(l.name()));
+        } catch (NotFoundException e) {
+            throw new IllegalArgumentException(procedure + ": " + deleted);
+        }
+        return labels;
     }
 
     /** Number of Image nodes per feature dimension (null dimension = no features), with example ids. */

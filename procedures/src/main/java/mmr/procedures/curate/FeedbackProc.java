@@ -21,8 +21,7 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
 import mmr.model.sage.ChangeReach;
-import mmr.model.text.Bounded;
-import mmr.procedures.config.ConfigMap;
+import mmr.procedures.catalog.CatalogGraph;
 import mmr.procedures.search.Query;
 import mmr.procedures.search.SearchConfig;
 import mmr.procedures.search.Searcher;
@@ -127,28 +126,7 @@ public class FeedbackProc {
             throw new IllegalArgumentException(procedure + ": 'liked' holds " + raw.size() + " images; one call takes at most "
                     + MAX_LIKED);
         }
-        List<Node> out = new ArrayList<>();
-        for (Object o : raw) {
-            Node n;
-            if (o instanceof Node node) {
-                if (!node.hasLabel(IMAGE)) {
-                    throw new IllegalArgumentException(procedure + ": 'liked' holds a node that is not an Image");
-                }
-                n = node;
-            } else if (o instanceof String id) {
-                n = tx.findNode(IMAGE, "id", id);
-                if (n == null) {
-                    throw new IllegalArgumentException(procedure + ": 'liked' names no Image with id " + Bounded.quote(id));
-                }
-            } else {
-                throw new IllegalArgumentException(procedure + ": 'liked' must be a list of Image nodes or ids, but it holds "
-                        + ConfigMap.describe(o));
-            }
-            if (out.stream().noneMatch(x -> x.getId() == n.getId())) {
-                out.add(n);
-            }
-        }
-        return out;
+        return new CatalogGraph(tx).images(procedure, "liked", raw);
     }
 
     /** What one call wrote. */

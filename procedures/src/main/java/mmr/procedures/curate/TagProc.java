@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Transaction;
@@ -46,7 +45,6 @@ public class TagProc {
     public static final int MAX_TAGS = 100;
     /** Most embeddings one call recomputes; a change reaching further is refused (retrain instead). */
     public static final int MAX_REEMBEDDED = 20_000;
-    private static final Label IMAGE = Label.label("Image");
     private static final Label TAG = Label.label("Tag");
     private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
 
@@ -73,7 +71,7 @@ public class TagProc {
     private TagResult change(String procedure, Object rawImage, List<String> rawTags, Map<String, Object> rawConfig, boolean add) {
         long t0 = System.nanoTime();
         String modelName = ConfigMap.of(procedure, rawConfig, List.of("model")).string("model", "default");
-        Node image = image(procedure, rawImage);
+        Node image = new CatalogGraph(tx).image(procedure, "image", rawImage);
         List<String> names = names(procedure, rawTags);
         Node modelNode = new ModelStore(tx).current(modelName);
         if (modelNode == null) {
@@ -191,30 +189,6 @@ public class TagProc {
             }
         }
         return null;
-    }
-
-    private Node image(String procedure, Object raw) {
-        if (raw instanceof Node n) {
-            try {
-                if (!n.hasLabel(IMAGE)) {
-                    List<String> labels = new ArrayList<>();
-                    n.getLabels().forEach(l -> labels.add(l.name()));
-                    throw new IllegalArgumentException(procedure + ": 'image' must be an Image node or id, got a node labelled "
-                            + Bounded.list(labels));
-                }
-            } catch (NotFoundException e) {
-                throw new IllegalArgumentException(procedure + ": 'image' is a node that has been deleted");
-            }
-            return n;
-        }
-        if (raw instanceof String s) {
-            Node n = tx.findNode(IMAGE, "id", s);
-            if (n == null) {
-                throw new IllegalArgumentException(procedure + ": there is no Image with id " + Bounded.quote(s));
-            }
-            return n;
-        }
-        throw new IllegalArgumentException(procedure + ": 'image' must be an Image node or id, got " + ConfigMap.describe(raw));
     }
 
     private static List<String> names(String procedure, List<String> raw) {

@@ -59,7 +59,7 @@ final class Explainer {
         }
         float[] r = Vectors.normalised(er);
         boolean feedback = !a.liked().isEmpty() || !a.disliked().isEmpty();
-        float[] base = combined(a.imageEmbedding(), a.tagEmbedding(), config);
+        float[] base = Searcher.combine(a.imageEmbedding(), a.tagEmbedding(), config);
         double scale = feedback ? 1 / Math.max(1e-12, Vectors.norm(base)) : 1;
         double norm = Math.max(1e-12, Vectors.norm(a.embedding()));
         double score = Vectors.dot(a.embedding(), r) / norm;
@@ -118,38 +118,20 @@ final class Explainer {
         return new Part(kind, n, c, "exact", paths(n, result));
     }
 
-    private static float[] combined(float[] ei, float[] et, SearchConfig config) {
-        if (ei != null && et != null) {
-            float[] e = new float[ei.length];
-            for (int i = 0; i < e.length; i++) {
-                e[i] = (float) ((config.visualWeight() * ei[i] + config.tagWeight() * et[i]) / 2);
-            }
-            return e;
-        }
-        return ei != null ? ei : et;
-    }
-
     /**
      * Paths from the transient node through {@code first} to {@code result}, at most {@link #MAX_HOPS}
      * hops in all (the first hop is the query's own edge), over SIMILAR and TAGGED in both directions,
      * without repeating a node; shortest first.
      */
     private static List<List<Node>> paths(Node first, Node result) {
-        java.util.Set<List<Long>> seen = new java.util.HashSet<>();
-        List<List<Node>> out = new ArrayList<>() {
-            @Override
-            public boolean add(List<Node> path) {
-                return seen.add(path.stream().map(Node::getId).toList()) && super.add(path);
-            }
-        };
         if (first.getId() == result.getId()) {
-            out.add(List.of(first));
-            return out;
+            return List.of(List.of(first));
         }
+        // keyed by node ids: two edges between the same nodes give one path
+        Map<List<Long>, List<Node>> out = new LinkedHashMap<>();
         for (Relationship r1 : first.getRelationships(Direction.BOTH, TYPES)) {
-            Node b = r1.getOtherNode(first);
-            if (b.getId() == result.getId()) {
-                out.add(List.of(first, result));
+            if (r1.getOtherNodeId(first.getId()) == result.getId()) {
+                out.putIfAbsent(List.of(first.getId(), result.getId()), List.of(first, result));
             }
         }
         for (Relationship r1 : first.getRelationships(Direction.BOTH, TYPES)) {
@@ -158,13 +140,12 @@ final class Explainer {
                 continue;
             }
             for (Relationship r2 : b.getRelationships(Direction.BOTH, TYPES)) {
-                Node c = r2.getOtherNode(b);
-                if (c.getId() == result.getId() && out.size() < MAX_PATHS) {
-                    out.add(List.of(first, b, result));
+                if (r2.getOtherNodeId(b.getId()) == result.getId() && out.size() < MAX_PATHS) {
+                    out.putIfAbsent(List.of(first.getId(), b.getId(), result.getId()), List.of(first, b, result));
                 }
             }
         }
-        return out;
+        return new ArrayList<>(out.values());
     }
 
     static Map<String, Object> describe(Node n) {

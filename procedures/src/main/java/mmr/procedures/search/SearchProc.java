@@ -88,7 +88,7 @@ public class SearchProc {
         String p = "mmr.explain";
         SearchConfig c = SearchConfig.parse(p, config);
         Query q = Query.parse(p, query, false);
-        Node result = imageNode(p, image);
+        Node result = new mmr.procedures.catalog.CatalogGraph(tx).image(p, "image", image);
         Explainer.Story story = new Explainer(searcher(p), p).explain(q, c, result);
         List<ExplainResult> rows = new ArrayList<>();
         long rank = 0;
@@ -113,32 +113,6 @@ public class SearchProc {
             }
         }
         return rows.stream();
-    }
-
-    private Node imageNode(String procedure, Object image) {
-        org.neo4j.graphdb.Label label = org.neo4j.graphdb.Label.label("Image");
-        if (image instanceof Node n) {
-            try {
-                if (n.hasLabel(label)) {
-                    return n;
-                }
-                List<String> labels = new ArrayList<>();
-                n.getLabels().forEach(l -> labels.add(l.name()));
-                throw new IllegalArgumentException(procedure + ": 'image' must be an Image node or id, got a node labelled "
-                        + mmr.model.text.Bounded.list(labels));
-            } catch (org.neo4j.graphdb.NotFoundException e) {
-                throw new IllegalArgumentException(procedure + ": 'image' is a node that has been deleted");
-            }
-        }
-        if (image instanceof String id) {
-            Node n = tx.findNode(label, "id", id);
-            if (n == null) {
-                throw new IllegalArgumentException(procedure + ": there is no Image with id " + mmr.model.text.Bounded.quote(id));
-            }
-            return n;
-        }
-        throw new IllegalArgumentException(procedure + ": 'image' must be an Image node or id, got "
-                + mmr.procedures.config.ConfigMap.describe(image));
     }
 
     private Searcher searcher(String procedure) {

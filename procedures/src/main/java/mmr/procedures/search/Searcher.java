@@ -47,7 +47,6 @@ public final class Searcher {
     /** Candidates asked of an embedding index at least (for the ranking; recall: docs/benchmarks.md). */
     public static final int RANK_CANDIDATES = 200;
     private static final Label TAG = Label.label("Tag");
-    private static final Label IMAGE = Label.label("Image");
     private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
     private static final RelationshipType SIMILAR = RelationshipType.withName("SIMILAR");
     private static final RelationshipType LIKED_WITH = RelationshipType.withName("LIKED_WITH");
@@ -132,8 +131,9 @@ public final class Searcher {
         List<Node> without = named(query.without(), ignored);
         List<Node> tags = tags(query, text.tags(), ownTags ? image : null, ignored);
         tags.removeAll(without);
-        List<Node> liked = images("liked", query.liked());
-        List<Node> disliked = images("disliked", query.disliked());
+        CatalogGraph catalog = new CatalogGraph(tx);
+        List<Node> liked = catalog.images(procedure, "liked", query.liked());
+        List<Node> disliked = catalog.images(procedure, "disliked", query.disliked());
         if (image == null && tags.isEmpty() && liked.isEmpty()) {
             List<String> asked = new ArrayList<>(query.tags());
             asked.addAll(text.tags());
@@ -183,15 +183,7 @@ public final class Searcher {
             imageEmbedding = embedQuery(model, ownFeatures, attachedIds);
         }
         float[] tagEmbedding = tagEmbedding(tags, without, config.withoutWeight());
-        float[] embedding;
-        if (imageEmbedding != null && tagEmbedding != null) {
-            embedding = new float[imageEmbedding.length];
-            for (int i = 0; i < embedding.length; i++) {
-                embedding[i] = (float) ((config.visualWeight() * imageEmbedding[i] + config.tagWeight() * tagEmbedding[i]) / 2);
-            }
-        } else {
-            embedding = imageEmbedding != null ? imageEmbedding : tagEmbedding;
-        }
+        float[] embedding = combine(imageEmbedding, tagEmbedding, config);
         if (embedding == null) {
             throw new IllegalArgumentException(procedure + ": the query's tags " + quoted(query.tags())
                     + " have no embeddings yet; run CALL mmr.embed on them or retrain");
@@ -223,6 +215,18 @@ public final class Searcher {
         return counts.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<Long, long[]> e) -> -e.getValue()[0]).thenComparingLong(Map.Entry::getKey))
                 .limit(max).map(e -> nodes.get(e.getKey())).toList();
+    }
+
+    /** E = (w1·E_i + w2·E_t)/2; the side present when the other is absent; null when both are. */
+    static float[] combine(float[] imageEmbedding, float[] tagEmbedding, SearchConfig config) {
+        if (imageEmbedding == null || tagEmbedding == null) {
+            return imageEmbedding != null ? imageEmbedding : tagEmbedding;
+        }
+        float[] e = new float[imageEmbedding.length];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = (float) ((config.visualWeight() * imageEmbedding[i] + config.tagWeight() * tagEmbedding[i]) / 2);
+        }
+        return e;
     }
 
     /** E_i: the transient node with {@code features}, attached to {@code ids}, through the stored model. */
@@ -285,39 +289,6 @@ public final class Searcher {
         return mean;
     }
 
-    /** Liked or disliked images: Image nodes, or ids of Image nodes. */
-    private List<Node> images(String key, List<Object> given) {
-        List<Node> out = new ArrayList<>();
-        for (Object o : given) {
-            Node n;
-            if (o instanceof Node node) {
-                try {
-                    if (!node.hasLabel(IMAGE)) {
-                        throw new IllegalArgumentException(procedure + ": '" + key + "' holds a node that is not an Image (labels "
-                                + Bounded.list(labels(node)) + ")");
-                    }
-                } catch (org.neo4j.graphdb.NotFoundException e) {
-                    throw new IllegalArgumentException(procedure + ": '" + key + "' holds a node that has been deleted");
-                }
-                n = node;
-            } else {
-                n = tx.findNode(IMAGE, "id", o);
-                if (n == null) {
-                    throw new IllegalArgumentException(procedure + ": '" + key + "' names no Image with id " + Bounded.quote((String) o));
-                }
-            }
-            if (out.stream().noneMatch(x -> x.getId() == n.getId())) {
-                out.add(n);
-            }
-        }
-        return out;
-    }
-
-    private static List<String> labels(Node n) {
-        List<String> out = new ArrayList<>();
-        n.getLabels().forEach(l -> out.add(l.name()));
-        return out;
-    }
 
     /** Ranked images and the transient node that ranked them. */
     public record Ranked(Attachment attachment, List<Hit> hits) {}
