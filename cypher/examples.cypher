@@ -50,9 +50,10 @@ CALL mmr.predictTags({id: 'google:1f40e'}, {k: 8}) YIELD name, score, rank RETUR
 MATCH (:Image {id: 'google:1f40e'})-[:TAGGED]->(t:Tag) RETURN collect(t.name) AS actualTags;
 
 // 9. Graph re-ranking (paper 002): any ranked list — here a keyword search's top 20 — re-ranked by
-//    propagating its scores over the candidates' visual graph (docs/rerank.md).
-CALL mmr.search({tags: ['animal']}, {k: 20}) YIELD image, score
-WITH collect({image: image, score: score}) AS candidates
+//    propagating its scores over the candidates' visual graph (docs/rerank.md). The search's order is handed over
+//    (1/rank): a keyword search is ranked along the graph, where `score` stays the cosine to E and need not fall with rank.
+CALL mmr.search({tags: ['animal']}, {k: 20}) YIELD image, rank
+WITH collect({image: image, score: 1.0 / rank}) AS candidates
 CALL mmr.rerank(candidates) YIELD image, rank, initialRank
 RETURN rank, initialRank, image.id AS id;
 
@@ -61,3 +62,16 @@ CALL mmr.search({id: 'google:1f42c', text: 'sea animals', without: ['fish']}, {k
 RETURN image.id AS id, why.queryTags AS sharedTags, why.attachedNeighbours AS near;
 CALL mmr.explain({id: 'google:1f42c', tags: ['sea']}, 'twitter:1f42c') YIELD rank, kind, node, contribution, path
 RETURN rank, kind, node, round(contribution, 4) AS contribution, path LIMIT 10;
+
+// 11. Along the manifold (paper 004): the geodesic path between two images, each small step with the tags it gains
+//     and loses; and search by geodesic distance from the query node (docs/geodesic.md).
+CALL mmr.path('google:1f42c', 'google:1f40e') YIELD found, steps, cost
+UNWIND steps AS step
+RETURN step.from AS from, step.to AS to, round(step.cosine, 3) AS cosine, step.tagsGained AS gained, step.tagsLost AS lost;
+CALL mmr.search({id: 'google:1f42c'}, {distance: 'geodesic', k: 5}) YIELD image, rank, rankedBy, geodesic, hops
+RETURN rank, image.id AS id, rankedBy, round(geodesic, 3) AS distance, hops;
+
+// 12. A keyword query is ranked along the graph by default (distance 'auto'): the images nearest its tag, and
+//     those near them that lack the tag.
+CALL mmr.search({tags: ['sea']}, {k: 5}) YIELD image, rankedBy, hops
+RETURN image.id AS id, rankedBy, hops, exists((image)-[:TAGGED]->(:Tag {name: 'sea'})) AS tagged;

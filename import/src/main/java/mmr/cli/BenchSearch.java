@@ -67,6 +67,11 @@ final class BenchSearch implements Callable<Integer> {
             + "decoder bombs and oversized or blank inputs; reports the normal queries' latency side by side")
     boolean faults;
 
+    @Option(names = "--geodesic", description = "Instead of the latency table: mmr.search with distance 'geodesic' (through "
+            + "Tag nodes, and through images only) side by side with the cosine ranking, per query kind, in-process; "
+            + "latency p50/p99 and the share of queries with all k results reached along the graph")
+    boolean geodesic;
+
     /** mmr.search's default config: the attachment the recall and lookup measurements follow. */
     private static final mmr.procedures.search.SearchConfig DEFAULTS = mmr.procedures.search.SearchConfig.parse("bench", Map.of());
 
@@ -111,6 +116,10 @@ final class BenchSearch implements Callable<Integer> {
                 return 0;
             }
             warmUp(db, kinds);
+            if (geodesic) {
+                geodesic(db, kinds);
+                return 0;
+            }
             out.printf(Locale.ROOT, "%-9s %-8s %3s | %-34s | %-34s | %6s%n", "kind", "via", "thr", "mmr.search p50/p95/p99 ms, q/s",
                     "vector query p50/p95/p99 ms, q/s", "p50 x");
             for (var kind : kinds.entrySet()) {
@@ -213,6 +222,45 @@ final class BenchSearch implements Callable<Integer> {
                 kind, via, threads, pct(s, 50), pct(s, 95), pct(s, 99), s.length / (wall * searchShare),
                 pct(p, 50), pct(p, 95), pct(p, 99), p.length / (wall * (1 - searchShare)), pct(s, 50) / pct(p, 50));
         out.flush();
+    }
+
+    /**
+     * Geodesic against cosine mmr.search, in one loop per kind (the three variants of one sample run
+     * back to back, so machine noise hits them alike): latency percentiles, the p50 ratio to cosine
+     * and the share of queries whose k = 10 results were all reached within the bounds (paper 004's
+     * "retrievable").
+     */
+    private void geodesic(GraphDatabaseService db, Map<String, List<Sample>> kinds) {
+        List<Map<String, Object>> configs = List.of(Map.of("k", 10L, "distance", "cosine"), Map.of("k", 10L, "distance", "geodesic"),
+                Map.of("k", 10L, "distance", "geodesic", "imagesOnly", true));
+        List<String> names = List.of("cosine", "geodesic", "geodesic imagesOnly");
+        String cypher = "CALL mmr.search($q, $c) YIELD rankedBy RETURN count(*) AS n, sum(CASE rankedBy WHEN 'geodesic' "
+                + "THEN 1 ELSE 0 END) AS g";
+        out.printf(Locale.ROOT, "%-9s %-20s | %8s %8s %8s | %7s | %s%n", "kind", "ranking", "p50 ms", "p95 ms", "p99 ms", "p50 x",
+                "all 10 reached");
+        for (var kind : kinds.entrySet()) {
+            long[][] nanos = new long[configs.size()][queries];
+            int[] retrievable = new int[configs.size()];
+            for (int i = -30; i < queries; i++) {
+                Sample sample = kind.getValue().get(Math.floorMod(i * 7, kind.getValue().size()));
+                for (int c = 0; c < configs.size(); c++) {
+                    long t0 = System.nanoTime();
+                    Map<String, Object> row = db.executeTransactionally(cypher, Map.of("q", sample.query(), "c", configs.get(c)),
+                            r -> r.next());
+                    long t = System.nanoTime() - t0;
+                    if (i >= 0) {
+                        nanos[c][i] = t;
+                        retrievable[c] += ((Number) row.get("g")).longValue() >= 10 ? 1 : 0;
+                    }
+                }
+            }
+            for (int c = 0; c < configs.size(); c++) {
+                out.printf(Locale.ROOT, "%-9s %-20s | %8.2f %8.2f %8.2f | %6.2fx | %s%n", kind.getKey(), names.get(c),
+                        pct(nanos[c], 50), pct(nanos[c], 95), pct(nanos[c], 99), pct(nanos[c], 50) / pct(nanos[0], 50),
+                        c == 0 ? "-" : String.format(Locale.ROOT, "%.1f %%", 100.0 * retrievable[c] / queries));
+            }
+            out.flush();
+        }
     }
 
     /**

@@ -599,25 +599,40 @@ public final class Evaluation {
                 }
                 searchNanos += System.nanoTime() - s0;
             }
-            add(keyword, "mmr|tags|0.0", q.keyword() == null ? null : search(cypher, index, null, List.of(q.keyword()), "tags", 0));
-            if (q.keyword() != null) {   // graph re-ranking (mmr.rerank) of the top 100 of three inputs
-                add(keyword, "rerank(hardFilter)", rerank(cypher, index, catalog, baselines.hardFilter(null, q.keyword(), RERANKED),
-                        rerankMillis));
-                add(keyword, "rerank(mmr)", rerank(cypher, index, catalog,
-                        search(cypher, index, null, List.of(q.keyword()), "tags", 0, 0, RERANKED), rerankMillis));
-                add(imageKeyword, "rerank(hardFilter)", rerank(cypher, index, catalog, baselines.hardFilter(f, q.keyword(), RERANKED),
-                        rerankMillis));
-                add(imageKeyword, "rerank(mmr)", rerank(cypher, index, catalog,
-                        search(cypher, index, q.bytes(), List.of(q.keyword()), "both", 0.5, 0, RERANKED), rerankMillis));
-                // ablation: cross-modal edges (candidates sharing tags) instead of visual ones
-                add(keyword, "rerankTags(hardFilter)", rerank(cypher, index, catalog, baselines.hardFilter(null, q.keyword(), RERANKED),
-                        new ArrayList<>(), TAG_EDGES));
-                add(keyword, "rerankTags(mmr)", rerank(cypher, index, catalog,
-                        search(cypher, index, null, List.of(q.keyword()), "tags", 0, 0, RERANKED), new ArrayList<>(), TAG_EDGES));
-                add(imageKeyword, "rerankTags(hardFilter)", rerank(cypher, index, catalog, baselines.hardFilter(f, q.keyword(), RERANKED),
-                        new ArrayList<>(), TAG_EDGES));
-                add(imageKeyword, "rerankTags(mmr)", rerank(cypher, index, catalog,
-                        search(cypher, index, q.bytes(), List.of(q.keyword()), "both", 0.5, 0, RERANKED), new ArrayList<>(), TAG_EDGES));
+            // keyword only: mmr's default ranks along the graph (distance 'auto'); cosine, the default before, as the ablation
+            add(keyword, "mmr|tags|0.0", q.keyword() == null ? null
+                    : geodesic(cypher, index, null, List.of(q.keyword()), Map.of(), "keyword", "mmr"));
+            add(keyword, "mmr(cosine)|tags|0.0", q.keyword() == null ? null
+                    : search(cypher, index, null, List.of(q.keyword()), "tags", 0));
+            for (var ablation : GEODESIC_ABLATIONS.entrySet()) {   // the walk's bounds, against its defaults
+                add(keyword, ablation.getKey() + "|tags|0.0", q.keyword() == null ? null
+                        : geodesic(cypher, index, null, List.of(q.keyword()), ablation.getValue(), "keyword", ablation.getKey()));
+            }
+            if (q.keyword() != null) {   // graph re-ranking (mmr.rerank) of the top 100 of three inputs, mmr's as by default
+                int[] keywordFilter = baselines.hardFilter(null, q.keyword(), RERANKED);
+                int[] keywordMmr = geodesic(cypher, index, null, List.of(q.keyword()), Map.of("k", (long) RERANKED), null, null);
+                int[] bothFilter = baselines.hardFilter(f, q.keyword(), RERANKED);
+                int[] bothMmr = search(cypher, index, q.bytes(), List.of(q.keyword()), "both", 0.5, 0, RERANKED);
+                for (var variant : RERANK_VARIANTS.entrySet()) {   // the defaults, then the ablations
+                    List<Double> millis = variant.getValue().isEmpty() ? rerankMillis : new ArrayList<>();
+                    String name = variant.getKey();
+                    add(keyword, name + "(hardFilter)", rerank(cypher, index, catalog, keywordFilter, millis, variant.getValue()));
+                    add(keyword, name + "(mmr)", rerank(cypher, index, catalog, keywordMmr, millis, variant.getValue()));
+                    add(imageKeyword, name + "(hardFilter)", rerank(cypher, index, catalog, bothFilter, millis, variant.getValue()));
+                    add(imageKeyword, name + "(mmr)", rerank(cypher, index, catalog, bothMmr, millis, variant.getValue()));
+                }
+            }
+            // geodesic ranking (paper 004), through Tag nodes and through images only; and at four hops
+            Map<String, Map<String, Object>> walks = new java.util.LinkedHashMap<>();
+            walks.put("geodesic", Map.of("distance", "geodesic"));
+            walks.put("geodesic(imagesOnly)", Map.of("distance", "geodesic", "imagesOnly", true));
+            walks.put("geodesic(maxHops 4)", Map.of("distance", "geodesic", "maxHops", 4L));
+            for (var walk : walks.entrySet()) {
+                String method = walk.getKey();
+                Map<String, Object> config = walk.getValue();
+                add(image, method, geodesic(cypher, index, q.bytes(), List.of(), config, "image", method));
+                add(imageKeyword, method, q.keyword() == null ? null
+                        : geodesic(cypher, index, q.bytes(), List.of(q.keyword()), config, "imageKeyword", method));
             }
             tagPrediction.computeIfAbsent("mmr|images|1.0", m -> new ArrayList<>()).add(predictTags(cypher, q.bytes()));
             done++;
@@ -635,6 +650,7 @@ public final class Evaluation {
                     sorted.get(sorted.size() / 2), sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))), sorted.size());
             rerankP50.put(dropout, sorted.get(sorted.size() / 2));
         }
+        geodesicRows(dropout, queries.size());
         image.forEach((m, r) -> row("image", dropout, m, r, judgements, false));
         imageKeyword.forEach((m, r) -> row("imageKeyword", dropout, m, r, judgements, false));
         keyword.forEach((m, r) -> row("keyword", dropout, m, r, judgements, true));
@@ -697,6 +713,88 @@ public final class Evaluation {
         return search(cypher, index, bytes, tags, connect, w, feedbackNeighbors, RANKED);
     }
 
+    /** Geodesic searches of the current dropout: per "setting|method", [queries, retrievable] and their times. */
+    private final Map<String, long[]> geodesicCounts = new LinkedHashMap<>();
+    private final Map<String, List<Double>> geodesicMillis = new LinkedHashMap<>();
+
+    /** Keyword-only ablations of the geodesic walk's bounds (the default: maxHops 2, maxExpanded 2000, tagFanout 50). */
+    public static final Map<String, Map<String, Object>> GEODESIC_ABLATIONS = new java.util.LinkedHashMap<>();
+
+    static {
+        GEODESIC_ABLATIONS.put("mmr(maxHops 4)", Map.of("maxHops", 4L));
+        GEODESIC_ABLATIONS.put("mmr(maxHops 8)", Map.of("maxHops", 8L));
+        GEODESIC_ABLATIONS.put("mmr(tagFanout 10)", Map.of("tagFanout", 10L));
+        GEODESIC_ABLATIONS.put("mmr(tagFanout 1000)", Map.of("tagFanout", 1000L));
+    }
+
+    /** An mmr.search query map: image bytes and/or tags. */
+    private static Map<String, Object> query(byte[] bytes, List<String> tags) {
+        Map<String, Object> query = new HashMap<>();
+        if (bytes != null) {
+            query.put("bytes", bytes);
+        }
+        if (!tags.isEmpty()) {
+            query.put("tags", tags);
+        }
+        return query;
+    }
+
+    /**
+     * {@code mmr.search} with the default config (connect both, the default weight, distance 'auto')
+     * and {@code extra}: the ranking, and whether the query was retrievable — its first 10 results all
+     * reached along the graph.
+     */
+    private int[] geodesic(EmbeddedCypher cypher, Map<String, Integer> index, byte[] bytes, List<String> tags,
+                           Map<String, Object> extra, String setting, String method) {
+        Map<String, Object> query = query(bytes, tags);
+        List<Integer> hits = new ArrayList<>();
+        int[] reached = {0};
+        long t0 = System.nanoTime();
+        try {
+            Map<String, Object> config = new HashMap<>(extra);
+            config.putIfAbsent("k", (long) RANKED);
+            cypher.read("CALL mmr.search($q, $c) YIELD image, rankedBy RETURN image.id AS id, rankedBy",
+                    Map.of("q", query, "c", config), row -> {
+                        if (hits.size() < 10 && "geodesic".equals(row.get("rankedBy"))) {
+                            reached[0]++;
+                        }
+                        hits.add(index.get((String) row.get("id")));
+                    });
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("is in the graph")) {
+                throw e;
+            }
+        }
+        if (setting == null) {   // an input of other rows, not a row of its own
+            return hits.stream().mapToInt(Integer::intValue).toArray();
+        }
+        geodesicMillis.computeIfAbsent(setting + "|" + method, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e6);
+        long[] c = geodesicCounts.computeIfAbsent(setting + "|" + method, k -> new long[2]);
+        c[0]++;
+        c[1] += reached[0] >= 10 ? 1 : 0;
+        return hits.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Rows {@code geodesic.retrievable}: per setting and walk, the retrievable share and the call's time (k = RANKED). */
+    private void geodesicRows(double dropout, int queries) {
+        geodesicCounts.forEach((key, c) -> {
+            String[] parts = key.split("\\|");
+            List<Double> sorted = geodesicMillis.get(key).stream().sorted().toList();
+            Map<String, Object> r = emptyRow("geodesic.retrievable", dropout, parts[1], (int) c[0]);
+            r.put("querySetting", parts[0]);
+            r.put("retrievable", round(c[1] / (double) c[0]));
+            double p50 = round(sorted.get(sorted.size() / 2));
+            double p99 = round(sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))));
+            r.put("millisP50", options.maxQueries() == 0 ? p50 : null);   // times only in full runs: quick ones are compared
+            r.put("millisP99", options.maxQueries() == 0 ? p99 : null);
+            rows.add(r);
+            progress("dropout %s: %s %s: %.1f %% of %d queries retrievable (10 results along the graph), p50 %.1f ms, p99 %.1f ms",
+                    dropout, parts[0], parts[1], 100.0 * c[1] / c[0], c[0], p50, p99);
+        });
+        geodesicCounts.clear();
+        geodesicMillis.clear();
+    }
+
     /** Candidates re-ranked by {@code mmr.rerank} in the rerank rows. */
     static final int RERANKED = 100;
     private final Map<Double, Double> rerankP50 = new HashMap<>();
@@ -711,6 +809,16 @@ public final class Evaluation {
 
     /** The config of the cross-modal ablation rows. */
     static final Map<String, Object> TAG_EDGES = Map.of("edges", "tags");
+
+    /** mmr.rerank configs of the rerank rows: the defaults ({@code rerank}), then the ablations. */
+    public static final Map<String, Map<String, Object>> RERANK_VARIANTS = new java.util.LinkedHashMap<>();
+
+    static {
+        RERANK_VARIANTS.put("rerank", Map.of());
+        RERANK_VARIANTS.put("rerankTags", TAG_EDGES);
+        RERANK_VARIANTS.put("rerankAlpha0.2", Map.of("alpha", 0.2));
+        RERANK_VARIANTS.put("rerankEmbedding", Map.of("vectors", "embedding"));
+    }
 
     private int[] rerank(EmbeddedCypher cypher, Map<String, Integer> index, List<Item> catalog, int[] ranking, List<Double> millis,
                          Map<String, Object> config) {
@@ -731,16 +839,12 @@ public final class Evaluation {
 
     private int[] search(EmbeddedCypher cypher, Map<String, Integer> index, byte[] bytes, List<String> tags, String connect,
                          double w, int feedbackNeighbors, int k) {
-        Map<String, Object> query = new HashMap<>();
-        if (bytes != null) {
-            query.put("bytes", bytes);
-        }
-        if (!tags.isEmpty()) {
-            query.put("tags", tags);
-        }
+        Map<String, Object> query = query(bytes, tags);
         List<Integer> hits = new ArrayList<>();
         try {
-            cypher.read("CALL mmr.search($q, {k: $k, connect: $c, visualWeight: $w, feedbackNeighbors: $f}) YIELD image "
+            // distance pinned to cosine: the image-side rows are what 'auto' gives them; the keyword-only ones are the
+            // ablation of the default before issue 13 (and the input of rerank(mmr))
+            cypher.read("CALL mmr.search($q, {k: $k, connect: $c, visualWeight: $w, feedbackNeighbors: $f, distance: 'cosine'}) YIELD image "
                     + "RETURN image.id AS id", Map.of("q", query, "k", (long) k, "c", connect, "w", w, "f", (long) feedbackNeighbors),
                     row -> hits.add(index.get((String) row.get("id"))));
         } catch (RuntimeException e) {

@@ -44,12 +44,25 @@ class EvalCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("held-out queries").contains("nDCG@5");
         List<Map<String, Object>> rows = new ObjectMapper().readValue(out.resolve("results.json").toFile(), List.class);
+        List<String> walks = List.of("geodesic", "geodesic(imagesOnly)", "geodesic(maxHops 4)");
+        List<String> keywordWalks = new java.util.ArrayList<>(List.of("mmr", "mmr(cosine)"));
+        keywordWalks.addAll(mmr.eval.Evaluation.GEODESIC_ABLATIONS.keySet());
         for (Map<String, Object> row : rows) {
+            if ("geodesic.retrievable".equals(row.get("setting"))) {   // the share of queries with 10 results along the graph
+                Set<String> keys = new java.util.HashSet<>(KEYS);
+                keys.addAll(List.of("querySetting", "retrievable", "millisP50", "millisP99"));
+                assertThat(row.keySet()).isEqualTo(keys);
+                assertThat(((Number) row.get("retrievable")).doubleValue()).isBetween(0.0, 1.0);
+                assertThat(row.get("method")).isIn(java.util.stream.Stream.concat(walks.stream(), keywordWalks.stream()).toList());
+                continue;
+            }
             assertThat(row.keySet()).isEqualTo(KEYS);
             assertThat(row.get("setting")).isIn("image", "imageKeyword", "keyword", "tagPrediction");
-            assertThat(row.get("method")).isIn("visual", "hardFilter", "lateFusion", "neighbourVotes", "tagProjection", "mmr",
-                    "rerank(hardFilter)", "rerank(mmr)", "rerankTags(hardFilter)", "rerankTags(mmr)");
-            if (!"mmr".equals(row.get("method"))) {
+            assertThat(row.get("method")).isIn(java.util.stream.Stream.concat(java.util.stream.Stream.of("visual", "hardFilter",
+                    "lateFusion", "neighbourVotes", "tagProjection"), java.util.stream.Stream.concat(walks.stream(),
+                    java.util.stream.Stream.concat(keywordWalks.stream(), mmr.eval.Evaluation.RERANK_VARIANTS.keySet().stream()
+                            .flatMap(v -> java.util.stream.Stream.of(v + "(hardFilter)", v + "(mmr)"))))).toList());
+            if (!String.valueOf(row.get("method")).startsWith("mmr")) {
                 assertThat(row.get("connect")).isNull();
                 assertThat(row.get("visualWeight")).isNull();
             }

@@ -5,6 +5,7 @@ import java.util.List;
 import mmr.procedures.catalog.CatalogProc;
 import mmr.procedures.curate.FeedbackProc;
 import mmr.procedures.curate.TagProc;
+import mmr.procedures.geodesic.PathProc;
 import mmr.procedures.knn.KnnProc;
 import mmr.procedures.rerank.RerankProc;
 import mmr.procedures.search.SearchProc;
@@ -15,7 +16,7 @@ import mmr.procedures.train.TrainProc;
 public final class MmrProcedures {
     public static final List<Class<?>> CLASSES = List.of(KnnProc.class, CatalogProc.class, TrainProc.class, EmbedProc.class,
             SearchProc.class, TagProc.class, FeedbackProc.class,
-            RerankProc.class);
+            RerankProc.class, PathProc.class);
 
     private MmrProcedures() {}
 }

@@ -162,6 +162,7 @@
       if (r.attached) why.append(el('span', { class: 'badge', text: 'attached to the query' }));
       if (r.via.length > 0) why.append(el('span', { class: 'badge', text: 'near ' + r.via.slice(0, 2).join(', ') + (r.via.length > 2 ? ' …' : '') }));
       if (r.sharedTags.length > 0) why.append(el('span', { class: 'badge shared', text: r.sharedTags.length + ' shared tag' + (r.sharedTags.length > 1 ? 's' : '') }));
+      if (r.rankedBy === 'geodesic') why.append(el('span', { class: 'badge', text: r.hops + ' hops along the graph' }));
       const alt = r.id + (r.tags.length ? ': ' + r.tags.slice(0, 6).join(', ') : '');
       return el('li', { class: 'card result' + (r.attached ? ' attached' : ''), 'data-id': r.id,
         'data-visual': r.visualScore === null ? '' : String(r.visualScore),

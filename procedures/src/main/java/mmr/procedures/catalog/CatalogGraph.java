@@ -21,6 +21,7 @@ public final class CatalogGraph {
     public static final String CATALOG_LABEL = "MmrCatalog";
     public static final String CATALOG_NAME = "default";
     private static final Label IMAGE = Label.label("Image");
+    private static final Label TAG = Label.label("Tag");
 
     private final Transaction tx;
 
@@ -54,6 +55,39 @@ public final class CatalogGraph {
             return n;
         }
         throw new IllegalArgumentException(procedure + ": '" + key + "' must be an Image node or id, got " + ConfigMap.describe(raw));
+    }
+
+    /**
+     * A procedure's argument {@code key} naming an Image or a Tag: a node with either label, an Image
+     * id, or a map {@code {image: id}} or {@code {tag: name}}.
+     */
+    public Node imageOrTag(String procedure, String key, Object raw) {
+        String accepted = "; accepted: an Image or Tag node, an Image id, {image: id} or {tag: name}";
+        if (raw instanceof Node n) {
+            List<String> labels = labels(procedure, "'" + key + "' is a node that has been deleted", n);
+            if (!labels.contains(IMAGE.name()) && !labels.contains(TAG.name())) {
+                throw new IllegalArgumentException(procedure + ": '" + key + "' is a node labelled " + Bounded.list(labels) + accepted);
+            }
+            return n;
+        }
+        if (raw instanceof String) {
+            return image(procedure, key, raw);
+        }
+        if (raw instanceof java.util.Map<?, ?> m && m.size() == 1) {
+            Object image = m.get("image");
+            Object tag = m.get("tag");
+            if (image instanceof String) {
+                return image(procedure, key, image);
+            }
+            if (tag instanceof String name) {
+                Node n = tx.findNode(TAG, "name", name);
+                if (n == null) {
+                    throw new IllegalArgumentException(procedure + ": there is no Tag named " + Bounded.quote(name));
+                }
+                return n;
+            }
+        }
+        throw new IllegalArgumentException(procedure + ": '" + key + "' got " + ConfigMap.describe(raw) + accepted);
     }
 
     /** A procedure's list argument {@code key} of Image nodes or ids: the images, each once, in the given order. */

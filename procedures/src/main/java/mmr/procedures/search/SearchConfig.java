@@ -21,12 +21,45 @@ import mmr.procedures.config.ConfigMap;
  * @param dislikeWeight    δ of the same
  * @param explain          add each result's {@code why}
  * @param feedbackNeighbors images liked together (mmr.feedback) with the query's visual neighbours that act as liked
+ * @param distance         how results are ranked: by cosine to E, along the graph, or (auto) along the graph for a
+ *                         query without an image side and by cosine otherwise
+ * @param geodesic         how results are found along the graph, when they are
  */
 public record SearchConfig(int k, double visualWeight, Connect connect, int neighbors, double similarityCutoff,
                            boolean excludeQuery, String model, double withoutWeight, double likeWeight, double dislikeWeight,
-                           boolean explain, int feedbackNeighbors) {
+                           boolean explain, int feedbackNeighbors, Distance distance, Geodesic geodesic) {
     public static final List<String> KEYS = List.of("k", "visualWeight", "connect", "neighbors", "similarityCutoff",
-            "excludeQuery", "model", "withoutWeight", "likeWeight", "dislikeWeight", "explain", "feedbackNeighbors");
+            "excludeQuery", "model", "withoutWeight", "likeWeight", "dislikeWeight", "explain", "feedbackNeighbors",
+            "distance", "imagesOnly", "maxHops", "maxExpanded", "tagFanout");
+    /**
+     * How results are ranked. AUTO, the default: geodesic for a query of tags or text only, where it
+     * measured better than cosine (and than a hard tag filter) at tag dropout 0 and 0.5; cosine for
+     * the rest — queries with an image, where cosine measured better, and queries steered by
+     * {@code without}, {@code liked} or {@code disliked}, which move E, and E weighs only the walk's
+     * first hops (docs/geodesic.md).
+     */
+    public enum Distance {
+        AUTO, COSINE, GEODESIC;
+
+        /** Whether a query is ranked along the graph; {@code tagsOnly}: tags or text, nothing else. */
+        public boolean geodesic(boolean tagsOnly) {
+            return this == GEODESIC || this == AUTO && tagsOnly;
+        }
+    }
+
+    /** Geodesic defaults (docs/geodesic.md: chosen by mmr eval and the 100k benchmark). */
+    public static final int DEFAULT_MAX_HOPS = 2;
+    public static final int DEFAULT_MAX_EXPANDED = 2_000;
+    public static final int DEFAULT_TAG_FANOUT = 50;
+
+    /**
+     * Geodesic ranking (paper 004): the k images nearest the transient query node along the joint
+     * graph, its attachments as first hops; images beyond the bounds are ranked by cosine after them.
+     *
+     * @param imagesOnly walk SIMILAR edges only, not through Tag nodes
+     * @param tagFanout  images a Tag node is walked to at most (its nearest; see JointGraph)
+     */
+    public record Geodesic(boolean imagesOnly, mmr.model.rank.Geodesic.Bounds bounds, int tagFanout) {}
 
     /** Default of {@code feedbackNeighbors} (docs/evaluation.md: the feedback setting). */
     public static final int DEFAULT_FEEDBACK_NEIGHBORS = 0;
@@ -34,7 +67,7 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
     /** The same settings with another k. */
     public SearchConfig withK(int newK) {
         return new SearchConfig(newK, visualWeight, connect, neighbors, similarityCutoff, excludeQuery, model, withoutWeight,
-                likeWeight, dislikeWeight, explain, feedbackNeighbors);
+                likeWeight, dislikeWeight, explain, feedbackNeighbors, distance, geodesic);
     }
 
     /** Which edges attach the transient query node. */
@@ -56,6 +89,19 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
 
     public static SearchConfig parse(String procedure, Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(procedure, raw, KEYS);
+        Distance distance = Distance.valueOf(c.choice("distance", "auto", List.of("auto", "cosine", "geodesic"))
+                .toUpperCase(java.util.Locale.ROOT));
+        if (distance == Distance.COSINE) {
+            for (String key : List.of("imagesOnly", "maxHops", "maxExpanded", "tagFanout")) {
+                if (c.has(key)) {
+                    throw new IllegalArgumentException(procedure + ": '" + key + "' applies to distance 'geodesic' or 'auto' only");
+                }
+            }
+        }
+        Geodesic g = new Geodesic(c.bool("imagesOnly", false), new mmr.model.rank.Geodesic.Bounds(
+                c.integer("maxHops", DEFAULT_MAX_HOPS, 1, mmr.procedures.geodesic.PathProc.MAX_HOPS),
+                c.integer("maxExpanded", DEFAULT_MAX_EXPANDED, 1, mmr.procedures.geodesic.PathProc.MAX_EXPANDED)),
+                c.integer("tagFanout", DEFAULT_TAG_FANOUT, 1, mmr.procedures.geodesic.PathProc.MAX_TAG_FANOUT));
         return new SearchConfig(
                 c.integer("k", 10, 1, 1000),
                 c.number("visualWeight", 0.5, 0, 1),
@@ -68,6 +114,6 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
                 c.number("likeWeight", 0.5, 0, 10),
                 c.number("dislikeWeight", 0.5, 0, 10),
                 c.bool("explain", false),
-                c.integer("feedbackNeighbors", DEFAULT_FEEDBACK_NEIGHBORS, 0, 100));
+                c.integer("feedbackNeighbors", DEFAULT_FEEDBACK_NEIGHBORS, 0, 100), distance, g);
     }
 }

@@ -39,7 +39,8 @@ public class SearchProc {
         SearchConfig c = SearchConfig.parse(p, config);
         Query q = Query.parse(p, query, false);
         return searcher(p).search(q, c).stream().map(h -> new SearchResult(h.node(), h.score(), h.rank(), h.visualScore(),
-                h.conceptScore(), c.explain() && h.why() != null ? h.why().asMap() : null));
+                h.conceptScore(), c.explain() && h.why() != null ? h.why().asMap() : null, h.rankedBy(), h.geodesic(),
+                h.hops() == null ? null : h.hops().longValue()));
     }
 
     @Procedure(name = "mmr.predictTags", mode = Mode.READ)
@@ -157,8 +158,20 @@ public class SearchProc {
         @Description("With explain: true, {queryTags, attachedNeighbours, attached, visual, conceptual}: the query tags the "
                 + "result carries, the query's attached images it is or is a visual neighbour of; else null.")
         public final Map<String, Object> why;
+        @Description("How it was ranked: 'geodesic' (reached along the graph within the bounds, with distance: 'geodesic') or "
+                + "'cosine' (by cosine to E: every result of a cosine search, and a geodesic search's results beyond its bounds, "
+                + "which follow the geodesic ones).")
+        public final String rankedBy;
+        @Description("Its geodesic distance from the query node (sum of 1 − cosine along the path); null when ranked by cosine.")
+        public final Double geodesic;
+        @Description("Hops of that path (the query node's edge included); null when ranked by cosine.")
+        public final Long hops;
 
-        public SearchResult(Node image, double score, long rank, Double visualScore, Double conceptScore, Map<String, Object> why) {
+        public SearchResult(Node image, double score, long rank, Double visualScore, Double conceptScore, Map<String, Object> why,
+                            String rankedBy, Double geodesic, Long hops) {
+            this.rankedBy = rankedBy;
+            this.geodesic = geodesic;
+            this.hops = hops;
             this.image = image;
             this.score = score;
             this.rank = rank;

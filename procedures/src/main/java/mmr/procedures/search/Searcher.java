@@ -25,6 +25,7 @@ import mmr.model.tag.TextTags;
 import mmr.model.text.Bounded;
 import mmr.model.vector.Vectors;
 import mmr.procedures.catalog.CatalogGraph;
+import mmr.procedures.catalog.JointGraph;
 import mmr.procedures.train.LoadedModel;
 import mmr.procedures.train.ModelStore;
 import mmr.procedures.train.Neo4jSageGraph;
@@ -66,10 +67,20 @@ public final class Searcher {
                              List<Node> withoutTags, List<Node> liked, List<Node> disliked, List<String> textTags,
                              List<String> unmatchedWords, float[] queryFeatures, long[] attachedIds, List<Node> learnedLiked) {}
 
-    /** A ranked result: node, cosine to E, and to E_i / E_t (null when that side is absent); {@code why} with explain. */
-    public record Hit(Node node, long rank, double score, Double visualScore, Double conceptScore, Why why) {
+    /**
+     * A ranked result: node, cosine to E, and to E_i / E_t (null when that side is absent); {@code why}
+     * with explain; with geodesic ranking its geodesic distance and hops from the query node (null
+     * when it was ranked by cosine).
+     */
+    public record Hit(Node node, long rank, double score, Double visualScore, Double conceptScore, Why why, Double geodesic,
+                      Integer hops) {
         Hit withRank(long r, Why w) {
-            return new Hit(node, r, score, visualScore, conceptScore, w);
+            return new Hit(node, r, score, visualScore, conceptScore, w, geodesic, hops);
+        }
+
+        /** How the hit was ranked: 'geodesic' or 'cosine'. */
+        public String rankedBy() {
+            return geodesic == null ? "cosine" : "geodesic";
         }
     }
 
@@ -306,7 +317,9 @@ public final class Searcher {
             exclude.add(a.queryImage().getId());
         }
         a.disliked().forEach(n -> exclude.add(n.getId()));   // a disliked image is not shown again
-        List<Hit> hits = rank(IMAGE_EMBEDDING_INDEX, a, config.k(), exclude);
+        boolean tagsOnly = a.imageEmbedding() == null && a.withoutTags().isEmpty() && a.liked().isEmpty() && a.disliked().isEmpty();
+        List<Hit> hits = config.distance().geodesic(tagsOnly) ? geodesic(a, config, exclude)
+                : rank(IMAGE_EMBEDDING_INDEX, a, config.k(), exclude);
         List<Hit> out = new ArrayList<>(hits.size());
         for (Hit h : hits) {
             out.add(h.withRank(h.rank(), why(h, a)));
@@ -375,15 +388,67 @@ public final class Searcher {
                 if (e == null || e.length != a.embedding().length) {
                     continue;
                 }
-                hits.add(new Hit(n, 0, Vectors.cosine(e, a.embedding()),
-                        a.imageEmbedding() == null ? null : Vectors.cosine(e, a.imageEmbedding()),
-                        a.tagEmbedding() == null ? null : Vectors.cosine(e, a.tagEmbedding()), null));
+                hits.add(hit(n, e, a, null, null));
             }
         }
         hits.sort(Comparator.comparingDouble((Hit h) -> -h.score()).thenComparingLong(h -> h.node().getId()));
         List<Hit> out = new ArrayList<>();
         for (int i = 0; i < Math.min(k, hits.size()); i++) {
             out.add(hits.get(i).withRank(i + 1, null));
+        }
+        return out;
+    }
+
+    private static Hit hit(Node n, float[] e, Attachment a, Double geodesic, Integer hops) {
+        return new Hit(n, 0, Vectors.cosine(e, a.embedding()), a.imageEmbedding() == null ? null : Vectors.cosine(e, a.imageEmbedding()),
+                a.tagEmbedding() == null ? null : Vectors.cosine(e, a.tagEmbedding()), null, geodesic, hops);
+    }
+
+    /**
+     * Geodesic ranking (paper 004): a bounded Dijkstra from the transient query node over the joint
+     * graph ({@link JointGraph}, edges weighing 1 − cosine of embeddings). The query node's edges are
+     * its attachments — its visual neighbours and liked images, and its tags (connect 'tags' or 'both',
+     * or a query without an image), each weighing 1 − cos(E, the node's embedding) — so they are the
+     * first hops. The k nearest images are returned by geodesic distance; when fewer are reached
+     * within the bounds the rest follow by cosine to E, as the paper falls back to Euclidean
+     * neighbours for unretrievable points.
+     */
+    private List<Hit> geodesic(Attachment a, SearchConfig config, Set<Long> exclude) {
+        SearchConfig.Geodesic g = config.geodesic();
+        JointGraph graph = new JointGraph(tx, "embedding", g.imagesOnly(), g.tagFanout(), IMAGE_EMBEDDING_INDEX);
+        float[] e = Vectors.normalised(a.embedding());
+        List<Node> firstHops = new ArrayList<>();
+        a.images().forEach(l -> firstHops.add(l.image()));
+        if (!g.imagesOnly() && (config.connect().tags() || a.images().isEmpty())) {
+            firstHops.addAll(a.tags());
+        }
+        if (a.queryImage() != null && !config.excludeQuery()) {
+            firstHops.add(a.queryImage());
+        }
+        List<Long> ids = new ArrayList<>();
+        List<Double> costs = new ArrayList<>();
+        for (Node n : firstHops) {
+            float[] u = graph.unit(n);
+            if (u != null && u.length == e.length) {
+                ids.add(n.getId());
+                costs.add(JointGraph.cost(e, u));
+            }
+        }
+        mmr.model.rank.Geodesic.Result result = mmr.model.rank.Geodesic.search(graph, ids.stream().mapToLong(Long::longValue).toArray(),
+                costs.stream().mapToDouble(Double::doubleValue).toArray(), 1, id -> !exclude.contains(id) && !graph.isTag(id),
+                config.k(), g.bounds());
+        List<Hit> out = new ArrayList<>();
+        Set<Long> found = new java.util.HashSet<>(exclude);
+        for (mmr.model.rank.Geodesic.Reached r : result.accepted()) {
+            Node n = tx.getNodeById(r.node());
+            float[] emb = Vectors.toFloats(n.getProperty("embedding", null));
+            out.add(hit(n, emb, a, r.distance(), r.hops()).withRank(out.size() + 1, null));
+            found.add(r.node());
+        }
+        if (out.size() < config.k()) {
+            for (Hit h : rank(IMAGE_EMBEDDING_INDEX, a, config.k() - out.size(), found)) {
+                out.add(h.withRank(out.size() + 1, null));
+            }
         }
         return out;
     }

@@ -177,6 +177,8 @@ final class Explorer {
             m.put("score", h.score());
             m.put("visualScore", h.visualScore());
             m.put("conceptScore", h.conceptScore());
+            m.put("rankedBy", h.rankedBy());
+            m.put("hops", h.hops());
             List<String> all = tagNames(n, Integer.MAX_VALUE);
             List<String> shared = h.why().queryTags();
             List<String> shown = new ArrayList<>(shared);
