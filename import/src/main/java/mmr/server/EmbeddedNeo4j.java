@@ -65,6 +65,15 @@ public final class EmbeddedNeo4j implements AutoCloseable {
      * paths are relative to; null: no thumbnails).
      */
     public static EmbeddedNeo4j start(Path home, int boltPort, int httpPort, boolean readOnly, Path imagesRoot) throws IOException {
+        return start(home, boltPort, httpPort, readOnly, imagesRoot, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, int, boolean, Path)}; {@code modelsRoot} is the folder the server
+     * finds a TorchScript catalog's model in, to encode query images (server.mmr.models_root; null: unset).
+     */
+    public static EmbeddedNeo4j start(Path home, int boltPort, int httpPort, boolean readOnly, Path imagesRoot, Path modelsRoot)
+            throws IOException {
         // GDS sizes its graphs with JOL, whose HotSpot agent attach ptraces this JVM and stalls
         // it for minutes (measured: kNN on 3.8k images 176 s with, 5 s without).
         System.setProperty("jol.skipHotspotSAAttach", System.getProperty("jol.skipHotspotSAAttach", "true"));
@@ -102,6 +111,9 @@ public final class EmbeddedNeo4j implements AutoCloseable {
         }
         if (imagesRoot != null) {
             config.set(MmrSettings.images_root, imagesRoot.toAbsolutePath().normalize());
+        }
+        if (modelsRoot != null) {
+            config.set(MmrSettings.models_root, modelsRoot.toAbsolutePath().normalize());
         }
         DatabaseManagementService dbms = new DatabaseManagementServiceFactory(DbmsInfo.COMMUNITY, CommunityEditionModule::new)
                 .build(config.build(), web, GraphDatabaseDependencies.newDependencies());

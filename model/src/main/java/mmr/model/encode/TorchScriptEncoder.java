@@ -60,7 +60,7 @@ public final class TorchScriptEncoder implements ImageEncoder {
             throw new IllegalArgumentException("TorchScript model '" + modelFile
                     + "' does not take a 1x3x224x224 image tensor: " + e.getMessage(), e);
         }
-        this.identity = new EncoderIdentity("torchscript-" + stem(modelFile), dimension, version);
+        this.identity = new EncoderIdentity(PREFIX + stem(modelFile), dimension, version);
     }
 
     @Override
@@ -115,7 +115,11 @@ public final class TorchScriptEncoder implements ImageEncoder {
         model.close();
     }
 
-    private static String stem(Path file) {
+    /** The encoder name a model file gets: {@code torchscript-<file stem>}. */
+    public static final String PREFIX = "torchscript-";
+
+    /** The file stem that names the encoder: lower case, other characters than {@code a-z0-9_.-} as '_'. */
+    public static String stem(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = (dot > 0 ? name.substring(0, dot) : name).toLowerCase(Locale.ROOT);
@@ -124,7 +128,7 @@ public final class TorchScriptEncoder implements ImageEncoder {
     }
 
     /** First 12 hex digits of the file's SHA-256: a different weights file is a different encoder. */
-    private static String fileDigest(Path file) {
+    public static String fileDigest(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];

@@ -22,4 +22,12 @@ public final class MmrSettings implements SettingsDeclaration {
     public static final Setting<Path> images_root = SettingImpl.newBuilder("server.mmr.images_root", SettingValueParsers.PATH, (Path) null)
             .setDependency(GraphDatabaseSettings.neo4j_home)
             .build();
+
+    @Description("Folder holding the image models (TorchScript .pt files) catalogs were encoded with, so that the server can "
+            + "encode query images (bytes, base64, file) as the importer did: a catalog imported with encoder "
+            + "'torchscript:<path>/resnet18.pt' is searched with 'resnet18.pt' from here, checked against the checksum recorded "
+            + "at import. Unset, such catalogs take 'features' only. A relative path resolves against the Neo4j home.")
+    public static final Setting<Path> models_root = SettingImpl.newBuilder("server.mmr.models_root", SettingValueParsers.PATH, (Path) null)
+            .setDependency(GraphDatabaseSettings.neo4j_home)
+            .build();
 }

@@ -64,7 +64,7 @@ public class FeedbackProc {
         SearchConfig c = SearchConfig.parse(p, config);
         Query q = Query.parse(p, query, false);
         List<Node> images = liked(p, liked);
-        Searcher.Attachment a = new Searcher(p, tx, log, null).attach(q, c);
+        Searcher.Attachment a = new Searcher(p, tx, log, null, null).attach(q, c);
 
         Set<Long> endpoints = new LinkedHashSet<>();
         long[] created = new long[2];

@@ -8,16 +8,14 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 
-import mmr.model.encode.DescriptorEncoder;
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.encode.ImageEncoder;
+import mmr.procedures.encode.ServerEncoders;
 import mmr.model.image.ImageDecoder;
 import mmr.model.image.ImageRejectedException;
 import mmr.model.vector.Vectors;
@@ -34,7 +32,6 @@ public final class QueryImage {
     /** Largest encoded image accepted as a query. */
     public static final int MAX_BYTES = 32 * 1024 * 1024;
     private static final Label IMAGE = Label.label("Image");
-    private static final Map<String, ImageEncoder> ENCODERS = new ConcurrentHashMap<>();
 
     /** Resolved visual side of a query: its features, and the catalog image it is, if any. */
     public record Resolved(float[] features, Node node, String describe) {}
@@ -42,9 +39,11 @@ public final class QueryImage {
     private final String procedure;
     private final Transaction tx;
     private final EncoderIdentity catalogEncoder;
+    private final Path modelsRoot;
     private final Path importDirectory;
 
-    public QueryImage(String procedure, Transaction tx, EncoderIdentity catalogEncoder, Path importDirectory) {
+    public QueryImage(String procedure, Transaction tx, EncoderIdentity catalogEncoder, Path importDirectory, Path modelsRoot) {
+        this.modelsRoot = modelsRoot;
         this.procedure = procedure;
         this.tx = tx;
         this.catalogEncoder = catalogEncoder;
@@ -256,18 +255,7 @@ public final class QueryImage {
     }
 
     private ImageEncoder encoder() {
-        if (!DescriptorEncoder.NAME.equals(catalogEncoder.name())) {
-            throw new IllegalArgumentException(procedure + ": the catalog's features come from encoder " + catalogEncoder
-                    + ", which the server cannot run; pass the query's 'features' computed with it (the server encodes "
-                    + "images for the built-in '" + DescriptorEncoder.NAME + "' encoder only)");
-        }
-        ImageEncoder encoder = ENCODERS.computeIfAbsent(catalogEncoder.toString(),
-                k -> withPluginClassLoader(DescriptorEncoder::new));
-        if (!encoder.identity().equals(catalogEncoder)) {
-            throw new IllegalArgumentException(procedure + ": the catalog was encoded with " + catalogEncoder
-                    + " but this server's encoder is " + encoder.identity() + "; re-import the catalog or pass 'features'");
-        }
-        return encoder;
+        return ServerEncoders.forCatalog(procedure, catalogEncoder, modelsRoot, QueryImage.class::getClassLoader);
     }
 
     /**

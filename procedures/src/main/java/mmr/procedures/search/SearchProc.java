@@ -117,12 +117,13 @@ public class SearchProc {
     }
 
     private Searcher searcher(String procedure) {
-        return new Searcher(procedure, tx, log, importDirectory());
+        return new Searcher(procedure, tx, log, setting(GraphDatabaseSettings.load_csv_file_url_root),
+                setting(mmr.procedures.config.MmrSettings.models_root));
     }
 
-    private Path importDirectory() {
+    private Path setting(org.neo4j.graphdb.config.Setting<Path> setting) {
         try {
-            return api.getDependencyResolver().resolveDependency(Config.class).get(GraphDatabaseSettings.load_csv_file_url_root);
+            return api.getDependencyResolver().resolveDependency(Config.class).get(setting);
         } catch (RuntimeException e) {
             return null;
         }

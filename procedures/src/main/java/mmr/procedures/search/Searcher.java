@@ -108,12 +108,18 @@ public final class Searcher {
     private final Transaction tx;
     private final Log log;
     private final Path importDirectory;
+    private final Path modelsRoot;
 
-    public Searcher(String procedure, Transaction tx, Log log, Path importDirectory) {
+    /**
+     * @param importDirectory where 'file' queries resolve (null: refused)
+     * @param modelsRoot      server.mmr.models_root, where the catalog's TorchScript model is found (null: unset)
+     */
+    public Searcher(String procedure, Transaction tx, Log log, Path importDirectory, Path modelsRoot) {
         this.procedure = procedure;
         this.tx = tx;
         this.log = log;
         this.importDirectory = importDirectory;
+        this.modelsRoot = modelsRoot;
     }
 
     /** The query node as mmr.search attaches it: an existing image without given tags brings its own tags. */
@@ -130,7 +136,7 @@ public final class Searcher {
         LoadedModel model = model(config.model());
         EncoderIdentity encoder = catalogEncoder(model);
         QueryImage.Resolved image = query.hasImage()
-                ? new QueryImage(procedure, tx, encoder, importDirectory).resolve(query.source(), query.value())
+                ? new QueryImage(procedure, tx, encoder, importDirectory, modelsRoot).resolve(query.source(), query.value())
                 : null;
         List<String> ignored = new ArrayList<>();
         TextTags.Match text = query.text() == null ? new TextTags.Match(List.of(), List.of())

@@ -47,6 +47,14 @@ final class Explorer {
     private final Transaction tx;
     private final Log log;
 
+    private java.nio.file.Path modelsRoot;
+
+    /** Where the catalog's TorchScript model is found, for uploaded images (server.mmr.models_root). */
+    Explorer withModelsRoot(java.nio.file.Path root) {
+        this.modelsRoot = root;
+        return this;
+    }
+
     Explorer(Transaction tx, Log log) {
         this.tx = tx;
         this.log = log;
@@ -154,7 +162,7 @@ final class Explorer {
         boolean uploaded = body.bool("uploaded", false);
         Query q = Query.parse(PROCEDURE, query, false);
         SearchConfig c = SearchConfig.parse(PROCEDURE, config);
-        Searcher searcher = new Searcher(PROCEDURE, tx, log, null);
+        Searcher searcher = new Searcher(PROCEDURE, tx, log, null, modelsRoot);
         Searcher.Ranked ranked = searcher.searchExplained(q, c);
         Searcher.Attachment a = ranked.attachment();
 

@@ -143,7 +143,7 @@ public class ExplorerResource {
         } catch (IOException e) {
             return error(400, "the request body could not be read: " + Bounded.cut(String.valueOf(e.getMessage())));
         }
-        return json(request, tx -> new Explorer(tx, log).search(parsed));
+        return json(request, tx -> new Explorer(tx, log).withModelsRoot(config.get(MmrSettings.models_root)).search(parsed));
     }
 
     @GET

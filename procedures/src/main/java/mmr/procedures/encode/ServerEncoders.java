@@ -1,0 +1,138 @@
+package mmr.procedures.encode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import mmr.model.encode.DescriptorEncoder;
+import mmr.model.encode.EncoderIdentity;
+import mmr.model.encode.ImageEncoder;
+import mmr.model.encode.TorchScriptEncoder;
+import mmr.model.text.Bounded;
+
+/**
+ * The image encoders the server runs for query images: the catalog's own, as recorded at import.
+ * The built-in descriptor needs nothing; a TorchScript catalog ({@code torchscript-<stem>}) is
+ * encoded with {@code <stem>.pt} from the folder {@code server.mmr.models_root} names — never a
+ * path a client sends — after its checksum is compared with the one the catalog recorded. Each
+ * model is loaded once per server and kept (its predictors pooled, one per concurrent caller)
+ * until {@link #closeAll()} at shutdown.
+ */
+public final class ServerEncoders {
+    /** Loaded encoders by identity and file. */
+    private static final Map<String, ImageEncoder> LOADED = new ConcurrentHashMap<>();
+    /** Checksums by file, with the size and modification time they were computed at. */
+    private static final Map<Path, Stamp> DIGESTS = new ConcurrentHashMap<>();
+
+    private record Stamp(long size, long modified, String digest) {}
+
+    private ServerEncoders() {}
+
+    /**
+     * The encoder of a catalog, loaded on first use; a clear error (naming the setting, the file and
+     * the checksums) when the server cannot run it.
+     *
+     * @param modelsRoot {@code server.mmr.models_root}, or null when unset
+     */
+    public static ImageEncoder forCatalog(String procedure, EncoderIdentity catalog, Path modelsRoot, Supplier<ClassLoader> loader) {
+        if (DescriptorEncoder.NAME.equals(catalog.name())) {
+            return checked(procedure, catalog, LOADED.computeIfAbsent(catalog.toString(), k -> withLoader(loader, DescriptorEncoder::new)));
+        }
+        if (!catalog.name().startsWith(TorchScriptEncoder.PREFIX)) {
+            throw new IllegalArgumentException(procedure + ": the catalog's features come from encoder " + catalog + ", which the "
+                    + "server cannot run; pass the query's 'features' computed with it (the server runs the built-in '"
+                    + DescriptorEncoder.NAME + "' encoder and TorchScript models from server.mmr.models_root)");
+        }
+        String stem = catalog.name().substring(TorchScriptEncoder.PREFIX.length());
+        String fileName = stem + ".pt";
+        if (modelsRoot == null) {
+            throw new IllegalArgumentException(procedure + ": the catalog's features come from the TorchScript model "
+                    + Bounded.quote(fileName) + " (" + catalog + "); to search with images, set server.mmr.models_root to the "
+                    + "folder holding that file, or pass the query's 'features'");
+        }
+        Path file = find(modelsRoot, stem);
+        if (file == null) {
+            throw new IllegalArgumentException(procedure + ": the catalog's TorchScript model " + Bounded.quote(fileName)
+                    + " is not in server.mmr.models_root " + Bounded.quote(modelsRoot.toString()) + "; put the file the catalog was "
+                    + "imported with there (checksum " + catalog.version() + "), or pass the query's 'features'");
+        }
+        String digest = digest(procedure, file);
+        if (!digest.equals(catalog.version())) {
+            throw new IllegalArgumentException(procedure + ": the TorchScript model " + Bounded.quote(file.toString())
+                    + " has changed since the catalog was imported (checksum " + digest + ", the catalog's " + catalog.version()
+                    + "); put back the file it was imported with, or re-import the catalog");
+        }
+        ImageEncoder encoder = LOADED.computeIfAbsent(catalog + "@" + file, k -> withLoader(loader, () -> new TorchScriptEncoder(file)));
+        return checked(procedure, catalog, encoder);
+    }
+
+    /** The .pt file in {@code root} whose stem names the encoder (as the importer named it: lower case, '_' for others). */
+    private static Path find(Path root, String stem) {
+        Path exact = root.resolve(stem + ".pt");
+        if (Files.isRegularFile(exact)) {
+            return exact.toAbsolutePath().normalize();
+        }
+        try (var files = Files.list(root)) {
+            return files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pt")
+                    && TorchScriptEncoder.stem(f).equals(stem)).sorted().findFirst().map(f -> f.toAbsolutePath().normalize()).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static ImageEncoder checked(String procedure, EncoderIdentity catalog, ImageEncoder encoder) {
+        if (!encoder.identity().equals(catalog)) {
+            throw new IllegalArgumentException(procedure + ": the catalog was encoded with " + catalog + " but this server's "
+                    + "encoder is " + encoder.identity() + "; re-import the catalog or pass 'features'");
+        }
+        return encoder;
+    }
+
+    /** The file's checksum, recomputed only when its size or modification time changed. */
+    private static String digest(String procedure, Path file) {
+        try {
+            long size = Files.size(file);
+            long modified = Files.getLastModifiedTime(file).toMillis();
+            Stamp s = DIGESTS.get(file);
+            if (s == null || s.size() != size || s.modified() != modified) {
+                s = new Stamp(size, modified, TorchScriptEncoder.fileDigest(file));
+                DIGESTS.put(file, s);
+            }
+            return s.digest();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(procedure + ": cannot read the TorchScript model " + Bounded.quote(file.toString())
+                    + ": " + Bounded.cut(e.getMessage()));
+        }
+    }
+
+    private static <T> T withLoader(Supplier<ClassLoader> loader, Supplier<T> work) {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(loader.get());
+        try {
+            return work.get();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    /** Models loaded now (for tests and diagnostics). */
+    public static List<String> loaded() {
+        return new ArrayList<>(LOADED.keySet());
+    }
+
+    /** Closes every loaded encoder (their native models and predictors); the next query loads again. */
+    public static void closeAll() {
+        for (String key : new ArrayList<>(LOADED.keySet())) {
+            ImageEncoder e = LOADED.remove(key);
+            if (e != null) {
+                e.close();
+            }
+        }
+    }
+}
