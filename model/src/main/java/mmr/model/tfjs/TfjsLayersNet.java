@@ -1,0 +1,315 @@
+package mmr.model.tfjs;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * A TF.js layers model (a Keras functional model) run on DJL up to one named layer. Weights are
+ * taken from TF.js's layout (HWC tensors, HWIO kernels) to PyTorch's (NCHW, OIHW); TF's padding
+ * rules are kept exactly ('same' pads the extra row and column at the bottom and right). Layers read:
+ * InputLayer, Conv2D, DepthwiseConv2D, BatchNormalization, Activation (linear, relu, relu6, sigmoid,
+ * tanh, softmax), ReLU (max_value), Add, Concatenate, ZeroPadding2D, MaxPooling2D, AveragePooling2D,
+ * GlobalAveragePooling2D, Dropout, Flatten, Dense.
+ */
+public final class TfjsLayersNet {
+    /** One layer of the topology. */
+    record Layer(String name, String type, Map<String, Object> config, List<String> inputs) {}
+
+    private final List<Layer> layers = new ArrayList<>();
+    private final Map<String, Layer> byName = new HashMap<>();
+    private final TfjsModel model;
+    private final int inputSize;
+
+    @SuppressWarnings("unchecked")
+    public TfjsLayersNet(TfjsModel model) {
+        this.model = model;
+        Map<String, Object> topology = model.topology();
+        Object config = topology.containsKey("model_config") ? ((Map<String, Object>) topology.get("model_config")).get("config")
+                : topology.get("config");
+        if (!(config instanceof Map<?, ?> c) || !(c.get("layers") instanceof List<?> list)) {
+            throw new IllegalArgumentException("the TF.js model is not a layers model with a list of layers");
+        }
+        int size = -1;
+        for (Object o : list) {
+            Map<String, Object> l = (Map<String, Object>) o;
+            List<String> inputs = new ArrayList<>();
+            List<Object> nodes = (List<Object>) l.getOrDefault("inbound_nodes", List.of());
+            if (!nodes.isEmpty()) {
+                for (Object in : (List<Object>) nodes.get(0)) {
+                    inputs.add(String.valueOf(((List<Object>) in).get(0)));
+                }
+            }
+            Map<String, Object> cfg = (Map<String, Object>) l.getOrDefault("config", Map.of());
+            Layer layer = new Layer(String.valueOf(l.containsKey("name") ? l.get("name") : cfg.get("name")),
+                    String.valueOf(l.get("class_name")), cfg, inputs);
+            if (layer.type().equals("InputLayer") && cfg.get("batch_input_shape") instanceof List<?> shape && shape.size() == 4) {
+                size = shape.get(1) instanceof Number n ? n.intValue() : -1;
+            }
+            layers.add(layer);
+            byName.put(layer.name(), layer);
+        }
+        this.inputSize = size;
+    }
+
+    /** The square input side the model declares (e.g. 224 or 299), or −1 when it declares none. */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** The layers' names, in order. */
+    public List<String> layerNames() {
+        return layers.stream().map(Layer::name).toList();
+    }
+
+    /**
+     * Runs the model on {@code input} (N×H×W×3 floats, as TF.js takes them) up to {@code target}
+     * and returns that layer's output, global-average-pooled over space for a 4-d output: N × C.
+     */
+    public float[][] pooled(NDManager manager, float[] input, int n, int h, int w, String target) {
+        if (!byName.containsKey(target)) {
+            throw new IllegalArgumentException("the TF.js model has no layer '" + target + "'; its layers include "
+                    + layerNames().subList(Math.max(0, layers.size() - 8), layers.size()));
+        }
+        Set<String> needed = needed(target);
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            NDArray x = scope.create(input, new Shape(n, h, w, 3)).transpose(0, 3, 1, 2);
+            for (Layer l : layers) {
+                if (!needed.contains(l.name())) {
+                    continue;
+                }
+                List<NDArray> in = new ArrayList<>();
+                for (String i : l.inputs()) {
+                    in.add(out.get(i));
+                }
+                NDArray y = l.type().equals("InputLayer") ? x : apply(scope, l, in);
+                out.put(l.name(), y);
+                if (l.name().equals(target)) {
+                    NDArray pooled = y.getShape().dimension() == 4 ? y.mean(new int[] {3}).mean(new int[] {2}) : y;
+                    float[] flat = pooled.toFloatArray();
+                    int c = (int) pooled.getShape().get(1);
+                    float[][] rows = new float[n][c];
+                    for (int r = 0; r < n; r++) {
+                        System.arraycopy(flat, r * c, rows[r], 0, c);
+                    }
+                    return rows;
+                }
+            }
+        }
+        throw new IllegalStateException("layer '" + target + "' was not reached");
+    }
+
+    /** The layers {@code target} depends on, itself included. */
+    private Set<String> needed(String target) {
+        Set<String> seen = new HashSet<>();
+        List<String> todo = new ArrayList<>(List.of(target));
+        while (!todo.isEmpty()) {
+            String name = todo.remove(todo.size() - 1);
+            if (seen.add(name)) {
+                Layer l = byName.get(name);
+                if (l == null) {
+                    throw new IllegalArgumentException("the TF.js model's layer graph names a missing layer '" + name + "'");
+                }
+                todo.addAll(l.inputs());
+            }
+        }
+        return seen;
+    }
+
+    private NDArray apply(NDManager m, Layer l, List<NDArray> in) {
+        Map<String, Object> c = l.config();
+        NDArray x = in.isEmpty() ? null : in.get(0);
+        switch (l.type()) {
+            case "Conv2D": {
+                TfjsModel.Weight k = model.weight(l.name() + "/kernel");   // [kh, kw, in, out]
+                NDArray kernel = m.create(k.values(), new Shape(k.shape()[0], k.shape()[1], k.shape()[2], k.shape()[3]))
+                        .transpose(3, 2, 0, 1);
+                NDArray bias = bool(c, "use_bias", true) ? m.create(model.weight(l.name() + "/bias").values()) : null;
+                return activation(conv(x, kernel, bias, c, 1), String.valueOf(c.getOrDefault("activation", "linear")));
+            }
+            case "DepthwiseConv2D": {
+                TfjsModel.Weight k = model.weight(l.name() + "/depthwise_kernel");   // [kh, kw, in, multiplier]
+                int channels = k.shape()[2];
+                NDArray kernel = m.create(k.values(), new Shape(k.shape()[0], k.shape()[1], channels, k.shape()[3]))
+                        .reshape(k.shape()[0], k.shape()[1], (long) channels * k.shape()[3], 1).transpose(2, 3, 0, 1);
+                NDArray bias = bool(c, "use_bias", true) ? m.create(model.weight(l.name() + "/bias").values()) : null;
+                return activation(conv(x, kernel, bias, c, channels), String.valueOf(c.getOrDefault("activation", "linear")));
+            }
+            case "BatchNormalization": {
+                double eps = num(c, "epsilon", 1e-3);
+                long channels = x.getShape().get(1);
+                NDArray mean = channel(m, model.weight(l.name() + "/moving_mean").values());
+                NDArray var = channel(m, model.weight(l.name() + "/moving_variance").values());
+                NDArray y = x.sub(mean).div(var.add(eps).sqrt());
+                if (bool(c, "scale", true)) {
+                    y = y.mul(channel(m, model.weight(l.name() + "/gamma").values()));
+                }
+                if (bool(c, "center", true)) {
+                    y = y.add(channel(m, model.weight(l.name() + "/beta").values()));
+                }
+                if (y.getShape().get(1) != channels) {
+                    throw new IllegalStateException("batch normalisation '" + l.name() + "' changed the channel count");
+                }
+                return y;
+            }
+            case "Activation":
+                return activation(x, String.valueOf(c.get("activation")));
+            case "ReLU": {
+                NDArray y = x.maximum(0);
+                Object max = c.get("max_value");
+                return max instanceof Number v ? y.minimum(v.doubleValue()) : y;
+            }
+            case "Add": {
+                NDArray y = in.get(0);
+                for (int i = 1; i < in.size(); i++) {
+                    y = y.add(in.get(i));
+                }
+                return y;
+            }
+            case "Concatenate": {
+                int axis = (int) num(c, "axis", -1);
+                if (axis != -1 && axis != 3) {
+                    throw new IllegalArgumentException("Concatenate '" + l.name() + "' on axis " + axis + "; read: the channel axis");
+                }
+                return NDArrays.concat(new NDList(in), 1);
+            }
+            case "ZeroPadding2D": {
+                int[][] p = pairs(c.get("padding"));
+                return x.pad(new Shape(p[1][0], p[1][1], p[0][0], p[0][1]), 0);
+            }
+            case "MaxPooling2D":
+            case "AveragePooling2D": {
+                int[] k = ints(c.get("pool_size"));
+                int[] s = c.get("strides") == null ? k : ints(c.get("strides"));
+                boolean max = l.type().startsWith("Max");
+                if ("same".equals(c.get("padding"))) {
+                    int[] pad = samePadding(x, k, s);
+                    if (pad[0] == pad[1] && pad[2] == pad[3]) {
+                        Shape sym = new Shape(pad[0], pad[2]);
+                        if (max) {
+                            return Pool.maxPool2d(x, new Shape(k[0], k[1]), new Shape(s[0], s[1]), sym, false);
+                        }
+                        // TF averages over the window's real cells only. DJL's PyTorch avgPool2d counted the
+                        // padding whatever countIncludePad said (measured), so divide by the pooled share of real cells.
+                        NDArray sums = Pool.avgPool2d(x, new Shape(k[0], k[1]), new Shape(s[0], s[1]), sym, false, true);
+                        NDArray ones = x.getManager().ones(new Shape(1, 1, x.getShape().get(2), x.getShape().get(3)));
+                        return sums.div(Pool.avgPool2d(ones, new Shape(k[0], k[1]), new Shape(s[0], s[1]), sym, false, true));
+                    }
+                    if (!max) {
+                        throw new IllegalArgumentException("AveragePooling2D '" + l.name() + "' needs uneven 'same' padding; not read");
+                    }
+                    x = x.pad(new Shape(pad[2], pad[3], pad[0], pad[1]), Float.NEGATIVE_INFINITY);
+                }
+                Shape none = new Shape(0, 0);
+                return max ? Pool.maxPool2d(x, new Shape(k[0], k[1]), new Shape(s[0], s[1]), none, false)
+                        : Pool.avgPool2d(x, new Shape(k[0], k[1]), new Shape(s[0], s[1]), none, false, false);
+            }
+            case "GlobalAveragePooling2D":
+                return x.mean(new int[] {3}).mean(new int[] {2});
+            case "Dropout":
+                return x;
+            case "Flatten":   // TF flattens HWC order
+                return x.getShape().dimension() == 4 ? x.transpose(0, 2, 3, 1).reshape(x.getShape().get(0), -1) : x;
+            case "Dense": {
+                TfjsModel.Weight k = model.weight(l.name() + "/kernel");   // [in, out]
+                NDArray y = x.matMul(m.create(k.values(), new Shape(k.shape()[0], k.shape()[1])));
+                if (bool(c, "use_bias", true)) {
+                    y = y.add(m.create(model.weight(l.name() + "/bias").values()));
+                }
+                return activation(y, String.valueOf(c.getOrDefault("activation", "linear")));
+            }
+            default:
+                throw new IllegalArgumentException("TF.js layer '" + l.name() + "' is a " + l.type() + ", which is not read");
+        }
+    }
+
+    /** A convolution with TF's padding: 'valid', or 'same' with the extra row/column at the bottom/right. */
+    private static NDArray conv(NDArray x, NDArray kernel, NDArray bias, Map<String, Object> c, int groups) {
+        int[] k = ints(c.get("kernel_size"));
+        int[] s = c.get("strides") == null ? new int[] {1, 1} : ints(c.get("strides"));
+        int[] d = c.get("dilation_rate") == null ? new int[] {1, 1} : ints(c.get("dilation_rate"));
+        Shape padding = new Shape(0, 0);
+        if ("same".equals(c.get("padding"))) {
+            int[] effective = {(k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1};
+            int[] pad = samePadding(x, effective, s);
+            if (pad[0] == pad[1] && pad[2] == pad[3]) {
+                padding = new Shape(pad[0], pad[2]);
+            } else {
+                x = x.pad(new Shape(pad[2], pad[3], pad[0], pad[1]), 0);
+            }
+        }
+        return Conv2d.conv2d(x, kernel, bias, new Shape(s[0], s[1]), padding, new Shape(d[0], d[1]), groups).singletonOrThrow();
+    }
+
+    /** TF's 'same' padding of an NCHW input: {top, bottom, left, right}. */
+    private static int[] samePadding(NDArray x, int[] k, int[] s) {
+        int[] out = new int[4];
+        for (int a = 0; a < 2; a++) {
+            long size = x.getShape().get(2 + a);
+            long outSize = (size + s[a] - 1) / s[a];
+            long total = Math.max((outSize - 1) * s[a] + k[a] - size, 0);
+            out[2 * a] = (int) (total / 2);
+            out[2 * a + 1] = (int) (total - total / 2);
+        }
+        return out;
+    }
+
+    private static NDArray activation(NDArray x, String name) {
+        return switch (name) {
+            case "linear" -> x;
+            case "relu" -> x.maximum(0);
+            case "relu6" -> x.maximum(0).minimum(6);
+            case "sigmoid" -> ai.djl.nn.Activation.sigmoid(x);
+            case "tanh" -> x.tanh();
+            case "softmax" -> x.softmax(-1);
+            default -> throw new IllegalArgumentException("TF.js activation '" + name + "' is not read");
+        };
+    }
+
+    private static NDArray channel(NDManager m, float[] v) {
+        return m.create(v, new Shape(1, v.length, 1, 1));
+    }
+
+    private static boolean bool(Map<String, Object> c, String key, boolean fallback) {
+        return c.get(key) instanceof Boolean b ? b : fallback;
+    }
+
+    private static double num(Map<String, Object> c, String key, double fallback) {
+        return c.get(key) instanceof Number n ? n.doubleValue() : fallback;
+    }
+
+    private static int[] ints(Object o) {
+        if (o instanceof Number n) {
+            return new int[] {n.intValue(), n.intValue()};
+        }
+        List<?> l = (List<?>) o;
+        return new int[] {((Number) l.get(0)).intValue(), ((Number) l.get(1)).intValue()};
+    }
+
+    /** ZeroPadding2D's padding: a number, [h, w] or [[top, bottom], [left, right]]. */
+    private static int[][] pairs(Object o) {
+        if (o instanceof Number n) {
+            return new int[][] {{n.intValue(), n.intValue()}, {n.intValue(), n.intValue()}};
+        }
+        List<?> l = (List<?>) o;
+        if (l.get(0) instanceof Number) {
+            int h = ((Number) l.get(0)).intValue();
+            int w = ((Number) l.get(1)).intValue();
+            return new int[][] {{h, h}, {w, w}};
+        }
+        return new int[][] {ints(l.get(0)), ints(l.get(1))};
+    }
+}
