@@ -67,6 +67,9 @@ public final class BenchCommand {
         @Option(names = "--torchscript", paramLabel = "FILE", description = "Also measure this TorchScript model")
         Path torchscript;
 
+        @Option(names = "--encoder", paramLabel = "SPEC", description = "Also measure this encoder (repeatable), e.g. tfjs:inception_v3/mixed5")
+        List<String> encoders = new ArrayList<>();
+
         @Mixin
         CacheOption cache;
 
@@ -94,6 +97,12 @@ public final class BenchCommand {
             if (torchscript != null) {
                 try (ImageEncoder ts = Encoders.open("torchscript:" + torchscript)) {
                     measure(out, "torchscript(" + torchscript.getFileName() + ") 64-px PNG decode+encode", ts, pngs);
+                }
+            }
+            for (String e : encoders) {
+                try (ImageEncoder other = cache.encoder(e)) {
+                    measure(out, e + " (" + other.identity().dimension() + "-d) 64-px PNG decode+encode", other, pngs);
+                    measure(out, e + " 224-px JPEG decode+encode", other, jpegs);
                 }
             }
             return 0;

@@ -6,12 +6,30 @@ import picocli.CommandLine.Option;
 
 import mmr.ingest.emoji.EmojiDataset;
 
-/** The download cache of the emoji catalog, shared by every command that uses it. */
+/** The download cache (the emoji catalog, the TF.js models), shared by every command that uses it. */
 final class CacheOption {
     @Option(names = "--cache", paramLabel = "DIR", description = "Download cache (default: $MMR_CACHE or ~/.cache/mmr)")
     Path cache;
 
     EmojiDataset emoji() {
-        return new EmojiDataset(cache == null ? EmojiDataset.defaultCache() : cache);
+        return new EmojiDataset(root());
+    }
+
+    Path root() {
+        return cache == null ? EmojiDataset.defaultCache() : cache;
+    }
+
+    /** An image encoder by spec; TF.js model names (tfjs:inception_v3/mixed5) are the nsfwjs package's, fetched into the cache. */
+    mmr.model.encode.ImageEncoder encoder(String spec) {
+        return mmr.model.encode.Encoders.open(spec, name -> {
+            if (!mmr.ingest.npm.NsfwjsModels.MODELS.contains(name)) {
+                return null;
+            }
+            try {
+                return new mmr.ingest.npm.NsfwjsModels(root()).prepare().resolve(name);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot fetch the TF.js model '" + name + "': " + e.getMessage(), e);
+            }
+        });
     }
 }

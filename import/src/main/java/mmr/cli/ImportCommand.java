@@ -25,7 +25,6 @@ import mmr.ingest.Importer;
 import mmr.ingest.Problem;
 import mmr.ingest.graph.GraphWriter;
 import mmr.model.encode.EncoderIdentity;
-import mmr.model.encode.Encoders;
 import mmr.model.encode.ImageEncoder;
 import mmr.model.image.ImageDecoder;
 import mmr.model.tag.TagFeatures;
@@ -43,6 +42,9 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Mixin
     TargetOptions target;
+
+    @Mixin
+    CacheOption cache;
 
     @Option(names = {"-m", "--manifest"}, required = true, paramLabel = "FILE",
             description = "Manifest: JSON Lines {id, path|features, tags[], metadata{}} or CSV with header id,path,tags (tags separated by |)")
@@ -102,7 +104,7 @@ public final class ImportCommand implements Callable<Integer> {
         knn.put("writeBatchSize", (long) knnWriteBatch);
         ImportOptions options = new ImportOptions(manifest, batchSize, maxPixels, TagFeatures.Init.parse(tagInit),
                 features, !noKnn, knn, !quiet);
-        try (ImageEncoder imageEncoder = features == null ? Encoders.open(encoder) : null;
+        try (ImageEncoder imageEncoder = features == null ? cache.encoder(encoder) : null;
              TargetOptions.Opened opened = target.open()) {
             ImportReport report = new Importer(new GraphWriter(opened.cypher()), imageEncoder, options).run();
             print(report, opened.cypher().describe(), out);

@@ -22,7 +22,6 @@ import mmr.ingest.Importer;
 import mmr.ingest.emoji.EmojiDataset;
 import mmr.ingest.graph.EmbeddedCypher;
 import mmr.ingest.graph.GraphWriter;
-import mmr.model.encode.Encoders;
 import mmr.model.encode.ImageEncoder;
 import mmr.server.EmbeddedNeo4j;
 
@@ -150,7 +149,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         out.println("Encoding and importing " + source + " ...");
         out.flush();
-        try (ImageEncoder imageEncoder = Encoders.open(encoder)) {
+        try (ImageEncoder imageEncoder = cache.encoder(encoder)) {
             ImportReport report = new Importer(new GraphWriter(cypher), imageEncoder,
                     ImportOptions.defaults(source).withProgress(true)).run();
             ImportCommand.print(report, cypher.describe(), out);

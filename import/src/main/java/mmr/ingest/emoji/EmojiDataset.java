@@ -20,9 +20,8 @@ import java.util.zip.CRC32C;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import mmr.ingest.npm.NpmPackages;
+
 
 /**
  * The demo and evaluation catalog: emoji images of two vendors (Google, Apache-2.0; Twitter,
@@ -73,12 +72,12 @@ public final class EmojiDataset {
             return out;
         }
         Files.createDirectories(npm);
-        Path google = pack(npm, "emoji-datasource-google", DATASOURCE_VERSION);
-        Path twitter = pack(npm, "emoji-datasource-twitter", DATASOURCE_VERSION);
-        Path lib = pack(npm, "emojilib", EMOJILIB_VERSION);
-        extract(google, out, e -> e.equals("package/emoji.json") || e.startsWith("package/img/google/64/"));
-        extract(twitter, out, e -> e.startsWith("package/img/twitter/64/"));
-        extract(lib, out, e -> e.equals("package/dist/emoji-en-US.json") || e.equals("package/LICENSE"));
+        Path google = NpmPackages.pack(npm, "emoji-datasource-google", DATASOURCE_VERSION);
+        Path twitter = NpmPackages.pack(npm, "emoji-datasource-twitter", DATASOURCE_VERSION);
+        Path lib = NpmPackages.pack(npm, "emojilib", EMOJILIB_VERSION);
+        NpmPackages.extract(google, out, e -> e.equals("package/emoji.json") || e.startsWith("package/img/google/64/"));
+        NpmPackages.extract(twitter, out, e -> e.startsWith("package/img/twitter/64/"));
+        NpmPackages.extract(lib, out, e -> e.equals("package/dist/emoji-en-US.json") || e.equals("package/LICENSE"));
         Files.writeString(marker, "ok\n");
         return out;
     }
@@ -210,56 +209,5 @@ public final class EmojiDataset {
         crc.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
         crc.update(s.getBytes(StandardCharsets.UTF_8));
         return crc.getValue();
-    }
-
-    /** {@code npm pack name@version} into {@code dir} unless the tarball is already there. */
-    private static Path pack(Path dir, String name, String version) throws IOException {
-        Path tgz = dir.resolve(name + "-" + version + ".tgz");
-        if (Files.isRegularFile(tgz) && Files.size(tgz) > 0) {
-            return tgz;
-        }
-        ProcessBuilder pb = new ProcessBuilder("npm", "pack", name + "@" + version, "--silent",
-                "--pack-destination", dir.toAbsolutePath().toString())
-                .redirectErrorStream(true);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException("cannot run npm to fetch " + name + "@" + version
-                    + " (is Node.js/npm installed?): " + e.getMessage(), e);
-        }
-        String output;
-        try (InputStream in = p.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try {
-            if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.isRegularFile(tgz)) {
-                throw new IOException("npm pack " + name + "@" + version + " failed: " + output.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching " + name, e);
-        }
-        return tgz;
-    }
-
-    private interface EntryFilter {
-        boolean accept(String name);
-    }
-
-    private static void extract(Path tgz, Path out, EntryFilter filter) throws IOException {
-        try (InputStream file = Files.newInputStream(tgz);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                String name = entry.getName();
-                if (!entry.isFile() || !filter.accept(name) || name.contains("..")) {
-                    continue;
-                }
-                Path dest = out.resolve(name.substring("package/".length()));
-                Files.createDirectories(dest.getParent());
-                Files.copy(tar, dest, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 }

@@ -1,0 +1,95 @@
+package mmr.ingest.npm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import mmr.ingest.emoji.EmojiDataset;
+import mmr.model.encode.EncoderIdentity;
+import mmr.model.encode.Encoders;
+import mmr.model.encode.ImageEncoder;
+import mmr.model.tfjs.JsLiteral;
+import mmr.model.vector.Vectors;
+
+/**
+ * mmr's TF.js runner against TF.js itself: nsfwjs's InceptionV3 (mixed5) and MobileNetV2
+ * (out_relu) on two fixture images, against outputs TF.js recorded once (resources/tfjs/reference.js
+ * says how). The nsfwjs package is fetched into the cache with npm pack when missing.
+ */
+class TfjsEncoderReferenceTest {
+    private static Path models;
+    private static Map<String, Object> reference;
+    private static List<BufferedImage> images;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws Exception {
+        models = new NsfwjsModels(EmojiDataset.defaultCache()).prepare();
+        reference = (Map<String, Object>) JsLiteral.parse(Files.readString(Path.of("src/test/resources/tfjs/nsfwjs-reference.json")));
+        Map<String, Object> pixels = (Map<String, Object>) JsLiteral.parse(Files.readString(Path.of("src/test/resources/tfjs/pixels.json")));
+        images = new ArrayList<>();
+        for (Object o : (List<Object>) pixels.get("images")) {
+            Map<String, Object> p = (Map<String, Object>) o;
+            int w = ((Number) p.get("width")).intValue();
+            int h = ((Number) p.get("height")).intValue();
+            List<Object> rgb = (List<Object>) p.get("rgb");
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int i = (y * w + x) * 3;
+                    img.setRGB(x, y, (((Number) rgb.get(i)).intValue() << 16) | (((Number) rgb.get(i + 1)).intValue() << 8)
+                            | ((Number) rgb.get(i + 2)).intValue());
+                }
+            }
+            images.add(img);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertMatchesTfjs(String spec, String key, int dimension) {
+        try (ImageEncoder encoder = Encoders.open(spec, name -> models.resolve(name))) {
+            EncoderIdentity id = encoder.identity();
+            assertThat(id.dimension()).isEqualTo(dimension);
+            float[][] got = encoder.encode(images);
+            List<List<Number>> want = (List<List<Number>>) ((Map<String, Object>) reference.get("outputs")).get(key);
+            for (int i = 0; i < got.length; i++) {
+                float[] w = new float[want.get(i).size()];
+                for (int j = 0; j < w.length; j++) {
+                    w[j] = want.get(i).get(j).floatValue();
+                }
+                assertThat(Vectors.cosine(got[i], w)).as(spec + " image " + i).isGreaterThanOrEqualTo(0.9999);
+            }
+            assertThat(Vectors.cosine(got[0], got[1])).as("two different images").isLessThan(0.99);
+        }
+    }
+
+    @Test
+    void inceptionV3Mixed5MatchesTfjs() {
+        assertMatchesTfjs("tfjs:inception_v3/mixed5", "inception_v3/mixed5", 768);
+    }
+
+    @Test
+    void mobileNetV2MatchesTfjs() {
+        assertMatchesTfjs("tfjs:mobilenet_v2/out_relu", "mobilenet_v2/out_relu", 1280);
+    }
+
+    @Test
+    void badSpecsAreNamed() {
+        assertThatThrownBy(() -> Encoders.open("tfjs:inception_v3/mixed99", name -> models.resolve(name)))
+                .hasMessageContaining("has no layer 'mixed99'; its last layers:");
+        assertThatThrownBy(() -> Encoders.open("tfjs:inception_v3", name -> models.resolve(name)))
+                .hasMessageContaining("names no layer; write tfjs:<model folder or name>/<layer>");
+        assertThatThrownBy(() -> Encoders.open("tfjs:resnet/x", name -> null))
+                .hasMessageContaining("no TF.js model folder or known model named 'resnet'");
+        assertThatThrownBy(() -> Encoders.open("clip", name -> null)).hasMessageContaining("unknown encoder 'clip'; accepted:");
+    }
+}

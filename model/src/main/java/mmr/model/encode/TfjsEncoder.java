@@ -1,0 +1,151 @@
+package mmr.model.encode;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+import mmr.model.image.Raster;
+import mmr.model.tfjs.TfjsLayersNet;
+import mmr.model.tfjs.TfjsModel;
+import mmr.model.vector.Vectors;
+
+/**
+ * Features from a pretrained TF.js layers model (e.g. the ones the {@code nsfwjs} package ships):
+ * the image, composited on white, is scaled to [0, 1] and resized bilinearly (corners aligned) to the
+ * model's input side — the preprocessing those models were trained with — and run up to a named layer,
+ * whose output, averaged over space and L2-normalised, is the feature vector. Named
+ * {@code tfjs-<model>-<layer>}; the version is a checksum of the model's files, so other weights are
+ * another encoder. Thread-safe: each call runs in its own NDArray scope.
+ */
+public final class TfjsEncoder implements ImageEncoder {
+    /** The user-facing spec prefix: {@code tfjs:<model folder or name>/<layer>}. */
+    public static final String SPEC = "tfjs:";
+    private final TfjsLayersNet net;
+    private final String layer;
+    private final int size;
+    private final NDManager base;
+    private final EncoderIdentity identity;
+
+    public TfjsEncoder(Path folder, String layer) {
+        this.net = new TfjsLayersNet(TfjsModel.read(folder));
+        if (!net.layerNames().contains(layer)) {
+            throw new IllegalArgumentException("the TF.js model in '" + folder + "' has no layer '" + layer + "'; its last layers: "
+                    + net.layerNames().subList(Math.max(0, net.layerNames().size() - 6), net.layerNames().size()));
+        }
+        this.layer = layer;
+        this.size = net.inputSize() > 0 ? net.inputSize() : 224;
+        this.base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+        int dimension;
+        try {
+            dimension = encode(List.of(new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB)))[0].length;
+        } catch (RuntimeException e) {
+            base.close();
+            throw e;
+        }
+        String name = "tfjs-" + clean(folder.getFileName().toString()) + "-" + clean(layer);
+        this.identity = new EncoderIdentity(name, dimension, digest(folder));
+    }
+
+    @Override
+    public EncoderIdentity identity() {
+        return identity;
+    }
+
+    /** The model's input side (pixels). */
+    public int inputSize() {
+        return size;
+    }
+
+    @Override
+    public float[][] encode(List<BufferedImage> images) {
+        if (images.isEmpty()) {
+            return new float[0][];
+        }
+        int n = images.size();
+        float[] input = new float[n * size * size * 3];
+        for (int i = 0; i < n; i++) {
+            pixels(Raster.onWhite(images.get(i)), size, input, i * size * size * 3);
+        }
+        float[][] rows = net.pooled(base, input, n, size, size, layer);
+        for (float[] r : rows) {
+            Vectors.normaliseInPlace(r);
+        }
+        return rows;
+    }
+
+    /**
+     * Writes the image's RGB, divided by 255, resized bilinearly with corners aligned to
+     * {@code side × side} (TF's resizeBilinear with alignCorners), HWC, into {@code out} at {@code at}.
+     */
+    static void pixels(BufferedImage image, int side, float[] out, int at) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        double sy = side > 1 ? (h - 1) / (double) (side - 1) : 0;
+        double sx = side > 1 ? (w - 1) / (double) (side - 1) : 0;
+        for (int y = 0; y < side; y++) {
+            double fy = y * sy;
+            int y0 = (int) Math.floor(fy);
+            int y1 = Math.min(y0 + 1, h - 1);
+            double dy = fy - y0;
+            for (int x = 0; x < side; x++) {
+                double fx = x * sx;
+                int x0 = (int) Math.floor(fx);
+                int x1 = Math.min(x0 + 1, w - 1);
+                double dx = fx - x0;
+                int base = at + (y * side + x) * 3;
+                for (int c = 0; c < 3; c++) {
+                    int shift = 16 - 8 * c;
+                    double top = channel(rgb[y0 * w + x0], shift) * (1 - dx) + channel(rgb[y0 * w + x1], shift) * dx;
+                    double bottom = channel(rgb[y1 * w + x0], shift) * (1 - dx) + channel(rgb[y1 * w + x1], shift) * dx;
+                    out[base + c] = (float) ((top * (1 - dy) + bottom * dy) / 255.0);
+                }
+            }
+        }
+    }
+
+    private static int channel(int argb, int shift) {
+        return (argb >> shift) & 0xff;
+    }
+
+    private static String clean(String s) {
+        String c = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_.]", "_");
+        return c.isEmpty() ? "model" : c;
+    }
+
+    /** First 12 hex digits of a SHA-256 over the model folder's files (names and bytes, in name order). */
+    static String digest(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                sha.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                try (InputStream in = Files.newInputStream(f)) {
+                    byte[] buf = new byte[1 << 16];
+                    int r;
+                    while ((r = in.read(buf)) > 0) {
+                        sha.update(buf, 0, r);
+                    }
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalArgumentException("cannot read the TF.js model in '" + folder + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        base.close();
+    }
+}
