@@ -32,4 +32,27 @@ final class CacheOption {
             }
         });
     }
+
+    /**
+     * Where a server finds an encoder's model to encode query images (server.mmr.models_root): a
+     * TorchScript file's folder; for tfjs:<model>/<layer>, the folder holding the model's folder (a
+     * known model's: the cache's); null for the descriptor.
+     */
+    Path modelsRoot(String spec) throws java.io.IOException {
+        String s = spec == null ? "" : spec.strip();
+        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("torchscript:") && s.length() > "torchscript:".length()) {
+            return Path.of(s.substring("torchscript:".length())).toAbsolutePath().getParent();
+        }
+        if (lower.startsWith("tfjs:") && s.lastIndexOf('/') > "tfjs:".length()) {
+            String model = s.substring("tfjs:".length(), s.lastIndexOf('/'));
+            if (java.nio.file.Files.isDirectory(Path.of(model))) {
+                return Path.of(model).toAbsolutePath().getParent();
+            }
+            if (mmr.ingest.npm.NsfwjsModels.MODELS.contains(model)) {
+                return new mmr.ingest.npm.NsfwjsModels(root()).prepare();
+            }
+        }
+        return null;
+    }
 }

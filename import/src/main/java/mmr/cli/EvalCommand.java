@@ -55,6 +55,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the split, dropout, keywords and intervals (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = "descriptor",
+            description = "Image encoder of the catalog and the queries, as for mmr import (default: ${DEFAULT-VALUE})")
+    String encoder;
+
     @Option(names = "--train", paramLabel = "CONFIG", defaultValue = "{}",
             description = "The mmr.train config map, in Cypher (default: ${DEFAULT-VALUE}: the defaults)")
     String train;
@@ -101,15 +105,16 @@ public final class EvalCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> rows;
         try {
-            rows = new Evaluation(options, o).run();
+            rows = new Evaluation(options, o, new Evaluation.EncoderSource(encoder, () -> cache.encoder(encoder),
+                    cache.modelsRoot(encoder))).run();
         } catch (IllegalArgumentException e) {
             err.println("mmr eval: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
         String header = String.format(Locale.ROOT, "`mmr eval --manifest %s --holdout %s --dropout %s --seed %d --train \"%s\" "
-                        + "--tag-init %s --knn-top-k %d --knn-cutoff %s%s`", manifest == null ? "(emoji)" : manifest.getFileName(),
+                        + "--tag-init %s --knn-top-k %d --knn-cutoff %s%s%s`", manifest == null ? "(emoji)" : manifest.getFileName(),
                 holdout, options.dropouts().stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""), seed,
-                train, init, knnTopK, knnCutoff, quick ? " --quick" : "");
+                train, init, knnTopK, knnCutoff, encoder.equals("descriptor") ? "" : " --encoder " + encoder, quick ? " --quick" : "");
         for (Path p : EvalReport.write(out, rows, header)) {
             o.println("wrote " + p);
         }

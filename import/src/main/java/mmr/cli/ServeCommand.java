@@ -67,7 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
         requireFree(boltPort, "--bolt-port");
         requireFree(httpPort, "--http-port");
         long t0 = System.nanoTime();
-        EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, boltPort, httpPort, false, imagesRoot(), modelsRoot());
+        EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, boltPort, httpPort, false, imagesRoot(), cache.modelsRoot(encoder));
         try {
             return serve(neo4j, t0, out);
         } catch (RuntimeException | IOException e) {
@@ -112,17 +112,6 @@ public final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    /** With a TorchScript encoder, its file's folder: the server encodes query images with that model. */
-    private Path modelsRoot() {
-        String prefix = "torchscript:";
-        String spec = encoder == null ? "" : encoder.strip();
-        if (spec.regionMatches(true, 0, prefix, 0, prefix.length()) && spec.length() > prefix.length()) {
-            Path parent = Path.of(spec.substring(prefix.length())).toAbsolutePath().getParent();
-            return parent;
-        }
-        return null;
     }
 
     /** The folder image paths are relative to: --images, else the manifest's folder, else the emoji cache's. */

@@ -91,9 +91,24 @@ public final class Evaluation {
     private final PrintWriter out;
     private final List<Map<String, Object>> rows = new ArrayList<>();
 
+    /**
+     * The image encoder the catalog and the queries are encoded with, and where the evaluation's
+     * server finds its model to encode the query bytes (null for the descriptor).
+     */
+    public record EncoderSource(String spec, java.util.function.Supplier<ImageEncoder> open, Path modelsRoot) {
+        public static final EncoderSource DESCRIPTOR = new EncoderSource("descriptor", () -> Encoders.open("descriptor"), null);
+    }
+
+    private final EncoderSource encoders;
+
     public Evaluation(Options options, PrintWriter out) {
+        this(options, out, EncoderSource.DESCRIPTOR);
+    }
+
+    public Evaluation(Options options, PrintWriter out, EncoderSource encoders) {
         this.options = options;
         this.out = out;
+        this.encoders = encoders;
     }
 
     public List<Map<String, Object>> rows() {
@@ -103,7 +118,7 @@ public final class Evaluation {
     public List<Map<String, Object>> run() throws IOException {
         long t0 = System.nanoTime();
         List<Item> all = read();
-        try (ImageEncoder encoder = Encoders.open("descriptor")) {
+        try (ImageEncoder encoder = encoders.open().get()) {
             encode(all, encoder);
             Split split = split(all);
             out.printf(Locale.ROOT, "mmr eval: %d catalog images, %d held-out queries (%s), dropout %s, train %s%n",
@@ -169,7 +184,7 @@ public final class Evaluation {
             }
         }
         items.removeIf(i -> i.features() == null);
-        progress("encoded %d images in %.1f s", items.size(), (System.nanoTime() - t0) / 1e9);
+        progress("encoded %d images with %s in %.1f s", items.size(), encoder.identity(), (System.nanoTime() - t0) / 1e9);
     }
 
     /** The catalog and the held-out queries: one image of a seeded share of concepts, or a seeded share of images. */
@@ -235,7 +250,8 @@ public final class Evaluation {
         try {
             Path manifest = dir.resolve("catalog.jsonl");
             writeManifest(manifest, catalog, graphTags);
-            try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
+            try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF, false, null,
+                    encoders.modelsRoot())) {
                 EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "mmr eval");
                 build(cypher, manifest, encoder, dropout);
                 score(split, dropout, graphTags, cypher);

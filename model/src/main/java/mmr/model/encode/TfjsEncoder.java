@@ -39,6 +39,11 @@ public final class TfjsEncoder implements ImageEncoder {
 
     public TfjsEncoder(Path folder, String layer) {
         this.net = new TfjsLayersNet(TfjsModel.read(folder));
+        for (String known : net.layerNames()) {   // a layer named as the encoder's name writes it (lower case) is that layer
+            if (!net.layerNames().contains(layer) && clean(known).equals(layer)) {
+                layer = known;
+            }
+        }
         if (!net.layerNames().contains(layer)) {
             throw new IllegalArgumentException("the TF.js model in '" + folder + "' has no layer '" + layer + "'; its last layers: "
                     + net.layerNames().subList(Math.max(0, net.layerNames().size() - 6), net.layerNames().size()));
@@ -53,8 +58,7 @@ public final class TfjsEncoder implements ImageEncoder {
             base.close();
             throw e;
         }
-        String name = "tfjs-" + clean(folder.getFileName().toString()) + "-" + clean(layer);
-        this.identity = new EncoderIdentity(name, dimension, digest(folder));
+        this.identity = new EncoderIdentity(name(folder, layer), dimension, digest(folder));
     }
 
     @Override
@@ -119,13 +123,19 @@ public final class TfjsEncoder implements ImageEncoder {
         return (argb >> shift) & 0xff;
     }
 
-    private static String clean(String s) {
+    /** The encoder name of a model folder and layer: {@code tfjs-<folder>-<layer>}, each part as {@link #clean}. */
+    public static String name(Path folder, String layer) {
+        return "tfjs-" + clean(folder.getFileName().toString()) + "-" + clean(layer);
+    }
+
+    /** A name part: lower case, other characters than {@code a-z0-9_.} as '_' (so '-' separates the parts). */
+    public static String clean(String s) {
         String c = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_.]", "_");
         return c.isEmpty() ? "model" : c;
     }
 
     /** First 12 hex digits of a SHA-256 over the model folder's files (names and bytes, in name order). */
-    static String digest(Path folder) {
+    public static String digest(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {

@@ -32,6 +32,11 @@ public final class TfjsLayersNet {
     private final Map<String, Layer> byName = new HashMap<>();
     private final TfjsModel model;
     private final int inputSize;
+    /** A batch normalisation folded into the convolution before it: BN layer name to that convolution's. */
+    private final Map<String, String> foldedInto = new HashMap<>();
+    private final Map<String, String> foldedBn = new HashMap<>();
+    /** Layer parameters as NDArrays, made once (in the first caller's manager) and kept. */
+    private final Map<String, NDArray[]> params = new java.util.concurrent.ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
     public TfjsLayersNet(TfjsModel model) {
@@ -62,6 +67,19 @@ public final class TfjsLayersNet {
             byName.put(layer.name(), layer);
         }
         this.inputSize = size;
+        Map<String, Integer> consumers = new HashMap<>();
+        layers.forEach(l -> l.inputs().forEach(i -> consumers.merge(i, 1, Integer::sum)));
+        for (Layer l : layers) {   // Conv → BatchNormalization, the BN its only reader and the conv linear: one affine conv
+            if (l.type().equals("BatchNormalization") && l.inputs().size() == 1) {
+                Layer conv = byName.get(l.inputs().get(0));
+                if (conv != null && (conv.type().equals("Conv2D") || conv.type().equals("DepthwiseConv2D"))
+                        && consumers.getOrDefault(conv.name(), 0) == 1
+                        && "linear".equals(String.valueOf(conv.config().getOrDefault("activation", "linear")))) {
+                    foldedInto.put(l.name(), conv.name());
+                    foldedBn.put(conv.name(), l.name());
+                }
+            }
+        }
     }
 
     /** The square input side the model declares (e.g. 224 or 299), or −1 when it declares none. */
@@ -84,6 +102,7 @@ public final class TfjsLayersNet {
                     + layerNames().subList(Math.max(0, layers.size() - 8), layers.size()));
         }
         Set<String> needed = needed(target);
+        boolean fold = !foldedBn.containsKey(target);   // a folded conv asked for itself runs unfolded
         try (NDManager scope = manager.newSubManager()) {
             Map<String, NDArray> out = new LinkedHashMap<>();
             NDArray x = scope.create(input, new Shape(n, h, w, 3)).transpose(0, 3, 1, 2);
@@ -95,7 +114,7 @@ public final class TfjsLayersNet {
                 for (String i : l.inputs()) {
                     in.add(out.get(i));
                 }
-                NDArray y = l.type().equals("InputLayer") ? x : apply(scope, l, in);
+                NDArray y = l.type().equals("InputLayer") ? x : apply(manager, l, in, fold);
                 out.put(l.name(), y);
                 if (l.name().equals(target)) {
                     NDArray pooled = y.getShape().dimension() == 4 ? y.mean(new int[] {3}).mean(new int[] {2}) : y;
@@ -129,41 +148,81 @@ public final class TfjsLayersNet {
         return seen;
     }
 
-    private NDArray apply(NDManager m, Layer l, List<NDArray> in) {
+    /**
+     * A batch normalisation as a per-channel affine map {@code y = a·x + b}: a = γ / √(σ² + ε),
+     * b = β − μ·a (γ = 1 without scale, β = 0 without center).
+     */
+    private float[][] affine(Layer bn) {
+        Map<String, Object> c = bn.config();
+        double eps = num(c, "epsilon", 1e-3);
+        float[] mean = model.weight(bn.name() + "/moving_mean").values();
+        float[] var = model.weight(bn.name() + "/moving_variance").values();
+        float[] gamma = bool(c, "scale", true) ? model.weight(bn.name() + "/gamma").values() : null;
+        float[] beta = bool(c, "center", true) ? model.weight(bn.name() + "/beta").values() : null;
+        float[] a = new float[mean.length];
+        float[] b = new float[mean.length];
+        for (int i = 0; i < a.length; i++) {
+            double ai = (gamma == null ? 1 : gamma[i]) / Math.sqrt(var[i] + eps);
+            a[i] = (float) ai;
+            b[i] = (float) ((beta == null ? 0 : beta[i]) - mean[i] * ai);
+        }
+        return new float[][] {a, b};
+    }
+
+    /**
+     * A convolution's kernel (OIHW) and bias, with the batch normalisation after it folded in when
+     * {@code fold}: kernel·a per output channel, bias·a + b.
+     */
+    private NDArray[] convParams(NDManager m, Layer l, boolean fold) {
+        return params.computeIfAbsent(l.name() + (fold ? "#folded" : ""), key -> {
+            boolean depthwise = l.type().equals("DepthwiseConv2D");
+            TfjsModel.Weight k = model.weight(l.name() + (depthwise ? "/depthwise_kernel" : "/kernel"));   // HWIO / HWCM
+            int kh = k.shape()[0];
+            int kw = k.shape()[1];
+            int outs = depthwise ? k.shape()[2] * k.shape()[3] : k.shape()[3];
+            float[] kernel = k.values().clone();   // HW × (I·O): the output channel is the fastest index either way
+            float[] bias = bool(l.config(), "use_bias", true) ? model.weight(l.name() + "/bias").values().clone() : new float[outs];
+            if (fold) {
+                float[][] ab = affine(byName.get(foldedBn.get(l.name())));
+                for (int i = 0; i < kernel.length; i++) {
+                    kernel[i] *= ab[0][i % outs];
+                }
+                for (int o = 0; o < outs; o++) {
+                    bias[o] = bias[o] * ab[0][o] + ab[1][o];
+                }
+            }
+            NDArray w = depthwise
+                    ? m.create(kernel, new Shape(kh, kw, outs, 1)).transpose(2, 3, 0, 1)
+                    : m.create(kernel, new Shape(kh, kw, k.shape()[2], outs)).transpose(3, 2, 0, 1);
+            NDArray kept = w.duplicate();   // contiguous, owned by the long-lived manager
+            w.close();
+            return new NDArray[] {kept, m.create(bias), m.create(new float[] {depthwise ? k.shape()[2] : 1})};
+        });
+    }
+
+    private NDArray apply(NDManager m, Layer l, List<NDArray> in, boolean fold) {
         Map<String, Object> c = l.config();
         NDArray x = in.isEmpty() ? null : in.get(0);
         switch (l.type()) {
-            case "Conv2D": {
-                TfjsModel.Weight k = model.weight(l.name() + "/kernel");   // [kh, kw, in, out]
-                NDArray kernel = m.create(k.values(), new Shape(k.shape()[0], k.shape()[1], k.shape()[2], k.shape()[3]))
-                        .transpose(3, 2, 0, 1);
-                NDArray bias = bool(c, "use_bias", true) ? m.create(model.weight(l.name() + "/bias").values()) : null;
-                return activation(conv(x, kernel, bias, c, 1), String.valueOf(c.getOrDefault("activation", "linear")));
-            }
+            case "Conv2D":
             case "DepthwiseConv2D": {
-                TfjsModel.Weight k = model.weight(l.name() + "/depthwise_kernel");   // [kh, kw, in, multiplier]
-                int channels = k.shape()[2];
-                NDArray kernel = m.create(k.values(), new Shape(k.shape()[0], k.shape()[1], channels, k.shape()[3]))
-                        .reshape(k.shape()[0], k.shape()[1], (long) channels * k.shape()[3], 1).transpose(2, 3, 0, 1);
-                NDArray bias = bool(c, "use_bias", true) ? m.create(model.weight(l.name() + "/bias").values()) : null;
-                return activation(conv(x, kernel, bias, c, channels), String.valueOf(c.getOrDefault("activation", "linear")));
+                NDArray[] p = convParams(m, l, fold && foldedBn.containsKey(l.name()));
+                int groups = (int) p[2].getFloat();
+                return activation(conv(x, p[0], p[1], c, groups), String.valueOf(c.getOrDefault("activation", "linear")));
             }
             case "BatchNormalization": {
-                double eps = num(c, "epsilon", 1e-3);
-                long channels = x.getShape().get(1);
-                NDArray mean = channel(m, model.weight(l.name() + "/moving_mean").values());
-                NDArray var = channel(m, model.weight(l.name() + "/moving_variance").values());
-                NDArray y = x.sub(mean).div(var.add(eps).sqrt());
-                if (bool(c, "scale", true)) {
-                    y = y.mul(channel(m, model.weight(l.name() + "/gamma").values()));
+                if (fold && foldedInto.containsKey(l.name())) {
+                    return x;   // folded into the convolution before it
                 }
-                if (bool(c, "center", true)) {
-                    y = y.add(channel(m, model.weight(l.name() + "/beta").values()));
+                NDArray[] p = params.computeIfAbsent(l.name(), key -> {
+                    float[][] ab = affine(l);
+                    return new NDArray[] {channel(m, ab[0]), channel(m, ab[1])};
+                });
+                if (p[0].getShape().get(1) != x.getShape().get(1)) {
+                    throw new IllegalArgumentException("batch normalisation '" + l.name() + "' has " + p[0].getShape().get(1)
+                            + " channels, its input " + x.getShape().get(1));
                 }
-                if (y.getShape().get(1) != channels) {
-                    throw new IllegalStateException("batch normalisation '" + l.name() + "' changed the channel count");
-                }
-                return y;
+                return x.mul(p[0]).add(p[1]);
             }
             case "Activation":
                 return activation(x, String.valueOf(c.get("activation")));
@@ -224,10 +283,14 @@ public final class TfjsLayersNet {
             case "Flatten":   // TF flattens HWC order
                 return x.getShape().dimension() == 4 ? x.transpose(0, 2, 3, 1).reshape(x.getShape().get(0), -1) : x;
             case "Dense": {
-                TfjsModel.Weight k = model.weight(l.name() + "/kernel");   // [in, out]
-                NDArray y = x.matMul(m.create(k.values(), new Shape(k.shape()[0], k.shape()[1])));
-                if (bool(c, "use_bias", true)) {
-                    y = y.add(m.create(model.weight(l.name() + "/bias").values()));
+                NDArray[] p = params.computeIfAbsent(l.name(), key -> {
+                    TfjsModel.Weight k = model.weight(l.name() + "/kernel");   // [in, out]
+                    return new NDArray[] {m.create(k.values(), new Shape(k.shape()[0], k.shape()[1])),
+                            bool(c, "use_bias", true) ? m.create(model.weight(l.name() + "/bias").values()) : null};
+                });
+                NDArray y = x.matMul(p[0]);
+                if (p[1] != null) {
+                    y = y.add(p[1]);
                 }
                 return activation(y, String.valueOf(c.getOrDefault("activation", "linear")));
             }

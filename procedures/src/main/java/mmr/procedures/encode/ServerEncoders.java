@@ -43,6 +43,9 @@ public final class ServerEncoders {
         if (DescriptorEncoder.NAME.equals(catalog.name())) {
             return checked(procedure, catalog, LOADED.computeIfAbsent(catalog.toString(), k -> withLoader(loader, DescriptorEncoder::new)));
         }
+        if (catalog.name().startsWith("tfjs-")) {
+            return tfjs(procedure, catalog, modelsRoot, loader);
+        }
         if (!catalog.name().startsWith(TorchScriptEncoder.PREFIX)) {
             throw new IllegalArgumentException(procedure + ": the catalog's features come from encoder " + catalog + ", which the "
                     + "server cannot run; pass the query's 'features' computed with it (the server runs the built-in '"
@@ -71,6 +74,44 @@ public final class ServerEncoders {
         return checked(procedure, catalog, encoder);
     }
 
+    /**
+     * A TF.js catalog ({@code tfjs-<model>-<layer>}): the model's folder in models_root (matched as the
+     * importer named it), checked against the catalog's checksum of its files.
+     */
+    private static ImageEncoder tfjs(String procedure, EncoderIdentity catalog, Path modelsRoot, Supplier<ClassLoader> loader) {
+        String[] parts = catalog.name().split("-", 3);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException(procedure + ": the catalog's encoder " + catalog + " is not of the form tfjs-<model>-<layer>");
+        }
+        if (modelsRoot == null) {
+            throw new IllegalArgumentException(procedure + ": the catalog's features come from the TF.js model " + Bounded.quote(parts[1])
+                    + " (" + catalog + "); to search with images, set server.mmr.models_root to the folder holding that model's "
+                    + "folder, or pass the query's 'features'");
+        }
+        Path folder = null;
+        try (var dirs = Files.list(modelsRoot)) {
+            folder = dirs.filter(d -> Files.isDirectory(d) && mmr.model.encode.TfjsEncoder.clean(d.getFileName().toString()).equals(parts[1]))
+                    .sorted().findFirst().orElse(null);
+        } catch (IOException e) {
+            // reported below as missing
+        }
+        if (folder == null) {
+            throw new IllegalArgumentException(procedure + ": the catalog's TF.js model " + Bounded.quote(parts[1])
+                    + " is not a folder in server.mmr.models_root " + Bounded.quote(modelsRoot.toString()) + "; put the model the "
+                    + "catalog was imported with there (checksum " + catalog.version() + "), or pass the query's 'features'");
+        }
+        Path dir = folder.toAbsolutePath().normalize();
+        String digest = digest(procedure, dir);
+        if (!digest.equals(catalog.version())) {
+            throw new IllegalArgumentException(procedure + ": the TF.js model " + Bounded.quote(dir.toString()) + " has changed since "
+                    + "the catalog was imported (checksum " + digest + ", the catalog's " + catalog.version() + "); put back the "
+                    + "model it was imported with, or re-import the catalog");
+        }
+        ImageEncoder encoder = LOADED.computeIfAbsent(catalog + "@" + dir,
+                k -> withLoader(loader, () -> new mmr.model.encode.TfjsEncoder(dir, parts[2])));
+        return checked(procedure, catalog, encoder);
+    }
+
     /** The .pt file in {@code root} whose stem names the encoder (as the importer named it: lower case, '_' for others). */
     private static Path find(Path root, String stem) {
         Path exact = root.resolve(stem + ".pt");
@@ -93,20 +134,35 @@ public final class ServerEncoders {
         return encoder;
     }
 
-    /** The file's checksum, recomputed only when its size or modification time changed. */
-    private static String digest(String procedure, Path file) {
+    /**
+     * The checksum of a model file (TorchScript) or folder (TF.js: its files), recomputed only when
+     * the total size or the latest modification time changed.
+     */
+    private static String digest(String procedure, Path path) {
         try {
-            long size = Files.size(file);
-            long modified = Files.getLastModifiedTime(file).toMillis();
-            Stamp s = DIGESTS.get(file);
+            long size = 0;
+            long modified = 0;
+            List<Path> files = Files.isDirectory(path) ? listFiles(path) : List.of(path);
+            for (Path f : files) {
+                size += Files.size(f);
+                modified = Math.max(modified, Files.getLastModifiedTime(f).toMillis());
+            }
+            Stamp s = DIGESTS.get(path);
             if (s == null || s.size() != size || s.modified() != modified) {
-                s = new Stamp(size, modified, TorchScriptEncoder.fileDigest(file));
-                DIGESTS.put(file, s);
+                s = new Stamp(size, modified, Files.isDirectory(path) ? mmr.model.encode.TfjsEncoder.digest(path)
+                        : TorchScriptEncoder.fileDigest(path));
+                DIGESTS.put(path, s);
             }
             return s.digest();
         } catch (IOException e) {
-            throw new IllegalArgumentException(procedure + ": cannot read the TorchScript model " + Bounded.quote(file.toString())
+            throw new IllegalArgumentException(procedure + ": cannot read the model " + Bounded.quote(path.toString())
                     + ": " + Bounded.cut(e.getMessage()));
+        }
+    }
+
+    private static List<Path> listFiles(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
         }
     }
 
