@@ -83,6 +83,26 @@ class TfjsEncoderReferenceTest {
     }
 
     @Test
+    void theServerEncodesATfjsCatalogsQueriesWithTheSameModel() throws Exception {
+        try (ImageEncoder importer = Encoders.open("tfjs:mobilenet_v2/out_relu", name -> models.resolve(name))) {
+            EncoderIdentity catalog = importer.identity();
+            ImageEncoder server = mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", catalog, models,
+                    TfjsEncoderReferenceTest.class::getClassLoader);
+            assertThat(server.identity()).isEqualTo(catalog);
+            assertThat(Vectors.cosine(server.encode(images.get(0)), importer.encode(images.get(0)))).isGreaterThanOrEqualTo(0.9999);
+            EncoderIdentity other = new EncoderIdentity(catalog.name(), catalog.dimension(), "000000000000");
+            assertThatThrownBy(() -> mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", other, models,
+                    TfjsEncoderReferenceTest.class::getClassLoader))
+                    .hasMessageContaining("has changed since the catalog was imported (checksum " + catalog.version());
+            assertThatThrownBy(() -> mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", catalog, null,
+                    TfjsEncoderReferenceTest.class::getClassLoader))
+                    .hasMessageContaining("set server.mmr.models_root to the folder holding that model's folder");
+        } finally {
+            mmr.procedures.encode.ServerEncoders.closeAll();
+        }
+    }
+
+    @Test
     void badSpecsAreNamed() {
         assertThatThrownBy(() -> Encoders.open("tfjs:inception_v3/mixed99", name -> models.resolve(name)))
                 .hasMessageContaining("has no layer 'mixed99'; its last layers:");

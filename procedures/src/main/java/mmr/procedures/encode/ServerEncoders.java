@@ -31,6 +31,34 @@ public final class ServerEncoders {
 
     private record Stamp(long size, long modified, String digest) {}
 
+    /** Images encoded lately, by encoder and SHA-256 of their bytes: at most this many vectors are kept. */
+    public static final int RECENT = 256;
+    private static final Map<String, float[]> RECENT_FEATURES = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                    return size() > RECENT;
+                }
+            });
+
+    /** The key of an image's features: the encoder's identity and the SHA-256 of the bytes. */
+    public static String key(EncoderIdentity encoder, byte[] bytes) {
+        try {
+            return encoder + "#" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Features of these bytes encoded lately by this encoder, or null. */
+    public static float[] recent(String key) {
+        return RECENT_FEATURES.get(key);
+    }
+
+    public static void remember(String key, float[] features) {
+        RECENT_FEATURES.put(key, features);
+    }
+
     private ServerEncoders() {}
 
     /**
@@ -184,6 +212,7 @@ public final class ServerEncoders {
 
     /** Closes every loaded encoder (their native models and predictors); the next query loads again. */
     public static void closeAll() {
+        RECENT_FEATURES.clear();
         for (String key : new ArrayList<>(LOADED.keySet())) {
             ImageEncoder e = LOADED.remove(key);
             if (e != null) {

@@ -240,6 +240,11 @@ public final class QueryImage {
             throw new IllegalArgumentException(procedure + ": " + label + " is larger than " + MAX_BYTES / (1024 * 1024) + " MB");
         }
         ImageEncoder encoder = encoder();
+        String key = ServerEncoders.key(encoder.identity(), bytes);
+        float[] known = ServerEncoders.recent(key);
+        if (known != null) {   // the same image again (a slider move, the next page): encoded once
+            return known.clone();
+        }
         BufferedImage image;
         try {
             image = new ImageDecoder().decode(bytes, label);
@@ -251,6 +256,7 @@ public final class QueryImage {
             throw new IllegalArgumentException(procedure + ": " + label + " is blank: fully transparent or one flat colour "
                     + "leaves no visual features to search with");
         }
+        ServerEncoders.remember(key, features.clone());
         return features;
     }
 
