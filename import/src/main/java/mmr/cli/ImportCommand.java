@@ -51,7 +51,7 @@ public final class ImportCommand implements Callable<Integer> {
     Path manifest;
 
     @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = "descriptor",
-            description = "Image encoder: descriptor (default, no weights) or torchscript:<model.pt>")
+            description = "Image encoder: descriptor (default, no weights), torchscript:<model.pt> or tfjs:<model>/<layer>, e.g. tfjs:inception_v3/mixed5")
     String encoder;
 
     @Option(names = "--features-encoder", paramLabel = "NAME/DIM/VERSION",

@@ -47,6 +47,9 @@ public class FeedbackProc {
     private static final Label IMAGE = Label.label("Image");
 
     @Context
+    public org.neo4j.kernel.internal.GraphDatabaseAPI api;
+
+    @Context
     public Transaction tx;
 
     @Context
@@ -64,7 +67,8 @@ public class FeedbackProc {
         SearchConfig c = SearchConfig.parse(p, config);
         Query q = Query.parse(p, query, false);
         List<Node> images = liked(p, liked);
-        Searcher.Attachment a = new Searcher(p, tx, log, null, null).attach(q, c);
+        Searcher.Attachment a = new Searcher(p, tx, log, mmr.procedures.config.ServerPaths.importDirectory(api),
+                mmr.procedures.config.ServerPaths.modelsRoot(api)).attach(q, c);
 
         Set<Long> endpoints = new LinkedHashSet<>();
         long[] created = new long[2];

@@ -1,13 +1,10 @@
 package mmr.procedures.search;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.neo4j.configuration.Config;
-import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
@@ -17,6 +14,8 @@ import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
+
+import mmr.procedures.config.ServerPaths;
 
 /** {@code mmr.search}, {@code mmr.predictTags}, {@code mmr.attach}: read-only queries through a transient node. */
 public class SearchProc {
@@ -117,16 +116,7 @@ public class SearchProc {
     }
 
     private Searcher searcher(String procedure) {
-        return new Searcher(procedure, tx, log, setting(GraphDatabaseSettings.load_csv_file_url_root),
-                setting(mmr.procedures.config.MmrSettings.models_root));
-    }
-
-    private Path setting(org.neo4j.graphdb.config.Setting<Path> setting) {
-        try {
-            return api.getDependencyResolver().resolveDependency(Config.class).get(setting);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return new Searcher(procedure, tx, log, ServerPaths.importDirectory(api), ServerPaths.modelsRoot(api));
     }
 
     private static List<String> names(List<Node> nodes, String key) {
