@@ -82,6 +82,6 @@ class TorchScriptEncoderTest {
     void unknownEncoderSpecListsWhatIsAccepted() {
         assertThatThrownBy(() -> Encoders.open("resnet"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown encoder 'resnet'; accepted: 'descriptor' or 'torchscript:<path to .pt file>'");
+                .hasMessage("unknown encoder 'resnet'; accepted: 'descriptor', 'torchscript:<path to .pt file>' or 'tfjs:<model folder or name>/<layer>'");
     }
 }
