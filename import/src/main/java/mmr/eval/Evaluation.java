@@ -762,33 +762,19 @@ public final class Evaluation {
      */
     private int[] geodesic(EmbeddedCypher cypher, Map<String, Integer> index, byte[] bytes, List<String> tags,
                            Map<String, Object> extra, String setting, String method) {
-        Map<String, Object> query = query(bytes, tags);
-        List<Integer> hits = new ArrayList<>();
         int[] reached = {0};
         long t0 = System.nanoTime();
-        try {
-            Map<String, Object> config = new HashMap<>(extra);
-            config.putIfAbsent("k", (long) RANKED);
-            cypher.read("CALL mmr.search($q, $c) YIELD image, rankedBy RETURN image.id AS id, rankedBy",
-                    Map.of("q", query, "c", config), row -> {
-                        if (hits.size() < 10 && "geodesic".equals(row.get("rankedBy"))) {
-                            reached[0]++;
-                        }
-                        hits.add(index.get((String) row.get("id")));
-                    });
-        } catch (RuntimeException e) {
-            if (!String.valueOf(e.getMessage()).contains("is in the graph")) {
-                throw e;
-            }
-        }
+        Map<String, Object> config = new HashMap<>(extra);
+        config.putIfAbsent("k", (long) RANKED);
+        int[] hits = ranking(cypher, index, query(bytes, tags), config, reached);
         if (setting == null) {   // an input of other rows, not a row of its own
-            return hits.stream().mapToInt(Integer::intValue).toArray();
+            return hits;
         }
         geodesicMillis.computeIfAbsent(setting + "|" + method, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e6);
         long[] c = geodesicCounts.computeIfAbsent(setting + "|" + method, k -> new long[2]);
         c[0]++;
         c[1] += reached[0] >= 10 ? 1 : 0;
-        return hits.stream().mapToInt(Integer::intValue).toArray();
+        return hits;
     }
 
     /** Rows {@code geodesic.retrievable}: per setting and walk, the retrievable share and the call's time (k = RANKED). */
@@ -855,19 +841,31 @@ public final class Evaluation {
 
     private int[] search(EmbeddedCypher cypher, Map<String, Integer> index, byte[] bytes, List<String> tags, String connect,
                          double w, int feedbackNeighbors, int k) {
-        Map<String, Object> query = query(bytes, tags);
+        // distance pinned to cosine: the image-side rows are what 'auto' gives them; the keyword-only ones are the
+        // ablation of the default before issue 13 (and the input of rerank(mmr))
+        return ranking(cypher, index, query(bytes, tags), Map.of("k", (long) k, "connect", connect, "visualWeight", w,
+                "feedbackNeighbors", (long) feedbackNeighbors, "distance", "cosine"), new int[1]);
+    }
+
+    /**
+     * mmr.search's ranking as catalog positions; {@code reached[0]} counts those of the first 10 ranked
+     * along the graph. A keyword that dropout removed from the graph finds nothing, as a hard filter would.
+     */
+    private static int[] ranking(EmbeddedCypher cypher, Map<String, Integer> index, Map<String, Object> query,
+                                 Map<String, Object> config, int[] reached) {
         List<Integer> hits = new ArrayList<>();
         try {
-            // distance pinned to cosine: the image-side rows are what 'auto' gives them; the keyword-only ones are the
-            // ablation of the default before issue 13 (and the input of rerank(mmr))
-            cypher.read("CALL mmr.search($q, {k: $k, connect: $c, visualWeight: $w, feedbackNeighbors: $f, distance: 'cosine'}) YIELD image "
-                    + "RETURN image.id AS id", Map.of("q", query, "k", (long) k, "c", connect, "w", w, "f", (long) feedbackNeighbors),
-                    row -> hits.add(index.get((String) row.get("id"))));
+            cypher.read("CALL mmr.search($q, $c) YIELD image, rankedBy RETURN image.id AS id, rankedBy",
+                    Map.of("q", query, "c", config), row -> {
+                        if (hits.size() < 10 && "geodesic".equals(row.get("rankedBy"))) {
+                            reached[0]++;
+                        }
+                        hits.add(index.get((String) row.get("id")));
+                    });
         } catch (RuntimeException e) {
             if (!String.valueOf(e.getMessage()).contains("is in the graph")) {
                 throw e;
             }
-            // a keyword that dropout removed from the graph: mmr finds nothing, as a hard filter would
         }
         return hits.stream().mapToInt(Integer::intValue).toArray();
     }

@@ -86,16 +86,13 @@ class TfjsEncoderReferenceTest {
     void theServerEncodesATfjsCatalogsQueriesWithTheSameModel() throws Exception {
         try (ImageEncoder importer = Encoders.open("tfjs:mobilenet_v2/out_relu", name -> models.resolve(name))) {
             EncoderIdentity catalog = importer.identity();
-            ImageEncoder server = mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", catalog, models,
-                    TfjsEncoderReferenceTest.class::getClassLoader);
+            ImageEncoder server = mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", catalog, models);
             assertThat(server.identity()).isEqualTo(catalog);
             assertThat(Vectors.cosine(server.encode(images.get(0)), importer.encode(images.get(0)))).isGreaterThanOrEqualTo(0.9999);
             EncoderIdentity other = new EncoderIdentity(catalog.name(), catalog.dimension(), "000000000000");
-            assertThatThrownBy(() -> mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", other, models,
-                    TfjsEncoderReferenceTest.class::getClassLoader))
+            assertThatThrownBy(() -> mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", other, models))
                     .hasMessageContaining("has changed since the catalog was imported (checksum " + catalog.version());
-            assertThatThrownBy(() -> mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", catalog, null,
-                    TfjsEncoderReferenceTest.class::getClassLoader))
+            assertThatThrownBy(() -> mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", catalog, null))
                     .hasMessageContaining("set server.mmr.models_root to the folder holding that model's folder");
         } finally {
             mmr.procedures.encode.ServerEncoders.closeAll();

@@ -25,24 +25,43 @@ public final class Encoders {
         if (s.equalsIgnoreCase(DescriptorEncoder.NAME)) {
             return new DescriptorEncoder();
         }
-        if (s.regionMatches(true, 0, TORCHSCRIPT, 0, TORCHSCRIPT.length()) && s.length() > TORCHSCRIPT.length()) {
-            return new TorchScriptEncoder(Path.of(s.substring(TORCHSCRIPT.length())));
+        Path model = model(spec, models);
+        if (startsWith(s, TORCHSCRIPT)) {
+            return new TorchScriptEncoder(model);
         }
-        String tfjs = TfjsEncoder.SPEC;
-        if (s.regionMatches(true, 0, tfjs, 0, tfjs.length())) {
-            String rest = s.substring(tfjs.length());
+        return new TfjsEncoder(model, s.substring(s.lastIndexOf('/') + 1));
+    }
+
+    /**
+     * The model an encoder spec runs: the TorchScript file or the TF.js model's folder; null for the
+     * descriptor (which has none). A spec that is none of these is a named error.
+     */
+    public static Path model(String spec, Function<String, Path> models) {
+        String s = spec == null ? "" : spec.strip();
+        if (s.equalsIgnoreCase(DescriptorEncoder.NAME)) {
+            return null;
+        }
+        if (startsWith(s, TORCHSCRIPT) && s.length() > TORCHSCRIPT.length()) {
+            return Path.of(s.substring(TORCHSCRIPT.length()));
+        }
+        if (startsWith(s, TfjsEncoder.SPEC)) {
+            String rest = s.substring(TfjsEncoder.SPEC.length());
             int slash = rest.lastIndexOf('/');
             if (slash <= 0 || slash == rest.length() - 1) {
                 throw new IllegalArgumentException("encoder '" + spec + "' names no layer; write tfjs:<model folder or name>/<layer>, "
                         + "e.g. tfjs:inception_v3/mixed5");
             }
-            String model = rest.substring(0, slash);
-            Path folder = Files.isDirectory(Path.of(model)) ? Path.of(model) : models.apply(model);
+            String name = rest.substring(0, slash);
+            Path folder = Files.isDirectory(Path.of(name)) ? Path.of(name) : models.apply(name);
             if (folder == null) {
-                throw new IllegalArgumentException("encoder '" + spec + "': no TF.js model folder or known model named '" + model + "'");
+                throw new IllegalArgumentException("encoder '" + spec + "': no TF.js model folder or known model named '" + name + "'");
             }
-            return new TfjsEncoder(folder, rest.substring(slash + 1));
+            return folder;
         }
         throw new IllegalArgumentException("unknown encoder '" + spec + "'; accepted: " + ACCEPTED);
+    }
+
+    private static boolean startsWith(String s, String prefix) {
+        return s.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 }

@@ -2,15 +2,9 @@ package mmr.model.encode;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -134,22 +128,11 @@ public final class TfjsEncoder implements ImageEncoder {
         return c.isEmpty() ? "model" : c;
     }
 
-    /** First 12 hex digits of a SHA-256 over the model folder's files (names and bytes, in name order). */
+    /** The version of a TF.js model: a checksum of its folder's files (names and bytes, in name order). */
     public static String digest(Path folder) {
-        try (Stream<Path> files = Files.list(folder)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                sha.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                try (InputStream in = Files.newInputStream(f)) {
-                    byte[] buf = new byte[1 << 16];
-                    int r;
-                    while ((r = in.read(buf)) > 0) {
-                        sha.update(buf, 0, r);
-                    }
-                }
-            }
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
-        } catch (IOException | NoSuchAlgorithmException e) {
+        try {
+            return ModelChecksum.ofFolder(folder);
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the TF.js model in '" + folder + "': " + e.getMessage(), e);
         }
     }

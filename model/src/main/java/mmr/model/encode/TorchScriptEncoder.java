@@ -2,13 +2,9 @@ package mmr.model.encode;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -129,15 +125,9 @@ public final class TorchScriptEncoder implements ImageEncoder {
 
     /** First 12 hex digits of the file's SHA-256: a different weights file is a different encoder. */
     public static String fileDigest(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                sha.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
-        } catch (IOException | NoSuchAlgorithmException e) {
+        try {
+            return ModelChecksum.of(file);
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot read TorchScript model '" + file + "': " + e.getMessage(), e);
         }
     }

@@ -117,7 +117,7 @@ public final class TfjsLayersNet {
                 NDArray y = l.type().equals("InputLayer") ? x : apply(manager, l, in, fold);
                 out.put(l.name(), y);
                 if (l.name().equals(target)) {
-                    NDArray pooled = y.getShape().dimension() == 4 ? y.mean(new int[] {3}).mean(new int[] {2}) : y;
+                    NDArray pooled = y.getShape().dimension() == 4 ? spatialMean(y) : y;
                     float[] flat = pooled.toFloatArray();
                     int c = (int) pooled.getShape().get(1);
                     float[][] rows = new float[n][c];
@@ -277,7 +277,7 @@ public final class TfjsLayersNet {
                         : Pool.avgPool2d(x, new Shape(k[0], k[1]), new Shape(s[0], s[1]), none, false, false);
             }
             case "GlobalAveragePooling2D":
-                return x.mean(new int[] {3}).mean(new int[] {2});
+                return spatialMean(x);
             case "Dropout":
                 return x;
             case "Flatten":   // TF flattens HWC order
@@ -340,6 +340,11 @@ public final class TfjsLayersNet {
             case "softmax" -> x.softmax(-1);
             default -> throw new IllegalArgumentException("TF.js activation '" + name + "' is not read");
         };
+    }
+
+    /** The mean over H and W of an NCHW array (one axis at a time: the engine reduces one axis per call). */
+    private static NDArray spatialMean(NDArray x) {
+        return x.mean(new int[] {3}).mean(new int[] {2});
     }
 
     private static NDArray channel(NDManager m, float[] v) {

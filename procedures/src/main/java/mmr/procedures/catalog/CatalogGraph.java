@@ -90,6 +90,15 @@ public final class CatalogGraph {
         throw new IllegalArgumentException(procedure + ": '" + key + "' got " + ConfigMap.describe(raw) + accepted);
     }
 
+    /** A node as results show it: {label: 'Image', id} or {label: 'Tag', name}. */
+    public static java.util.Map<String, Object> describe(Node n) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        boolean tag = n.hasLabel(TAG);
+        m.put("label", tag ? "Tag" : "Image");
+        m.put(tag ? "name" : "id", n.getProperty(tag ? "name" : "id", null));
+        return m;
+    }
+
     /** A procedure's list argument {@code key} of Image nodes or ids: the images, each once, in the given order. */
     public List<Node> images(String procedure, String key, List<?> raw) {
         List<Node> out = new ArrayList<>();

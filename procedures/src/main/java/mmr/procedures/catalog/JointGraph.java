@@ -51,20 +51,6 @@ public final class JointGraph implements Geodesic.Graph {
         this.index = index;
     }
 
-    /** The vector index mmr keeps on the images' {@code vectors} property, or null when there is none online. */
-    public static String indexOn(Transaction tx, String vectors) {
-        String name = vectors.equals("embedding") ? "mmr_image_embedding" : vectors.equals("features") ? "mmr_image_features" : null;
-        if (name == null) {
-            return null;
-        }
-        try {
-            return tx.schema().getIndexState(tx.schema().getIndexByName(name)) == org.neo4j.graphdb.schema.Schema.IndexState.ONLINE
-                    ? name : null;
-        } catch (IllegalArgumentException missing) {
-            return null;
-        }
-    }
-
     /** The unit vector of a node, or null when it has none. */
     public float[] unit(Node node) {
         float[] v = unit.computeIfAbsent(node.getId(), id -> {

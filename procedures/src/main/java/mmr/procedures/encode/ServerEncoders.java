@@ -67,12 +67,12 @@ public final class ServerEncoders {
      *
      * @param modelsRoot {@code server.mmr.models_root}, or null when unset
      */
-    public static ImageEncoder forCatalog(String procedure, EncoderIdentity catalog, Path modelsRoot, Supplier<ClassLoader> loader) {
+    public static ImageEncoder forCatalog(String procedure, EncoderIdentity catalog, Path modelsRoot) {
         if (DescriptorEncoder.NAME.equals(catalog.name())) {
-            return checked(procedure, catalog, LOADED.computeIfAbsent(catalog.toString(), k -> withLoader(loader, DescriptorEncoder::new)));
+            return checked(procedure, catalog, LOADED.computeIfAbsent(catalog.toString(), k -> withPluginClassLoader(DescriptorEncoder::new)));
         }
         if (catalog.name().startsWith("tfjs-")) {
-            return tfjs(procedure, catalog, modelsRoot, loader);
+            return tfjs(procedure, catalog, modelsRoot);
         }
         if (!catalog.name().startsWith(TorchScriptEncoder.PREFIX)) {
             throw new IllegalArgumentException(procedure + ": the catalog's features come from encoder " + catalog + ", which the "
@@ -98,7 +98,7 @@ public final class ServerEncoders {
                     + " has changed since the catalog was imported (checksum " + digest + ", the catalog's " + catalog.version()
                     + "); put back the file it was imported with, or re-import the catalog");
         }
-        ImageEncoder encoder = LOADED.computeIfAbsent(catalog + "@" + file, k -> withLoader(loader, () -> new TorchScriptEncoder(file)));
+        ImageEncoder encoder = LOADED.computeIfAbsent(catalog + "@" + file, k -> withPluginClassLoader(() -> new TorchScriptEncoder(file)));
         return checked(procedure, catalog, encoder);
     }
 
@@ -106,7 +106,7 @@ public final class ServerEncoders {
      * A TF.js catalog ({@code tfjs-<model>-<layer>}): the model's folder in models_root (matched as the
      * importer named it), checked against the catalog's checksum of its files.
      */
-    private static ImageEncoder tfjs(String procedure, EncoderIdentity catalog, Path modelsRoot, Supplier<ClassLoader> loader) {
+    private static ImageEncoder tfjs(String procedure, EncoderIdentity catalog, Path modelsRoot) {
         String[] parts = catalog.name().split("-", 3);
         if (parts.length != 3) {
             throw new IllegalArgumentException(procedure + ": the catalog's encoder " + catalog + " is not of the form tfjs-<model>-<layer>");
@@ -136,7 +136,7 @@ public final class ServerEncoders {
                     + "model it was imported with, or re-import the catalog");
         }
         ImageEncoder encoder = LOADED.computeIfAbsent(catalog + "@" + dir,
-                k -> withLoader(loader, () -> new mmr.model.encode.TfjsEncoder(dir, parts[2])));
+                k -> withPluginClassLoader(() -> new mmr.model.encode.TfjsEncoder(dir, parts[2])));
         return checked(procedure, catalog, encoder);
     }
 
@@ -194,10 +194,14 @@ public final class ServerEncoders {
         }
     }
 
-    private static <T> T withLoader(Supplier<ClassLoader> loader, Supplier<T> work) {
+    /**
+     * DJL finds its engine through the thread's context class loader; inside Neo4j that loader does
+     * not see the plugin's jar, so loading and encoding run with the plugin's loader.
+     */
+    public static <T> T withPluginClassLoader(Supplier<T> work) {
         Thread t = Thread.currentThread();
         ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(loader.get());
+        t.setContextClassLoader(ServerEncoders.class.getClassLoader());
         try {
             return work.get();
         } finally {

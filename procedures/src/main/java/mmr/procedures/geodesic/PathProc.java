@@ -24,6 +24,7 @@ import mmr.model.text.Bounded;
 import mmr.procedures.catalog.CatalogGraph;
 import mmr.procedures.catalog.JointGraph;
 import mmr.procedures.config.ConfigMap;
+import mmr.procedures.train.VectorIndexes;
 
 /**
  * {@code mmr.path}: the geodesic (cheapest) path between two nodes of the joint graph (paper 004),
@@ -57,7 +58,7 @@ public class PathProc {
         Node a = catalog.imageOrTag(PROCEDURE, "from", from);
         Node b = catalog.imageOrTag(PROCEDURE, "to", to);
         JointGraph graph = new JointGraph(tx, vectors, imagesOnly, c.integer("tagFanout", 100, 1, MAX_TAG_FANOUT),
-                JointGraph.indexOn(tx, vectors));
+                index(vectors));
         if (a.getId() == b.getId()) {
             throw new IllegalArgumentException(PROCEDURE + ": 'from' and 'to' are the same node " + name(graph, a)
                     + "; give two different nodes");
@@ -97,8 +98,8 @@ public class PathProc {
             Node x = nodes.get(i - 1);
             Node y = nodes.get(i);
             Map<String, Object> step = new LinkedHashMap<>();
-            step.put("from", describe(graph, x));
-            step.put("to", describe(graph, y));
+            step.put("from", CatalogGraph.describe(x));
+            step.put("to", CatalogGraph.describe(y));
             step.put("relationship", graph.isTag(x) || graph.isTag(y) ? "TAGGED" : "SIMILAR");
             double cosine = mmr.model.vector.Vectors.dot(graph.unit(x), graph.unit(y));
             step.put("cost", Geodesic.weight(cosine));
@@ -121,6 +122,12 @@ public class PathProc {
         return Stream.of(new PathResult(true, nodes, steps, end.distance(), (long) end.hops(), null));
     }
 
+    /** The vector index on the images' {@code vectors}, when online (for tags above tagFanout images), else null. */
+    private String index(String vectors) {
+        String name = vectors.equals("embedding") ? VectorIndexes.IMAGE_EMBEDDING : VectorIndexes.IMAGE_FEATURES;
+        return VectorIndexes.online(tx, name) ? name : null;
+    }
+
     private static Set<String> tags(Node image) {
         Set<String> out = new TreeSet<>();
         for (Relationship r : image.getRelationships(Direction.OUTGOING, TAGGED)) {
@@ -133,14 +140,6 @@ public class PathProc {
         Set<String> out = new TreeSet<>(a);
         out.removeAll(b);
         return out;
-    }
-
-    private static Map<String, Object> describe(JointGraph graph, Node n) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        boolean tag = graph.isTag(n);
-        m.put("label", tag ? "Tag" : "Image");
-        m.put(tag ? "name" : "id", n.getProperty(tag ? "name" : "id", null));
-        return m;
     }
 
     private static String name(JointGraph graph, Node n) {

@@ -147,12 +147,4 @@ final class Explainer {
         }
         return new ArrayList<>(out.values());
     }
-
-    static Map<String, Object> describe(Node n) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        boolean tag = n.hasLabel(TAG);
-        m.put("label", tag ? "Tag" : "Image");
-        m.put(tag ? "name" : "id", n.getProperty(tag ? "name" : "id", null));
-        return m;
-    }
 }

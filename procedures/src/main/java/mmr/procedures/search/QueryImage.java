@@ -251,7 +251,7 @@ public final class QueryImage {
         } catch (ImageRejectedException e) {
             throw new IllegalArgumentException(procedure + ": " + e.getMessage());
         }
-        float[] features = withPluginClassLoader(() -> encoder.encode(image));
+        float[] features = ServerEncoders.withPluginClassLoader(() -> encoder.encode(image));
         if (Vectors.norm(features) == 0) {
             throw new IllegalArgumentException(procedure + ": " + label + " is blank: fully transparent or one flat colour "
                     + "leaves no visual features to search with");
@@ -261,22 +261,7 @@ public final class QueryImage {
     }
 
     private ImageEncoder encoder() {
-        return ServerEncoders.forCatalog(procedure, catalogEncoder, modelsRoot, QueryImage.class::getClassLoader);
-    }
-
-    /**
-     * DJL finds its engine through the thread's context class loader; inside Neo4j that loader
-     * does not see the plugin's jar, so encoding runs with the plugin's loader.
-     */
-    static <T> T withPluginClassLoader(java.util.function.Supplier<T> work) {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(QueryImage.class.getClassLoader());
-        try {
-            return work.get();
-        } finally {
-            t.setContextClassLoader(previous);
-        }
+        return ServerEncoders.forCatalog(procedure, catalogEncoder, modelsRoot);
     }
 
     private static String labels(Node n) {

@@ -104,10 +104,10 @@ public class SearchProc {
                     steps = new ArrayList<>();
                     steps.add(Map.of("label", "Query"));
                     for (Node n : path) {
-                        steps.add(Explainer.describe(n));
+                        steps.add(mmr.procedures.catalog.CatalogGraph.describe(n));
                     }
                 }
-                rows.add(new ExplainResult(rank, part.kind(), Explainer.describe(part.node()), part.contribution(), part.attribution(),
+                rows.add(new ExplainResult(rank, part.kind(), mmr.procedures.catalog.CatalogGraph.describe(part.node()), part.contribution(), part.attribution(),
                         steps, path == null ? null : (long) path.size(), story.score(), story.visualScore(), story.conceptScore(),
                         story.imageSide()));
             }

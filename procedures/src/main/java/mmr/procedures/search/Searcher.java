@@ -15,7 +15,6 @@ import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
-import org.neo4j.graphdb.schema.Schema;
 import org.neo4j.logging.Log;
 
 import mmr.model.encode.EncoderIdentity;
@@ -30,6 +29,7 @@ import mmr.procedures.train.LoadedModel;
 import mmr.procedures.train.ModelStore;
 import mmr.procedures.train.Neo4jSageGraph;
 import mmr.procedures.train.SageStates;
+import mmr.procedures.train.VectorIndexes;
 
 /**
  * The paper's inference (§3.3), read-only: a transient query node is attached to the graph by
@@ -40,9 +40,9 @@ import mmr.procedures.train.SageStates;
  * Nothing is written: the query node lives in memory only.
  */
 public final class Searcher {
-    static final String FEATURES_INDEX = "mmr_image_features";
-    static final String IMAGE_EMBEDDING_INDEX = "mmr_image_embedding";
-    static final String TAG_EMBEDDING_INDEX = "mmr_tag_embedding";
+    static final String FEATURES_INDEX = VectorIndexes.IMAGE_FEATURES;
+    static final String IMAGE_EMBEDDING_INDEX = VectorIndexes.IMAGE_EMBEDDING;
+    static final String TAG_EMBEDDING_INDEX = VectorIndexes.TAG_EMBEDDING;
     /** Candidates asked of the features index at least (for the visual neighbours; recall: docs/benchmarks.md). */
     public static final int ATTACH_CANDIDATES = 30;
     /** Candidates asked of an embedding index at least (for the ranking; recall: docs/benchmarks.md). */
@@ -446,9 +446,8 @@ public final class Searcher {
         List<Hit> out = new ArrayList<>();
         Set<Long> found = new java.util.HashSet<>(exclude);
         for (mmr.model.rank.Geodesic.Reached r : result.accepted()) {
-            Node n = tx.getNodeById(r.node());
-            float[] emb = Vectors.toFloats(n.getProperty("embedding", null));
-            out.add(hit(n, emb, a, r.distance(), r.hops()).withRank(out.size() + 1, null));
+            Node n = tx.getNodeById(r.node());   // its embedding was read by the walk (unit length: cosines are the same)
+            out.add(hit(n, graph.unit(n), a, r.distance(), r.hops()).withRank(out.size() + 1, null));
             found.add(r.node());
         }
         if (out.size() < config.k()) {
@@ -590,13 +589,7 @@ public final class Searcher {
     }
 
     private void requireIndex(String name) {
-        boolean online;
-        try {
-            online = tx.schema().getIndexState(tx.schema().getIndexByName(name)) == Schema.IndexState.ONLINE;
-        } catch (IllegalArgumentException missing) {
-            online = false;
-        }
-        if (!online) {
+        if (!VectorIndexes.online(tx, name)) {
             throw new IllegalStateException(procedure + ": the vector index '" + name + "' is missing or not online yet; "
                     + "CALL mmr.train() creates it");
         }

@@ -106,10 +106,10 @@ public class TrainProc {
             gds.requireGds();
         }
 
-        VectorIndexes.ensure(db, "mmr_image_features", "Image", "features", imageDim);
-        VectorIndexes.ensure(db, "mmr_image_embedding", "Image", "embedding", config.embeddingDimension());
+        VectorIndexes.ensure(db, VectorIndexes.IMAGE_FEATURES, "Image", "features", imageDim);
+        VectorIndexes.ensure(db, VectorIndexes.IMAGE_EMBEDDING, "Image", "embedding", config.embeddingDimension());
         if (labels.contains("Tag")) {
-            VectorIndexes.ensure(db, "mmr_tag_embedding", "Tag", "embedding", config.embeddingDimension());
+            VectorIndexes.ensure(db, VectorIndexes.TAG_EMBEDDING, "Tag", "embedding", config.embeddingDimension());
         }
 
         log.info("mmr.train: training GraphSAGE on %s with %s (%s)", labels, types, config.toMap());

@@ -10,8 +10,24 @@ import org.neo4j.graphdb.GraphDatabaseService;
  * writes anything. Quantization is off: with Neo4j's default (on) the index's scores are approximate
  * and search recall@10 against exact was 0.92 (docs/benchmarks.md).
  */
-final class VectorIndexes {
+public final class VectorIndexes {
+    /** On Image.features: the query's visual neighbours. */
+    public static final String IMAGE_FEATURES = "mmr_image_features";
+    /** On Image.embedding: the ranking. */
+    public static final String IMAGE_EMBEDDING = "mmr_image_embedding";
+    /** On Tag.embedding: tag prediction. */
+    public static final String TAG_EMBEDDING = "mmr_tag_embedding";
+
     private VectorIndexes() {}
+
+    /** Whether the index exists and is online. */
+    public static boolean online(org.neo4j.graphdb.Transaction tx, String name) {
+        try {
+            return tx.schema().getIndexState(tx.schema().getIndexByName(name)) == org.neo4j.graphdb.schema.Schema.IndexState.ONLINE;
+        } catch (IllegalArgumentException missing) {
+            return false;
+        }
+    }
 
     static void ensure(GraphDatabaseService db, String name, String label, String property, long dimensions) {
         Map<String, Object> existing = db.executeTransactionally("SHOW VECTOR INDEXES YIELD name, options WHERE name = $name "

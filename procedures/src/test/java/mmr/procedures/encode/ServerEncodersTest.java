@@ -52,8 +52,8 @@ class ServerEncodersTest {
     @Test
     void theCatalogsTorchScriptModelIsFoundCheckedLoadedOnceAndEncodesAsTheImporter() throws Exception {
         Files.copy(TINY, root.resolve("Tiny_CNN.pt"));   // the importer lower-cased the stem; the file keeps its name
-        ImageEncoder a = ServerEncoders.forCatalog("t", tinyIdentity(), root, ServerEncodersTest.class::getClassLoader);
-        ImageEncoder b = ServerEncoders.forCatalog("t", tinyIdentity(), root, ServerEncodersTest.class::getClassLoader);
+        ImageEncoder a = ServerEncoders.forCatalog("t", tinyIdentity(), root);
+        ImageEncoder b = ServerEncoders.forCatalog("t", tinyIdentity(), root);
         assertThat(a).isSameAs(b);
         assertThat(ServerEncoders.loaded()).hasSize(1);
         try (TorchScriptEncoder importer = new TorchScriptEncoder(TINY)) {
@@ -67,23 +67,22 @@ class ServerEncodersTest {
     @Test
     void eachWayTheServerCannotRunTheEncoderIsNamed() throws Exception {
         EncoderIdentity tiny = tinyIdentity();
-        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", tiny, null, getClass()::getClassLoader))
+        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", tiny, null))
                 .hasMessage("mmr.search: the catalog's features come from the TorchScript model 'tiny_cnn.pt' (" + tiny + "); to "
                         + "search with images, set server.mmr.models_root to the folder holding that file, or pass the query's 'features'");
-        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", tiny, root, getClass()::getClassLoader))
+        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", tiny, root))
                 .hasMessageStartingWith("mmr.search: the catalog's TorchScript model 'tiny_cnn.pt' is not in server.mmr.models_root '"
                         + root + "'; put the file the catalog was imported with there (checksum " + tiny.version() + ")");
         Path changed = root.resolve("tiny_cnn.pt");
         Files.copy(TINY, changed);
         Files.write(changed, new byte[] {0}, StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", tiny, root, getClass()::getClassLoader))
+        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", tiny, root))
                 .hasMessageContaining("has changed since the catalog was imported (checksum " + TorchScriptEncoder.fileDigest(changed)
                         + ", the catalog's " + tiny.version() + "); put back the file it was imported with, or re-import the catalog");
-        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", EncoderIdentity.parse("clip-vit-b32/512/1"), root,
-                getClass()::getClassLoader)).hasMessageStartingWith("mmr.search: the catalog's features come from encoder "
+        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", EncoderIdentity.parse("clip-vit-b32/512/1"), root)).hasMessageStartingWith("mmr.search: the catalog's features come from encoder "
                         + "clip-vit-b32/512/1, which the server cannot run; pass the query's 'features'");
         EncoderIdentity otherDescriptor = new EncoderIdentity(DescriptorEncoder.NAME, 7, "0");
-        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", otherDescriptor, root, getClass()::getClassLoader))
+        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", otherDescriptor, root))
                 .hasMessageContaining("but this server's encoder is");
         assertThat(ServerEncoders.loaded()).hasSize(1);   // the descriptor, loaded to compare; no TorchScript model
     }
