@@ -29,8 +29,13 @@ final class CacheOption {
      * folder holding the TorchScript file or the TF.js model's folder; null for the descriptor.
      */
     Path modelsRoot(String spec) {
-        Path model = mmr.model.encode.Encoders.model(spec, this::tfjsModel);
-        return model == null ? null : model.toAbsolutePath().getParent();
+        java.util.List<Path> folders = mmr.model.encode.Encoders.models(spec, this::tfjsModel).stream()
+                .map(m -> m.toAbsolutePath().normalize().getParent()).distinct().toList();
+        if (folders.size() > 1) {
+            throw new IllegalArgumentException("encoder '" + spec + "' runs models in " + folders.size() + " folders " + folders
+                    + "; a server finds them in one (server.mmr.models_root): put them side by side");
+        }
+        return folders.isEmpty() ? null : folders.get(0);
     }
 
     /** A known TF.js model's folder (nsfwjs's, fetched into the cache), or null for another name. */

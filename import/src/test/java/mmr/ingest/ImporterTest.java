@@ -275,6 +275,23 @@ class ImporterTest extends HarnessTest {
         assertThat(count("MATCH (i:Image) RETURN count(i)")).isEqualTo(2);
     }
 
+    @Test
+    void aTfjsOrFusedImportIntoADescriptorCatalogIsRefusedBeforeAnythingIsWritten() throws Exception {
+        importManifest(fixture);
+        long images = count("MATCH (i:Image) RETURN count(i)");
+        Path tiny = Path.of("../model/src/test/resources/tfjs/tiny");
+        for (String spec : List.of("tfjs:" + tiny + "/gap", "descriptor+tfjs:" + tiny + "/gap")) {
+            try (mmr.model.encode.ImageEncoder other = mmr.model.encode.Encoders.open(spec)) {
+                GraphWriter writer = new GraphWriter(new EmbeddedCypher(db, "test"));
+                assertThatThrownBy(() -> new Importer(writer, other, ImportOptions.defaults(fixture)).run())
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("this graph's features come from encoder descriptor/512/1 but this import uses "
+                                + other.identity() + "; features of different encoders cannot be compared");
+            }
+        }
+        assertThat(count("MATCH (i:Image) RETURN count(i)")).isEqualTo(images);
+    }
+
     private Path write(String name, byte[] bytes) throws Exception {
         return Files.write(dir.resolve(name), bytes);
     }

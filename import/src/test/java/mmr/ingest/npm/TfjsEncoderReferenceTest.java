@@ -21,8 +21,8 @@ import mmr.model.tfjs.JsLiteral;
 import mmr.model.vector.Vectors;
 
 /**
- * mmr's TF.js runner against TF.js itself: nsfwjs's InceptionV3 (mixed5) and MobileNetV2
- * (out_relu) on two fixture images, against outputs TF.js recorded once (resources/tfjs/reference.js
+ * mmr's TF.js runner against TF.js itself: nsfwjs's InceptionV3 (mixed5), MobileNetV2 (out_relu)
+ * and the graph model mobilenet_v2_mid (its feature vector, an inner node) on two fixture images, against outputs TF.js recorded once (resources/tfjs/reference.js
  * says how). The nsfwjs package is fetched into the cache with npm pack when missing.
  */
 class TfjsEncoderReferenceTest {
@@ -83,6 +83,49 @@ class TfjsEncoderReferenceTest {
     }
 
     @Test
+    void mobileNetV2MidFeatureVectorMatchesTfjs() {   // a graph model; without a node: what its classifier head reads
+        try (ImageEncoder encoder = Encoders.open("tfjs:mobilenet_v2_mid", name -> models.resolve(name))) {
+            assertThat(encoder.identity().name()).isEqualTo("tfjs-mobilenet_v2_mid-spatialsqueeze");
+        }
+        assertMatchesTfjs("tfjs:mobilenet_v2_mid", "mobilenet_v2_mid/feature_vector/SpatialSqueeze", 1792);
+        assertMatchesTfjs("tfjs:mobilenet_v2_mid/feature_vector/SpatialSqueeze", "mobilenet_v2_mid/feature_vector/SpatialSqueeze", 1792);
+    }
+
+    @Test
+    void aGraphModelsInnerNodeMatchesTfjs() {
+        assertMatchesTfjs("tfjs:mobilenet_v2_mid/MobilenetV2/expanded_conv_4/add", "mobilenet_v2_mid/MobilenetV2/expanded_conv_4/add", 48);
+    }
+
+    @Test
+    void theServerEncodesAGraphModelCatalogsQueriesWithTheSameModel() {
+        try (ImageEncoder importer = Encoders.open("tfjs:mobilenet_v2_mid", name -> models.resolve(name))) {
+            ImageEncoder server = mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", importer.identity(), models);
+            assertThat(server.identity()).isEqualTo(importer.identity());
+            assertThat(Vectors.cosine(server.encode(images.get(1)), importer.encode(images.get(1)))).isGreaterThanOrEqualTo(0.9999);
+        } finally {
+            mmr.procedures.encode.ServerEncoders.closeAll();
+        }
+    }
+
+    @Test
+    void theServerRebuildsAFusedCatalogsEncoderFromItsIdentity() {
+        try (ImageEncoder importer = Encoders.open("0.4*descriptor+0.6*tfjs:mobilenet_v2_mid", name -> models.resolve(name))) {
+            EncoderIdentity catalog = importer.identity();
+            assertThat(catalog.dimension()).isEqualTo(512 + 1792);
+            ImageEncoder server = mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", catalog, models);
+            assertThat(server.identity()).isEqualTo(catalog);
+            assertThat(Vectors.cosine(server.encode(images.get(0)), importer.encode(images.get(0)))).isGreaterThanOrEqualTo(0.9999);
+            // a part's model changed: named as for that part alone
+            String[] versions = catalog.version().split("-");
+            EncoderIdentity changed = new EncoderIdentity(catalog.name(), catalog.dimension(), versions[0] + "-000000000000");
+            assertThatThrownBy(() -> mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", changed, models))
+                    .hasMessageContaining("has changed since the catalog was imported (checksum " + versions[1]);
+        } finally {
+            mmr.procedures.encode.ServerEncoders.closeAll();
+        }
+    }
+
+    @Test
     void theServerEncodesATfjsCatalogsQueriesWithTheSameModel() throws Exception {
         try (ImageEncoder importer = Encoders.open("tfjs:mobilenet_v2/out_relu", name -> models.resolve(name))) {
             EncoderIdentity catalog = importer.identity();
@@ -103,8 +146,12 @@ class TfjsEncoderReferenceTest {
     void badSpecsAreNamed() {
         assertThatThrownBy(() -> Encoders.open("tfjs:inception_v3/mixed99", name -> models.resolve(name)))
                 .hasMessageContaining("has no layer 'mixed99'; its last layers:");
-        assertThatThrownBy(() -> Encoders.open("tfjs:inception_v3", name -> models.resolve(name)))
-                .hasMessageContaining("names no layer; write tfjs:<model folder or name>/<layer>");
+        assertThatThrownBy(() -> Encoders.open("tfjs:mobilenet_v2_mid/Nope/add", name -> models.resolve(name)))
+                .hasMessageContaining("has no node 'Nope/add'; its last nodes:");
+        assertThatThrownBy(() -> Encoders.open("tfjs:mobilenet_v2_mid/add", name -> models.resolve(name)))
+                .hasMessageContaining("'add' names 10 nodes of the TF.js model").hasMessageContaining("write more of the name");
+        assertThatThrownBy(() -> Encoders.open("tfjs:", name -> models.resolve(name)))
+                .hasMessageContaining("names no model; write tfjs:<model folder or name>[/<layer>]");
         assertThatThrownBy(() -> Encoders.open("tfjs:resnet/x", name -> null))
                 .hasMessageContaining("no TF.js model folder or known model named 'resnet'");
         assertThatThrownBy(() -> Encoders.open("clip", name -> null)).hasMessageContaining("unknown encoder 'clip'; accepted:");

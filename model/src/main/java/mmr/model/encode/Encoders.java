@@ -2,15 +2,24 @@ package mmr.model.encode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import mmr.model.text.Bounded;
 
 /**
  * Opens an encoder from its user-facing spec: {@code descriptor}, {@code torchscript:<file>} or
- * {@code tfjs:<model>/<layer>} (a TF.js model's folder, or a name the caller resolves — e.g. one of
- * the models a package in the cache ships — and the layer whose pooled output is the feature).
+ * {@code tfjs:<model>[/<layer>]} (a TF.js model's folder, or a name the caller resolves — e.g. one of
+ * the models a package in the cache ships — and the layer or node whose pooled output is the
+ * feature; without one, the features the model's classifier head reads) — or several of these
+ * joined by '+', each with an optional {@code <weight>*}: a {@link FusedEncoder}.
  */
 public final class Encoders {
-    public static final String ACCEPTED = "'descriptor', 'torchscript:<path to .pt file>' or 'tfjs:<model folder or name>/<layer>'";
+    public static final String ACCEPTED = "'descriptor', 'torchscript:<path to .pt file>', 'tfjs:<model folder or name>[/<layer>]' "
+            + "or several joined by '+', each with an optional '<weight>*' (fused)";
     private static final String TORCHSCRIPT = "torchscript:";
 
     private Encoders() {}
@@ -25,12 +34,83 @@ public final class Encoders {
         if (s.equalsIgnoreCase(DescriptorEncoder.NAME)) {
             return new DescriptorEncoder();
         }
-        Path model = model(spec, models);
-        if (startsWith(s, TORCHSCRIPT)) {
-            return new TorchScriptEncoder(model);
+        List<String> parts = parts(s);
+        if (parts.size() > 1) {
+            return fused(spec, parts, models);
         }
-        return new TfjsEncoder(model, s.substring(s.lastIndexOf('/') + 1));
+        if (startsWith(s, TfjsEncoder.SPEC)) {
+            Tfjs t = tfjs(spec, models);
+            return new TfjsEncoder(t.folder(), t.layer());
+        }
+        return new TorchScriptEncoder(model(spec, models));   // a spec of no kind is named there
     }
+
+    private static final Pattern WEIGHT = Pattern.compile("^\\s*([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\\s*\\*\\s*(.*)$", Pattern.DOTALL);
+
+    /**
+     * The parts of a fused spec, split at '+' where an encoder spec (with an optional
+     * {@code <weight>*}) follows — a '+' inside a path stays in it; one part for any other spec.
+     */
+    private static List<String> parts(String spec) {
+        List<String> parts = new ArrayList<>();
+        for (String piece : spec.split("\\+", -1)) {
+            Matcher m = WEIGHT.matcher(piece);
+            String body = (m.matches() ? m.group(2) : piece).strip();
+            boolean starts = body.equalsIgnoreCase(DescriptorEncoder.NAME) || startsWith(body, TORCHSCRIPT)
+                    || startsWith(body, TfjsEncoder.SPEC) || body.isEmpty();
+            if (parts.isEmpty() || starts) {
+                parts.add(piece);
+            } else {
+                parts.set(parts.size() - 1, parts.get(parts.size() - 1) + "+" + piece);
+            }
+        }
+        return parts;
+    }
+
+    private static ImageEncoder fused(String spec, List<String> parts, Function<String, Path> models) {
+        double[] weights = new double[parts.size()];
+        List<String> specs = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Matcher m = WEIGHT.matcher(parts.get(i));
+            weights[i] = m.matches() ? Double.parseDouble(m.group(1)) : 1;
+            String body = (m.matches() ? m.group(2) : parts.get(i)).strip();
+            if (body.isEmpty() || weights[i] <= 0) {
+                throw new IllegalArgumentException("fused encoder '" + spec + "': part " + (i + 1) + " " + Bounded.quote(parts.get(i))
+                        + " is not [<weight>*]<encoder> with a positive weight, e.g. 0.5*descriptor+0.5*tfjs:mobilenet_v2_mid");
+            }
+            if (specs.contains(body.toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException("fused encoder '" + spec + "' names " + Bounded.quote(body) + " twice");
+            }
+            specs.add(body.toLowerCase(java.util.Locale.ROOT));
+        }
+        List<ImageEncoder> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < parts.size(); i++) {
+                Matcher m = WEIGHT.matcher(parts.get(i));
+                opened.add(open((m.matches() ? m.group(2) : parts.get(i)).strip(), models));
+            }
+            return new FusedEncoder(opened, weights, true);
+        } catch (RuntimeException e) {
+            opened.forEach(ImageEncoder::close);
+            throw e;
+        }
+    }
+
+    /** The models a spec runs (TorchScript files, TF.js folders), every part of a fused one; empty for the descriptor. */
+    public static List<Path> models(String spec, Function<String, Path> models) {
+        List<Path> out = new ArrayList<>();
+        for (String part : parts(spec == null ? "" : spec.strip())) {
+            Matcher m = WEIGHT.matcher(part);
+            Path p = model((m.matches() ? m.group(2) : part).strip(), models);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** A TF.js spec's model folder and the layer or node named after it (empty: the features the classifier head reads). */
+    private record Tfjs(Path folder, String layer) {}
 
     /**
      * The model an encoder spec runs: the TorchScript file or the TF.js model's folder; null for the
@@ -45,20 +125,38 @@ public final class Encoders {
             return Path.of(s.substring(TORCHSCRIPT.length()));
         }
         if (startsWith(s, TfjsEncoder.SPEC)) {
-            String rest = s.substring(TfjsEncoder.SPEC.length());
-            int slash = rest.lastIndexOf('/');
-            if (slash <= 0 || slash == rest.length() - 1) {
-                throw new IllegalArgumentException("encoder '" + spec + "' names no layer; write tfjs:<model folder or name>/<layer>, "
-                        + "e.g. tfjs:inception_v3/mixed5");
-            }
-            String name = rest.substring(0, slash);
-            Path folder = Files.isDirectory(Path.of(name)) ? Path.of(name) : models.apply(name);
-            if (folder == null) {
-                throw new IllegalArgumentException("encoder '" + spec + "': no TF.js model folder or known model named '" + name + "'");
-            }
-            return folder;
+            return tfjs(spec, models).folder();
         }
         throw new IllegalArgumentException("unknown encoder '" + spec + "'; accepted: " + ACCEPTED);
+    }
+
+    /**
+     * Splits {@code tfjs:<model>[/<layer or node>]}: the model is the shortest prefix (whole
+     * '/'-separated parts) that is a folder holding a TF.js model or a name {@code models} knows —
+     * node names have '/' in them too.
+     */
+    private static Tfjs tfjs(String spec, Function<String, Path> models) {
+        String rest = spec.strip().substring(TfjsEncoder.SPEC.length());
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException("encoder '" + spec + "' names no model; write tfjs:<model folder or name>[/<layer>], "
+                    + "e.g. tfjs:inception_v3/mixed5 or tfjs:mobilenet_v2_mid");
+        }
+        for (int end = rest.indexOf('/', 1); ; end = rest.indexOf('/', end + 1)) {
+            String name = end < 0 ? rest : rest.substring(0, end);
+            String layer = end < 0 ? "" : rest.substring(end + 1);
+            Path dir = Path.of(name);
+            if (Files.isRegularFile(dir.resolve("model.json")) || Files.isRegularFile(dir.resolve("model.min.js"))) {
+                return new Tfjs(dir, layer);
+            }
+            Path known = name.contains("/") ? null : models.apply(name);
+            if (known != null) {
+                return new Tfjs(known, layer);
+            }
+            if (end < 0) {
+                String first = rest.indexOf('/') > 0 ? rest.substring(0, rest.indexOf('/')) : rest;
+                throw new IllegalArgumentException("encoder '" + spec + "': no TF.js model folder or known model named '" + first + "'");
+            }
+        }
     }
 
     private static boolean startsWith(String s, String prefix) {

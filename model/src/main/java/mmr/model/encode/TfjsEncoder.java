@@ -4,45 +4,44 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 
 import mmr.model.image.Raster;
-import mmr.model.tfjs.TfjsLayersNet;
 import mmr.model.tfjs.TfjsModel;
+import mmr.model.tfjs.TfjsNet;
 import mmr.model.vector.Vectors;
 
 /**
- * Features from a pretrained TF.js layers model (e.g. the ones the {@code nsfwjs} package ships):
+ * Features from a pretrained TF.js model, layers or graph (e.g. the ones the {@code nsfwjs} package ships):
  * the image, composited on white, is scaled to [0, 1] and resized bilinearly (corners aligned) to the
- * model's input side — the preprocessing those models were trained with — and run up to a named layer,
+ * model's input side — the preprocessing those models were trained with — and run up to a named layer or node,
  * whose output, averaged over space and L2-normalised, is the feature vector. Named
  * {@code tfjs-<model>-<layer>}; the version is a checksum of the model's files, so other weights are
  * another encoder. Thread-safe: each call runs in its own NDArray scope.
  */
 public final class TfjsEncoder implements ImageEncoder {
-    /** The user-facing spec prefix: {@code tfjs:<model folder or name>/<layer>}. */
+    /** The user-facing spec prefix: {@code tfjs:<model folder or name>[/<layer or node>]}. */
     public static final String SPEC = "tfjs:";
-    private final TfjsLayersNet net;
+    private final TfjsNet net;
     private final String layer;
     private final int size;
     private final NDManager base;
     private final EncoderIdentity identity;
 
+    /**
+     * @param layer the layer or node whose pooled output is the feature (its name, an end of it
+     *              after a '/', or the encoder's name for it); null or empty for the features the
+     *              model's classifier head reads
+     */
     public TfjsEncoder(Path folder, String layer) {
-        this.net = new TfjsLayersNet(TfjsModel.read(folder));
-        for (String known : net.layerNames()) {   // a layer named as the encoder's name writes it (lower case) is that layer
-            if (!net.layerNames().contains(layer) && clean(known).equals(layer)) {
-                layer = known;
-            }
+        this.net = TfjsNet.of(TfjsModel.read(folder));
+        try {
+            this.layer = layer == null || layer.isEmpty() ? net.headInput() : net.resolve(layer);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + folder + "': " + e.getMessage(), e);
         }
-        if (!net.layerNames().contains(layer)) {
-            throw new IllegalArgumentException("the TF.js model in '" + folder + "' has no layer '" + layer + "'; its last layers: "
-                    + net.layerNames().subList(Math.max(0, net.layerNames().size() - 6), net.layerNames().size()));
-        }
-        this.layer = layer;
         this.size = net.inputSize() > 0 ? net.inputSize() : 224;
         this.base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         int dimension;
@@ -52,7 +51,7 @@ public final class TfjsEncoder implements ImageEncoder {
             base.close();
             throw e;
         }
-        this.identity = new EncoderIdentity(name(folder, layer), dimension, digest(folder));
+        this.identity = new EncoderIdentity(name(folder, net.shortName(this.layer)), dimension, digest(folder));
     }
 
     @Override
@@ -124,8 +123,7 @@ public final class TfjsEncoder implements ImageEncoder {
 
     /** A name part: lower case, other characters than {@code a-z0-9_.} as '_' (so '-' separates the parts). */
     public static String clean(String s) {
-        String c = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_.]", "_");
-        return c.isEmpty() ? "model" : c;
+        return TfjsNet.clean(s);
     }
 
     /** The version of a TF.js model: a checksum of its folder's files (names and bytes, in name order). */

@@ -13,8 +13,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.pooling.Pool;
 
 /**
  * A TF.js layers model (a Keras functional model) run on DJL up to one named layer. Weights are
@@ -24,7 +22,7 @@ import ai.djl.nn.pooling.Pool;
  * tanh, softmax), ReLU (max_value), Add, Concatenate, ZeroPadding2D, MaxPooling2D, AveragePooling2D,
  * GlobalAveragePooling2D, Dropout, Flatten, Dense.
  */
-public final class TfjsLayersNet {
+public final class TfjsLayersNet implements TfjsNet {
     /** One layer of the topology. */
     record Layer(String name, String type, Map<String, Object> config, List<String> inputs) {}
 
@@ -82,24 +80,34 @@ public final class TfjsLayersNet {
         }
     }
 
-    /** The square input side the model declares (e.g. 224 or 299), or −1 when it declares none. */
+    @Override
     public int inputSize() {
         return inputSize;
     }
 
     /** The layers' names, in order. */
-    public List<String> layerNames() {
+    @Override
+    public List<String> outputNames() {
         return layers.stream().map(Layer::name).toList();
     }
 
-    /**
-     * Runs the model on {@code input} (N×H×W×3 floats, as TF.js takes them) up to {@code target}
-     * and returns that layer's output, global-average-pooled over space for a 4-d output: N × C.
-     */
+    @Override
+    public String headInput() {
+        Layer l = layers.get(layers.size() - 1);
+        while (l != null && (l.type().equals("Activation") || l.type().equals("Dropout")) && l.inputs().size() == 1) {
+            l = byName.get(l.inputs().get(0));
+        }
+        if (l == null || !l.type().equals("Dense") || l.inputs().size() != 1) {
+            throw new IllegalArgumentException("the TF.js model ends in no dense classifier whose input could be the features; name a layer");
+        }
+        return l.inputs().get(0);
+    }
+
+    @Override
     public float[][] pooled(NDManager manager, float[] input, int n, int h, int w, String target) {
         if (!byName.containsKey(target)) {
             throw new IllegalArgumentException("the TF.js model has no layer '" + target + "'; its layers include "
-                    + layerNames().subList(Math.max(0, layers.size() - 8), layers.size()));
+                    + outputNames().subList(Math.max(0, layers.size() - 8), layers.size()));
         }
         Set<String> needed = needed(target);
         boolean fold = !foldedBn.containsKey(target);   // a folded conv asked for itself runs unfolded
@@ -117,14 +125,7 @@ public final class TfjsLayersNet {
                 NDArray y = l.type().equals("InputLayer") ? x : apply(manager, l, in, fold);
                 out.put(l.name(), y);
                 if (l.name().equals(target)) {
-                    NDArray pooled = y.getShape().dimension() == 4 ? spatialMean(y) : y;
-                    float[] flat = pooled.toFloatArray();
-                    int c = (int) pooled.getShape().get(1);
-                    float[][] rows = new float[n][c];
-                    for (int r = 0; r < n; r++) {
-                        System.arraycopy(flat, r * c, rows[r], 0, c);
-                    }
-                    return rows;
+                    return TfOps.rows(y, n);
                 }
             }
         }
@@ -208,7 +209,10 @@ public final class TfjsLayersNet {
             case "DepthwiseConv2D": {
                 NDArray[] p = convParams(m, l, fold && foldedBn.containsKey(l.name()));
                 int groups = (int) p[2].getFloat();
-                return activation(conv(x, p[0], p[1], c, groups), String.valueOf(c.getOrDefault("activation", "linear")));
+                int[] s = c.get("strides") == null ? new int[] {1, 1} : ints(c.get("strides"));
+                int[] d = c.get("dilation_rate") == null ? new int[] {1, 1} : ints(c.get("dilation_rate"));
+                NDArray y = TfOps.conv(x, p[0], p[1], ints(c.get("kernel_size")), s, d, "same".equals(c.get("padding")), groups);
+                return activation(y, String.valueOf(c.getOrDefault("activation", "linear")));
             }
             case "BatchNormalization": {
                 if (fold && foldedInto.containsKey(l.name())) {
@@ -253,31 +257,10 @@ public final class TfjsLayersNet {
             case "AveragePooling2D": {
                 int[] k = ints(c.get("pool_size"));
                 int[] s = c.get("strides") == null ? k : ints(c.get("strides"));
-                boolean max = l.type().startsWith("Max");
-                if ("same".equals(c.get("padding"))) {
-                    int[] pad = samePadding(x, k, s);
-                    if (pad[0] == pad[1] && pad[2] == pad[3]) {
-                        Shape sym = new Shape(pad[0], pad[2]);
-                        if (max) {
-                            return Pool.maxPool2d(x, new Shape(k[0], k[1]), new Shape(s[0], s[1]), sym, false);
-                        }
-                        // TF averages over the window's real cells only. DJL's PyTorch avgPool2d counted the
-                        // padding whatever countIncludePad said (measured), so divide by the pooled share of real cells.
-                        NDArray sums = Pool.avgPool2d(x, new Shape(k[0], k[1]), new Shape(s[0], s[1]), sym, false, true);
-                        NDArray ones = x.getManager().ones(new Shape(1, 1, x.getShape().get(2), x.getShape().get(3)));
-                        return sums.div(Pool.avgPool2d(ones, new Shape(k[0], k[1]), new Shape(s[0], s[1]), sym, false, true));
-                    }
-                    if (!max) {
-                        throw new IllegalArgumentException("AveragePooling2D '" + l.name() + "' needs uneven 'same' padding; not read");
-                    }
-                    x = x.pad(new Shape(pad[2], pad[3], pad[0], pad[1]), Float.NEGATIVE_INFINITY);
-                }
-                Shape none = new Shape(0, 0);
-                return max ? Pool.maxPool2d(x, new Shape(k[0], k[1]), new Shape(s[0], s[1]), none, false)
-                        : Pool.avgPool2d(x, new Shape(k[0], k[1]), new Shape(s[0], s[1]), none, false, false);
+                return TfOps.pool(x, k, s, "same".equals(c.get("padding")), l.type().startsWith("Max"));
             }
             case "GlobalAveragePooling2D":
-                return spatialMean(x);
+                return TfOps.spatialMean(x);
             case "Dropout":
                 return x;
             case "Flatten":   // TF flattens HWC order
@@ -299,37 +282,6 @@ public final class TfjsLayersNet {
         }
     }
 
-    /** A convolution with TF's padding: 'valid', or 'same' with the extra row/column at the bottom/right. */
-    private static NDArray conv(NDArray x, NDArray kernel, NDArray bias, Map<String, Object> c, int groups) {
-        int[] k = ints(c.get("kernel_size"));
-        int[] s = c.get("strides") == null ? new int[] {1, 1} : ints(c.get("strides"));
-        int[] d = c.get("dilation_rate") == null ? new int[] {1, 1} : ints(c.get("dilation_rate"));
-        Shape padding = new Shape(0, 0);
-        if ("same".equals(c.get("padding"))) {
-            int[] effective = {(k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1};
-            int[] pad = samePadding(x, effective, s);
-            if (pad[0] == pad[1] && pad[2] == pad[3]) {
-                padding = new Shape(pad[0], pad[2]);
-            } else {
-                x = x.pad(new Shape(pad[2], pad[3], pad[0], pad[1]), 0);
-            }
-        }
-        return Conv2d.conv2d(x, kernel, bias, new Shape(s[0], s[1]), padding, new Shape(d[0], d[1]), groups).singletonOrThrow();
-    }
-
-    /** TF's 'same' padding of an NCHW input: {top, bottom, left, right}. */
-    private static int[] samePadding(NDArray x, int[] k, int[] s) {
-        int[] out = new int[4];
-        for (int a = 0; a < 2; a++) {
-            long size = x.getShape().get(2 + a);
-            long outSize = (size + s[a] - 1) / s[a];
-            long total = Math.max((outSize - 1) * s[a] + k[a] - size, 0);
-            out[2 * a] = (int) (total / 2);
-            out[2 * a + 1] = (int) (total - total / 2);
-        }
-        return out;
-    }
-
     private static NDArray activation(NDArray x, String name) {
         return switch (name) {
             case "linear" -> x;
@@ -340,11 +292,6 @@ public final class TfjsLayersNet {
             case "softmax" -> x.softmax(-1);
             default -> throw new IllegalArgumentException("TF.js activation '" + name + "' is not read");
         };
-    }
-
-    /** The mean over H and W of an NCHW array (one axis at a time: the engine reduces one axis per call). */
-    private static NDArray spatialMean(NDArray x) {
-        return x.mean(new int[] {3}).mean(new int[] {2});
     }
 
     private static NDArray channel(NDManager m, float[] v) {

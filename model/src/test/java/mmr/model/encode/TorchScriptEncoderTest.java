@@ -82,6 +82,6 @@ class TorchScriptEncoderTest {
     void unknownEncoderSpecListsWhatIsAccepted() {
         assertThatThrownBy(() -> Encoders.open("resnet"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown encoder 'resnet'; accepted: 'descriptor', 'torchscript:<path to .pt file>' or 'tfjs:<model folder or name>/<layer>'");
+                .hasMessage("unknown encoder 'resnet'; accepted: 'descriptor', 'torchscript:<path to .pt file>', 'tfjs:<model folder or name>[/<layer>]' or several joined by '+', each with an optional '<weight>*' (fused)");
     }
 }

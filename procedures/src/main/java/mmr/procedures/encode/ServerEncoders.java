@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import mmr.model.encode.DescriptorEncoder;
 import mmr.model.encode.EncoderIdentity;
+import mmr.model.encode.FusedEncoder;
 import mmr.model.encode.ImageEncoder;
 import mmr.model.encode.TorchScriptEncoder;
 import mmr.model.text.Bounded;
@@ -19,7 +20,8 @@ import mmr.model.text.Bounded;
  * The image encoders the server runs for query images: the catalog's own, as recorded at import.
  * The built-in descriptor needs nothing; a TorchScript catalog ({@code torchscript-<stem>}) is
  * encoded with {@code <stem>.pt} from the folder {@code server.mmr.models_root} names — never a
- * path a client sends — after its checksum is compared with the one the catalog recorded. Each
+ * path a client sends — after its checksum is compared with the one the catalog recorded; a TF.js
+ * catalog with its model's folder there; a fused one with each of its parts. Each
  * model is loaded once per server and kept (its predictors pooled, one per concurrent caller)
  * until {@link #closeAll()} at shutdown.
  */
@@ -73,6 +75,16 @@ public final class ServerEncoders {
         }
         if (catalog.name().startsWith("tfjs-")) {
             return tfjs(procedure, catalog, modelsRoot);
+        }
+        if (catalog.name().startsWith(FusedEncoder.PREFIX)) {
+            List<ImageEncoder> parts = new ArrayList<>();
+            List<FusedEncoder.Part> named = FusedEncoder.parts(catalog);
+            double[] weights = new double[named.size()];
+            for (int i = 0; i < weights.length; i++) {
+                parts.add(forCatalog(procedure, named.get(i).identity(), modelsRoot));   // each part found and checked as on its own
+                weights[i] = named.get(i).weight();
+            }
+            return checked(procedure, catalog, LOADED.computeIfAbsent(catalog + "@" + modelsRoot, k -> new FusedEncoder(parts, weights, false)));
         }
         if (!catalog.name().startsWith(TorchScriptEncoder.PREFIX)) {
             throw new IllegalArgumentException(procedure + ": the catalog's features come from encoder " + catalog + ", which the "
