@@ -65,7 +65,7 @@ class CliTest extends HarnessTest {
         Run badEncoder = run("import", "--uri", neo4j.boltURI().toString(), "--no-auth", "--manifest", fixture.toString(),
                 "--encoder", "resnet");
         assertThat(badEncoder.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(badEncoder.err()).contains("unknown encoder 'resnet'; accepted: 'descriptor', 'torchscript:<path to .pt file>', 'tfjs:<model folder or name>[/<layer>]' or several joined by '+', each with an optional '<weight>*' (fused)");
+        assertThat(badEncoder.err()).contains("unknown encoder 'resnet'; accepted: 'descriptor', 'torchscript:<path to .pt file>', 'tfjs:<model folder or name>[/<layer>][@<side>]' or several joined by '+', each with an optional '<weight>*' (fused)");
 
         Run unreachable = run("import", "--uri", "bolt://127.0.0.1:9", "--no-auth", "--manifest", fixture.toString());
         assertThat(unreachable.code()).isEqualTo(Main.EXIT_DATABASE);

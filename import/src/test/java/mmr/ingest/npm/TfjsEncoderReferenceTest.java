@@ -97,8 +97,21 @@ class TfjsEncoderReferenceTest {
     }
 
     @Test
+    void atASmallerSideTheFeatureVectorsFixedPoolAveragesTheWholeMap() {
+        try (ImageEncoder small = Encoders.open("tfjs:mobilenet_v2_mid@160", name -> models.resolve(name));
+             ImageEncoder map = Encoders.open("tfjs:mobilenet_v2_mid/MobilenetV2/Conv_1/Relu6@160", name -> models.resolve(name));
+             ImageEncoder own = Encoders.open("tfjs:mobilenet_v2_mid", name -> models.resolve(name))) {
+            assertThat(small.identity().name()).isEqualTo("tfjs-mobilenet_v2_mid-spatialsqueeze-160");
+            assertThat(small.identity().dimension()).isEqualTo(1792);
+            float[] a = small.encode(images.get(0));
+            assertThat(Vectors.cosine(a, map.encode(images.get(0)))).isGreaterThanOrEqualTo(0.9999);   // 5×5 map, averaged
+            assertThat(Vectors.cosine(a, own.encode(images.get(0)))).isBetween(0.5, 0.999);   // another side: near, not the same
+        }
+    }
+
+    @Test
     void theServerEncodesAGraphModelCatalogsQueriesWithTheSameModel() {
-        try (ImageEncoder importer = Encoders.open("tfjs:mobilenet_v2_mid", name -> models.resolve(name))) {
+        try (ImageEncoder importer = Encoders.open("tfjs:mobilenet_v2_mid@128", name -> models.resolve(name))) {
             ImageEncoder server = mmr.procedures.encode.ServerEncoders.forCatalog("mmr.search", importer.identity(), models);
             assertThat(server.identity()).isEqualTo(importer.identity());
             assertThat(Vectors.cosine(server.encode(images.get(1)), importer.encode(images.get(1)))).isGreaterThanOrEqualTo(0.9999);

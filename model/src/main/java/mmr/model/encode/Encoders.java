@@ -14,11 +14,12 @@ import mmr.model.text.Bounded;
  * Opens an encoder from its user-facing spec: {@code descriptor}, {@code torchscript:<file>} or
  * {@code tfjs:<model>[/<layer>]} (a TF.js model's folder, or a name the caller resolves — e.g. one of
  * the models a package in the cache ships — and the layer or node whose pooled output is the
- * feature; without one, the features the model's classifier head reads) — or several of these
+ * feature; without one, the features the model's classifier head reads; after an '@', the input
+ * side to run at instead of the model's own) — or several of these
  * joined by '+', each with an optional {@code <weight>*}: a {@link FusedEncoder}.
  */
 public final class Encoders {
-    public static final String ACCEPTED = "'descriptor', 'torchscript:<path to .pt file>', 'tfjs:<model folder or name>[/<layer>]' "
+    public static final String ACCEPTED = "'descriptor', 'torchscript:<path to .pt file>', 'tfjs:<model folder or name>[/<layer>][@<side>]' "
             + "or several joined by '+', each with an optional '<weight>*' (fused)";
     private static final String TORCHSCRIPT = "torchscript:";
 
@@ -40,7 +41,7 @@ public final class Encoders {
         }
         if (startsWith(s, TfjsEncoder.SPEC)) {
             Tfjs t = tfjs(spec, models);
-            return new TfjsEncoder(t.folder(), t.layer());
+            return new TfjsEncoder(t.folder(), t.layer(), t.side());
         }
         return new TorchScriptEncoder(model(spec, models));   // a spec of no kind is named there
     }
@@ -109,8 +110,13 @@ public final class Encoders {
         return out;
     }
 
-    /** A TF.js spec's model folder and the layer or node named after it (empty: the features the classifier head reads). */
-    private record Tfjs(Path folder, String layer) {}
+    /**
+     * A TF.js spec's model folder, the layer or node named after it (empty: the features the
+     * classifier head reads) and the input side after an '@' (0: the model's own).
+     */
+    private record Tfjs(Path folder, String layer, int side) {}
+
+    private static final Pattern SIDE = Pattern.compile("^(.*)@([0-9]{1,9})$", Pattern.DOTALL);
 
     /**
      * The model an encoder spec runs: the TorchScript file or the TF.js model's folder; null for the
@@ -131,12 +137,18 @@ public final class Encoders {
     }
 
     /**
-     * Splits {@code tfjs:<model>[/<layer or node>]}: the model is the shortest prefix (whole
+     * Splits {@code tfjs:<model>[/<layer or node>][@<side>]}: the model is the shortest prefix (whole
      * '/'-separated parts) that is a folder holding a TF.js model or a name {@code models} knows —
      * node names have '/' in them too.
      */
     private static Tfjs tfjs(String spec, Function<String, Path> models) {
         String rest = spec.strip().substring(TfjsEncoder.SPEC.length());
+        int side = 0;
+        Matcher at = SIDE.matcher(rest);
+        if (at.matches()) {
+            rest = at.group(1);
+            side = Integer.parseInt(at.group(2));
+        }
         if (rest.isEmpty()) {
             throw new IllegalArgumentException("encoder '" + spec + "' names no model; write tfjs:<model folder or name>[/<layer>], "
                     + "e.g. tfjs:inception_v3/mixed5 or tfjs:mobilenet_v2_mid");
@@ -146,11 +158,11 @@ public final class Encoders {
             String layer = end < 0 ? "" : rest.substring(end + 1);
             Path dir = Path.of(name);
             if (Files.isRegularFile(dir.resolve("model.json")) || Files.isRegularFile(dir.resolve("model.min.js"))) {
-                return new Tfjs(dir, layer);
+                return new Tfjs(dir, layer, side);
             }
             Path known = name.contains("/") ? null : models.apply(name);
             if (known != null) {
-                return new Tfjs(known, layer);
+                return new Tfjs(known, layer, side);
             }
             if (end < 0) {
                 String first = rest.indexOf('/') > 0 ? rest.substring(0, rest.indexOf('/')) : rest;

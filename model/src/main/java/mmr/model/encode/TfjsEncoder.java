@@ -36,13 +36,30 @@ public final class TfjsEncoder implements ImageEncoder {
      *              model's classifier head reads
      */
     public TfjsEncoder(Path folder, String layer) {
+        this(folder, layer, 0);
+    }
+
+    /** Smallest and largest input side an encoder may be asked to run at. */
+    public static final int MIN_SIDE = 32;
+    public static final int MAX_SIDE = 1024;
+
+    /**
+     * @param side the input side to run at (pixels); 0 for the model's own. Small images (icons) lose
+     *             little at a smaller side and encode several times faster; the identity records it.
+     */
+    public TfjsEncoder(Path folder, String layer, int side) {
+        if (side != 0 && (side < MIN_SIDE || side > MAX_SIDE)) {
+            throw new IllegalArgumentException("input side " + side + " is out of range; accepted: " + MIN_SIDE + " to " + MAX_SIDE
+                    + " pixels, or none for the model's own");
+        }
         this.net = TfjsNet.of(TfjsModel.read(folder));
         try {
             this.layer = layer == null || layer.isEmpty() ? net.headInput() : net.resolve(layer);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + folder + "': " + e.getMessage(), e);
         }
-        this.size = net.inputSize() > 0 ? net.inputSize() : 224;
+        int own = net.inputSize() > 0 ? net.inputSize() : 224;
+        this.size = side > 0 ? side : own;
         this.base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         int dimension;
         try {
@@ -51,7 +68,8 @@ public final class TfjsEncoder implements ImageEncoder {
             base.close();
             throw e;
         }
-        this.identity = new EncoderIdentity(name(folder, net.shortName(this.layer)), dimension, digest(folder));
+        this.identity = new EncoderIdentity(name(folder, net.shortName(this.layer)) + (size == own ? "" : "-" + size), dimension,
+                digest(folder));
     }
 
     @Override
@@ -64,19 +82,27 @@ public final class TfjsEncoder implements ImageEncoder {
         return size;
     }
 
+    /**
+     * Images per forward pass: a longer list is run in passes of this many, so memory stays bounded
+     * whatever the caller's batch (an import writes 64–256 at a time).
+     */
+    public static final int CHUNK = 32;
+
     @Override
     public float[][] encode(List<BufferedImage> images) {
-        if (images.isEmpty()) {
-            return new float[0][];
-        }
-        int n = images.size();
-        float[] input = new float[n * size * size * 3];
-        for (int i = 0; i < n; i++) {
-            pixels(Raster.onWhite(images.get(i)), size, input, i * size * size * 3);
-        }
-        float[][] rows = net.pooled(base, input, n, size, size, layer);
-        for (float[] r : rows) {
-            Vectors.normaliseInPlace(r);
+        float[][] rows = new float[images.size()][];
+        for (int from = 0; from < images.size(); from += CHUNK) {
+            List<BufferedImage> part = images.subList(from, Math.min(images.size(), from + CHUNK));
+            int n = part.size();
+            float[] input = new float[n * size * size * 3];
+            for (int i = 0; i < n; i++) {
+                pixels(Raster.onWhite(part.get(i)), size, input, i * size * size * 3);
+            }
+            float[][] out = net.pooled(base, input, n, size, size, layer);
+            for (int i = 0; i < n; i++) {
+                Vectors.normaliseInPlace(out[i]);
+                rows[from + i] = out[i];
+            }
         }
         return rows;
     }
@@ -116,7 +142,11 @@ public final class TfjsEncoder implements ImageEncoder {
         return (argb >> shift) & 0xff;
     }
 
-    /** The encoder name of a model folder and layer: {@code tfjs-<folder>-<layer>}, each part as {@link #clean}. */
+    /**
+     * The encoder name of a model folder and layer: {@code tfjs-<folder>-<layer>}, each part as
+     * {@link #clean} (so neither has a '-'); the identity adds {@code -<side>} when the encoder runs at
+     * another input side than the model's own.
+     */
     public static String name(Path folder, String layer) {
         return "tfjs-" + clean(folder.getFileName().toString()) + "-" + clean(layer);
     }

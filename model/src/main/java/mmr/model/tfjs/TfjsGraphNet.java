@@ -21,7 +21,9 @@ import ai.djl.ndarray.types.Shape;
  * are translated. Ops read: Placeholder, Const, Identity, Add, AddV2, Sub, Mul, BiasAdd, Relu,
  * Relu6, Conv2D, DepthwiseConv2dNative, _FusedConv2D and FusedDepthwiseConv2dNative (fused BiasAdd,
  * Relu, Relu6), AvgPool, MaxPool, Mean, Squeeze, MatMul, _FusedMatMul (fused BiasAdd), Softmax.
- * Intermediate tensors are freed once their last reader has run.
+ * A VALID pool whose window covers its whole input pools all of it, so a feature vector's fixed
+ * global pool still works when the model runs at a smaller side than its own. Intermediate tensors
+ * are freed once their last reader has run.
  */
 public final class TfjsGraphNet implements TfjsNet {
     /** One node: its op, data inputs (control inputs dropped) and attributes. */
@@ -228,7 +230,14 @@ public final class TfjsGraphNet implements TfjsNet {
             case "MaxPool": {
                 int[] k = spatial(ints(node, "ksize"));
                 int[] s = spatial(ints(node, "strides"));
-                return TfOps.pool(x, k, s, padding(node), node.op().equals("MaxPool"));
+                boolean max = node.op().equals("MaxPool");
+                if (!padding(node) && k[0] >= x.getShape().get(2) && k[1] >= x.getShape().get(3)) {
+                    // a window covering the whole input (a feature vector's global pool, run at a smaller side
+                    // than the model's own) pools all of it
+                    NDArray y = max ? x.max(new int[] {3}).max(new int[] {2}) : TfOps.spatialMean(x);
+                    return y.reshape(y.getShape().get(0), y.getShape().get(1), 1, 1);
+                }
+                return TfOps.pool(x, k, s, padding(node), max);
             }
             case "Mean": {
                 int[] axes = ints(constant(m, node.inputs().get(1)).toFloatArray());

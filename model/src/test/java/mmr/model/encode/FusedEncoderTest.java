@@ -61,6 +61,9 @@ class FusedEncoderTest {
             }
         }
         assertThat(Encoders.models("descriptor+" + TFJS, n -> null)).containsExactly(TINY);
+        try (ImageEncoder atSide = Encoders.open(TFJS + "@32")) {   // another input side: part of the name
+            assertThat(atSide.identity().name()).isEqualTo("tfjs-tiny-gap-32");
+        }
     }
 
     @Test
@@ -71,6 +74,8 @@ class FusedEncoderTest {
         assertThatThrownBy(() -> Encoders.open("descriptor+DESCRIPTOR")).hasMessage("fused encoder 'descriptor+DESCRIPTOR' names 'DESCRIPTOR' twice");
         assertThatThrownBy(() -> Encoders.open("descriptor+clip")).hasMessageStartingWith("unknown encoder 'descriptor+clip'; accepted:");
         assertThatThrownBy(() -> Encoders.open("descriptor+tfjs:nope/x")).hasMessage("encoder 'tfjs:nope/x': no TF.js model folder or known model named 'nope'");
+        assertThatThrownBy(() -> Encoders.open("descriptor+" + TFJS + "@5"))
+                .hasMessage("input side 5 is out of range; accepted: 32 to 1024 pixels, or none for the model's own");
         assertThatThrownBy(() -> FusedEncoder.parts(new EncoderIdentity("fused:descriptor:512", 512, "1")))
                 .hasMessageContaining("is not of the form fused:<name>:<dimension>:<weight>:…");
     }

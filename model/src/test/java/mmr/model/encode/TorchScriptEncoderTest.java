@@ -82,6 +82,6 @@ class TorchScriptEncoderTest {
     void unknownEncoderSpecListsWhatIsAccepted() {
         assertThatThrownBy(() -> Encoders.open("resnet"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown encoder 'resnet'; accepted: 'descriptor', 'torchscript:<path to .pt file>', 'tfjs:<model folder or name>[/<layer>]' or several joined by '+', each with an optional '<weight>*' (fused)");
+                .hasMessage("unknown encoder 'resnet'; accepted: 'descriptor', 'torchscript:<path to .pt file>', 'tfjs:<model folder or name>[/<layer>][@<side>]' or several joined by '+', each with an optional '<weight>*' (fused)");
     }
 }

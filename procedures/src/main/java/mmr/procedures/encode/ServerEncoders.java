@@ -115,14 +115,16 @@ public final class ServerEncoders {
     }
 
     /**
-     * A TF.js catalog ({@code tfjs-<model>-<layer>}): the model's folder in models_root (matched as the
+     * A TF.js catalog ({@code tfjs-<model>-<layer>[-<side>]}): the model's folder in models_root (matched as the
      * importer named it), checked against the catalog's checksum of its files.
      */
     private static ImageEncoder tfjs(String procedure, EncoderIdentity catalog, Path modelsRoot) {
-        String[] parts = catalog.name().split("-", 3);
-        if (parts.length != 3) {
-            throw new IllegalArgumentException(procedure + ": the catalog's encoder " + catalog + " is not of the form tfjs-<model>-<layer>");
+        String[] parts = catalog.name().split("-");
+        if (parts.length != 3 && !(parts.length == 4 && parts[3].matches("[0-9]{1,4}"))) {
+            throw new IllegalArgumentException(procedure + ": the catalog's encoder " + catalog + " is not of the form "
+                    + "tfjs-<model>-<layer>[-<side>]");
         }
+        int side = parts.length == 4 ? Integer.parseInt(parts[3]) : 0;
         if (modelsRoot == null) {
             throw new IllegalArgumentException(procedure + ": the catalog's features come from the TF.js model " + Bounded.quote(parts[1])
                     + " (" + catalog + "); to search with images, set server.mmr.models_root to the folder holding that model's "
@@ -148,7 +150,7 @@ public final class ServerEncoders {
                     + "model it was imported with, or re-import the catalog");
         }
         ImageEncoder encoder = LOADED.computeIfAbsent(catalog + "@" + dir,
-                k -> withPluginClassLoader(() -> new mmr.model.encode.TfjsEncoder(dir, parts[2])));
+                k -> withPluginClassLoader(() -> new mmr.model.encode.TfjsEncoder(dir, parts[2], side)));
         return checked(procedure, catalog, encoder);
     }
 
