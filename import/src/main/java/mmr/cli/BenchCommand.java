@@ -67,7 +67,7 @@ public final class BenchCommand {
         @Option(names = "--torchscript", paramLabel = "FILE", description = "Also measure this TorchScript model")
         Path torchscript;
 
-        @Option(names = "--encoder", paramLabel = "SPEC", description = "Also measure this encoder (repeatable), e.g. tfjs:inception_v3/mixed5")
+        @Option(names = "--encoder", paramLabel = "SPEC", description = "Also measure this encoder (repeatable), e.g. tfjs:inception_v3/mixed5 or descriptor+tfjs:mobilenet_v2_mid@128")
         List<String> encoders = new ArrayList<>();
 
         @Mixin

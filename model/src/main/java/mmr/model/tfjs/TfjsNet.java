@@ -35,8 +35,9 @@ public interface TfjsNet {
     float[][] pooled(NDManager manager, float[] input, int n, int h, int w, String output);
 
     /**
-     * The output a user's name means: the name itself, the one output it ends (after a '/'), or the
-     * one whose {@link #shortName} or name reads the same after {@link #clean}; a clear error otherwise.
+     * The output a user's name means: the name itself, the one output it ends (after a '/'), the one
+     * inside the '/'-scope it names, or the one whose {@link #shortName} or name reads the same after
+     * {@link #clean}; a clear error otherwise.
      */
     default String resolve(String name) {
         List<String> names = outputNames();
@@ -47,6 +48,13 @@ public interface TfjsNet {
         for (String n : names) {
             if (n.endsWith("/" + name)) {
                 found.add(n);
+            }
+        }
+        if (found.isEmpty()) {   // a scope holding one node, e.g. expanded_conv_16/project for its .../BatchNorm/FusedBatchNormV3
+            for (String n : names) {
+                if (n.startsWith(name + "/") || n.contains("/" + name + "/")) {
+                    found.add(n);
+                }
             }
         }
         if (found.isEmpty()) {

@@ -64,6 +64,8 @@ class TfjsGraphNetTest {
     void nodesAreNamedByTheirEndsAndBadNamesAreNamed() {
         TfjsNet net = TfjsNet.of(TfjsModel.read(TINY));
         assertThat(net.resolve("dw/Relu6")).isEqualTo("net/dw/Relu6");
+        assertThat(net.resolve("dw")).isEqualTo("net/dw/Relu6");   // the one node in that scope (its weights are constants)
+        assertThatThrownBy(() -> net.resolve("net/proj")).hasMessageStartingWith("'net/proj' names 2 nodes of the TF.js model");
         assertThat(net.resolve("net_dw_relu6")).isEqualTo("net/dw/Relu6");   // as an encoder name writes it
         assertThat(net.shortName("net/dw/Relu6")).isEqualTo("dw/Relu6");   // "Relu6" alone ends two nodes
         assertThat(net.shortName("net/add2")).isEqualTo("add2");
