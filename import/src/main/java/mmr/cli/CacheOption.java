@@ -8,6 +8,12 @@ import mmr.ingest.emoji.EmojiDataset;
 
 /** The download cache (the emoji catalog, the TF.js models), shared by every command that uses it. */
 final class CacheOption {
+    /**
+     * The encoder of mmr import, serve and eval when none is named, chosen by mmr eval (quality and
+     * encode throughput; docs/encoders.md): the descriptor beside MobileNetV2's last bottleneck at 128 px.
+     */
+    static final String DEFAULT_ENCODER = "descriptor+tfjs:mobilenet_v2_mid/expanded_conv_16/project@128";
+
     @Option(names = "--cache", paramLabel = "DIR", description = "Download cache (default: $MMR_CACHE or ~/.cache/mmr)")
     Path cache;
 

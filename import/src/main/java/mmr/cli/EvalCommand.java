@@ -55,7 +55,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the split, dropout, keywords and intervals (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = "descriptor",
+    @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = CacheOption.DEFAULT_ENCODER,
             description = "Image encoder of the catalog and the queries, as for mmr import (default: ${DEFAULT-VALUE})")
     String encoder;
 
@@ -114,7 +114,7 @@ public final class EvalCommand implements Callable<Integer> {
         String header = String.format(Locale.ROOT, "`mmr eval --manifest %s --holdout %s --dropout %s --seed %d --train \"%s\" "
                         + "--tag-init %s --knn-top-k %d --knn-cutoff %s%s%s`", manifest == null ? "(emoji)" : manifest.getFileName(),
                 holdout, options.dropouts().stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""), seed,
-                train, init, knnTopK, knnCutoff, encoder.equals("descriptor") ? "" : " --encoder " + encoder, quick ? " --quick" : "");
+                train, init, knnTopK, knnCutoff, " --encoder " + encoder, quick ? " --quick" : "");
         for (Path p : EvalReport.write(out, rows, header)) {
             o.println("wrote " + p);
         }

@@ -50,7 +50,7 @@ public final class ImportCommand implements Callable<Integer> {
             description = "Manifest: JSON Lines {id, path|features, tags[], metadata{}} or CSV with header id,path,tags (tags separated by |)")
     Path manifest;
 
-    @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = "descriptor",
+    @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = CacheOption.DEFAULT_ENCODER,
             description = "Image encoder: descriptor, torchscript:<file.pt>, tfjs:<model>[/<layer>][@<side>] or several joined by + (fused, optional <weight>*), e.g. descriptor+tfjs:mobilenet_v2_mid@128 (default: ${DEFAULT-VALUE})")
     String encoder;
 

@@ -48,7 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--manifest", paramLabel = "FILE", description = "Build from this catalog manifest instead of the emoji set")
     Path manifest;
 
-    @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = "descriptor", description = "Image encoder: descriptor, torchscript:<file.pt>, tfjs:<model>[/<layer>][@<side>] or several joined by + (fused, optional <weight>*), e.g. descriptor+tfjs:mobilenet_v2_mid@128 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = CacheOption.DEFAULT_ENCODER, description = "Image encoder: descriptor, torchscript:<file.pt>, tfjs:<model>[/<layer>][@<side>] or several joined by + (fused, optional <weight>*), e.g. descriptor+tfjs:mobilenet_v2_mid@128 (default: ${DEFAULT-VALUE})")
     String encoder;
 
     @Option(names = "--images", paramLabel = "DIR", description = "Folder the catalog's image paths are relative to, for the "

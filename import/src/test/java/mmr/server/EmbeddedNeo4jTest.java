@@ -70,7 +70,8 @@ class EmbeddedNeo4jTest {
         assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args)).isZero();
         assertThat(out.toString()).contains("Imported 120 image(s)")
                 .containsPattern("Trained model default version 1 on \\d+ nodes")
-                .containsPattern("Graph: 120 images, \\d+ tags, \\d+ TAGGED, \\d+ SIMILAR edges; encoder descriptor/512/1")
+                .containsPattern("Graph: 120 images, \\d+ tags, \\d+ TAGGED, \\d+ SIMILAR edges; encoder fused:descriptor:512:0.5:"
+                        + "tfjs-mobilenet_v2_mid-expanded_conv_16_project_batchnorm_fusedbatchnormv3-128:448:0.5/960/")
                 .contains("/browser/");
         StringWriter second = new StringWriter();
         assertThat(Main.run(new PrintWriter(second, true), new PrintWriter(new StringWriter(), true), args)).isZero();

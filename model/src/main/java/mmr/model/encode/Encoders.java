@@ -12,7 +12,7 @@ import mmr.model.text.Bounded;
 
 /**
  * Opens an encoder from its user-facing spec: {@code descriptor}, {@code torchscript:<file>} or
- * {@code tfjs:<model>[/<layer>]} (a TF.js model's folder, or a name the caller resolves — e.g. one of
+ * {@code tfjs:<model>[/<layer>][@<side>]} (a TF.js model's folder, or a name the caller resolves — e.g. one of
  * the models a package in the cache ships — and the layer or node whose pooled output is the
  * feature; without one, the features the model's classifier head reads; after an '@', the input
  * side to run at instead of the model's own) — or several of these
@@ -35,7 +35,7 @@ public final class Encoders {
         if (s.equalsIgnoreCase(DescriptorEncoder.NAME)) {
             return new DescriptorEncoder();
         }
-        List<String> parts = parts(s);
+        List<Part> parts = parts(s);
         if (parts.size() > 1) {
             return fused(spec, parts, models);
         }
@@ -48,47 +48,53 @@ public final class Encoders {
 
     private static final Pattern WEIGHT = Pattern.compile("^\\s*([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\\s*\\*\\s*(.*)$", Pattern.DOTALL);
 
+    /** One part of a fused spec: its weight (1 when none is written) and its encoder spec. */
+    private record Part(String text, double weight, String spec) {
+        static Part of(String text) {
+            Matcher m = WEIGHT.matcher(text);
+            return m.matches() ? new Part(text, Double.parseDouble(m.group(1)), m.group(2).strip()) : new Part(text, 1, text.strip());
+        }
+    }
+
     /**
      * The parts of a fused spec, split at '+' where an encoder spec (with an optional
      * {@code <weight>*}) follows — a '+' inside a path stays in it; one part for any other spec.
      */
-    private static List<String> parts(String spec) {
-        List<String> parts = new ArrayList<>();
+    private static List<Part> parts(String spec) {
+        List<String> texts = new ArrayList<>();
         for (String piece : spec.split("\\+", -1)) {
-            Matcher m = WEIGHT.matcher(piece);
-            String body = (m.matches() ? m.group(2) : piece).strip();
+            String body = Part.of(piece).spec();
             boolean starts = body.equalsIgnoreCase(DescriptorEncoder.NAME) || startsWith(body, TORCHSCRIPT)
                     || startsWith(body, TfjsEncoder.SPEC) || body.isEmpty();
-            if (parts.isEmpty() || starts) {
-                parts.add(piece);
+            if (texts.isEmpty() || starts) {
+                texts.add(piece);
             } else {
-                parts.set(parts.size() - 1, parts.get(parts.size() - 1) + "+" + piece);
+                texts.set(texts.size() - 1, texts.get(texts.size() - 1) + "+" + piece);
             }
         }
-        return parts;
+        return texts.stream().map(Part::of).toList();
     }
 
-    private static ImageEncoder fused(String spec, List<String> parts, Function<String, Path> models) {
+    private static ImageEncoder fused(String spec, List<Part> parts, Function<String, Path> models) {
         double[] weights = new double[parts.size()];
-        List<String> specs = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            Matcher m = WEIGHT.matcher(parts.get(i));
-            weights[i] = m.matches() ? Double.parseDouble(m.group(1)) : 1;
-            String body = (m.matches() ? m.group(2) : parts.get(i)).strip();
-            if (body.isEmpty() || weights[i] <= 0) {
-                throw new IllegalArgumentException("fused encoder '" + spec + "': part " + (i + 1) + " " + Bounded.quote(parts.get(i))
+            Part p = parts.get(i);
+            if (p.spec().isEmpty() || !(p.weight() > 0)) {
+                throw new IllegalArgumentException("fused encoder '" + spec + "': part " + (i + 1) + " " + Bounded.quote(p.text())
                         + " is not [<weight>*]<encoder> with a positive weight, e.g. 0.5*descriptor+0.5*tfjs:mobilenet_v2_mid");
             }
-            if (specs.contains(body.toLowerCase(java.util.Locale.ROOT))) {
-                throw new IllegalArgumentException("fused encoder '" + spec + "' names " + Bounded.quote(body) + " twice");
+            String key = p.spec().toLowerCase(java.util.Locale.ROOT);
+            if (seen.contains(key)) {
+                throw new IllegalArgumentException("fused encoder '" + spec + "' names " + Bounded.quote(p.spec()) + " twice");
             }
-            specs.add(body.toLowerCase(java.util.Locale.ROOT));
+            seen.add(key);
+            weights[i] = p.weight();
         }
         List<ImageEncoder> opened = new ArrayList<>();
         try {
-            for (int i = 0; i < parts.size(); i++) {
-                Matcher m = WEIGHT.matcher(parts.get(i));
-                opened.add(open((m.matches() ? m.group(2) : parts.get(i)).strip(), models));
+            for (Part p : parts) {
+                opened.add(open(p.spec(), models));
             }
             return new FusedEncoder(opened, weights, true);
         } catch (RuntimeException e) {
@@ -100,9 +106,8 @@ public final class Encoders {
     /** The models a spec runs (TorchScript files, TF.js folders), every part of a fused one; empty for the descriptor. */
     public static List<Path> models(String spec, Function<String, Path> models) {
         List<Path> out = new ArrayList<>();
-        for (String part : parts(spec == null ? "" : spec.strip())) {
-            Matcher m = WEIGHT.matcher(part);
-            Path p = model((m.matches() ? m.group(2) : part).strip(), models);
+        for (Part part : parts(spec == null ? "" : spec.strip())) {
+            Path p = model(part.spec(), models);
             if (p != null) {
                 out.add(p);
             }

@@ -23,9 +23,10 @@ public final class MmrSettings implements SettingsDeclaration {
             .setDependency(GraphDatabaseSettings.neo4j_home)
             .build();
 
-    @Description("Folder holding the image models (TorchScript .pt files) catalogs were encoded with, so that the server can "
-            + "encode query images (bytes, base64, file) as the importer did: a catalog imported with encoder "
-            + "'torchscript:<path>/resnet18.pt' is searched with 'resnet18.pt' from here, checked against the checksum recorded "
+    @Description("Folder holding the image models (TorchScript .pt files, TF.js model folders) catalogs were encoded with, so "
+            + "that the server can encode query images (bytes, base64, file) as the importer did: a catalog imported with encoder "
+            + "'torchscript:<path>/resnet18.pt' is searched with 'resnet18.pt' from here, one imported with 'tfjs:<path>/mobilenet_v2_mid' "
+            + "with the folder 'mobilenet_v2_mid' (a fused encoder's parts likewise), each checked against the checksum recorded "
             + "at import. Unset, such catalogs take 'features' only. A relative path resolves against the Neo4j home.")
     public static final Setting<Path> models_root = SettingImpl.newBuilder("server.mmr.models_root", SettingValueParsers.PATH, (Path) null)
             .setDependency(GraphDatabaseSettings.neo4j_home)
