@@ -168,6 +168,10 @@ public final class BenchCommand {
         @Mixin
         CacheOption cache;
 
+        @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = CacheOption.DEFAULT_ENCODER,
+                description = "Image encoder, as for mmr import (default: ${DEFAULT-VALUE})")
+        String encoderSpec;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -177,7 +181,7 @@ public final class BenchCommand {
             long t1 = System.nanoTime();
             Path home = Files.createTempDirectory("mmr-bench-emoji");
             try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF);
-                 ImageEncoder encoder = Encoders.open("descriptor")) {
+                 ImageEncoder encoder = cache.encoder(encoderSpec)) {
                 long t2 = System.nanoTime();
                 EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "fresh embedded database");
                 ImportReport report = new Importer(new GraphWriter(cypher), encoder, ImportOptions.defaults(manifest)).run();
