@@ -140,7 +140,7 @@ public final class TfjsGraphNet implements TfjsNet {
                         in.add(values.get(i));
                     }
                     y = apply(manager, node, in);
-                    if (y.getManager() != scope && !in.contains(y) && !params.containsValue(y)) {
+                    if (y.getManager() != scope && !holds(in, y) && !holds(params.values(), y)) {
                         y.attach(scope);   // a result computed from a constant first lives in the constants' manager
                     }
                 }
@@ -151,7 +151,7 @@ public final class TfjsGraphNet implements TfjsNet {
                 for (String i : node.inputs()) {   // free what no later node reads (constants are kept)
                     if (readers.merge(i, -1, Integer::sum) == 0 && !nodes.get(i).op().equals("Const")) {
                         NDArray done = values.remove(i);
-                        if (done != null && !values.containsValue(done) && !params.containsValue(done)) {
+                        if (done != null && !holds(values.values(), done) && !holds(params.values(), done)) {
                             done.close();
                         }
                     }
@@ -159,6 +159,16 @@ public final class TfjsGraphNet implements TfjsNet {
             }
         }
         throw new IllegalStateException("node '" + target + "' was not reached");
+    }
+
+    /** Whether {@code arrays} holds this very array (NDArray's equals compares contents). */
+    private static boolean holds(java.util.Collection<NDArray> arrays, NDArray a) {
+        for (NDArray x : arrays) {
+            if (x == a) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The nodes {@code target} depends on, inputs first. */
