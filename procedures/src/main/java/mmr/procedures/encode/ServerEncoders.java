@@ -89,7 +89,8 @@ public final class ServerEncoders {
         if (!catalog.name().startsWith(TorchScriptEncoder.PREFIX)) {
             throw new IllegalArgumentException(procedure + ": the catalog's features come from encoder " + catalog + ", which the "
                     + "server cannot run; pass the query's 'features' computed with it (the server runs the built-in '"
-                    + DescriptorEncoder.NAME + "' encoder and TorchScript models from server.mmr.models_root)");
+                    + DescriptorEncoder.NAME + "' encoder, and TorchScript and TF.js models — alone or fused — from "
+                    + "server.mmr.models_root)");
         }
         String stem = catalog.name().substring(TorchScriptEncoder.PREFIX.length());
         String fileName = stem + ".pt";

@@ -81,6 +81,8 @@ class ServerEncodersTest {
                         + ", the catalog's " + tiny.version() + "); put back the file it was imported with, or re-import the catalog");
         assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", EncoderIdentity.parse("clip-vit-b32/512/1"), root)).hasMessageStartingWith("mmr.search: the catalog's features come from encoder "
                         + "clip-vit-b32/512/1, which the server cannot run; pass the query's 'features'");
+        assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", new EncoderIdentity("fused:descriptor:512", 512, "1"), root))
+                .hasMessageContaining("is not of the form fused:<name>:<dimension>:<weight>:");
         EncoderIdentity otherDescriptor = new EncoderIdentity(DescriptorEncoder.NAME, 7, "0");
         assertThatThrownBy(() -> ServerEncoders.forCatalog("mmr.search", otherDescriptor, root))
                 .hasMessageContaining("but this server's encoder is");
