@@ -13,18 +13,21 @@ const fs = require('fs');
 const [modelsDir, pixelsFile] = process.argv.slice(2);
 const targets = [['inception_v3', 'mixed5', 299], ['mobilenet_v2', 'out_relu', 224]];
 const graphTargets = [['mobilenet_v2_mid', 'feature_vector/SpatialSqueeze', 224], ['mobilenet_v2_mid', 'MobilenetV2/expanded_conv_4/add', 224]];
+// A bundled nsfwjs model (model.min.js + base64 shards *.min.js) as TF.js's in-memory model artifacts.
+function bundled(name) {
+  const dir = path.join(modelsDir, name);
+  const json = require(path.join(dir, 'model.min.js'));
+  const group = json.weightsManifest[0];
+  const all = Buffer.concat(group.paths.map(p => Buffer.from(require(path.join(dir, p + '.min.js')), 'base64')));
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  return tf.io.fromMemory({modelTopology: json.modelTopology, weightSpecs: group.weights, weightData});
+}
 (async () => {
   await tf.setBackend('cpu');
   const pixels = JSON.parse(fs.readFileSync(pixelsFile, 'utf8')).images;
   const out = {tfjs: tf.version.tfjs, backend: tf.getBackend(), images: pixels.map(p => p.file), outputs: {}};
   for (const [name, layer, size] of targets) {
-    const dir = path.join(modelsDir, name);
-    const json = require(path.join(dir, 'model.min.js'));
-    const group = json.weightsManifest[0];
-    const buffers = group.paths.map(p => Buffer.from(require(path.join(dir, p + '.min.js')), 'base64'));
-    const all = Buffer.concat(buffers);
-    const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
-    const model = await tf.loadLayersModel(tf.io.fromMemory({modelTopology: json.modelTopology, weightSpecs: group.weights, weightData}));
+    const model = await tf.loadLayersModel(bundled(name));
     const cut = tf.model({inputs: model.inputs, outputs: model.getLayer(layer).output});
     const rows = [];
     for (const p of pixels) {
@@ -39,13 +42,7 @@ const graphTargets = [['mobilenet_v2_mid', 'feature_vector/SpatialSqueeze', 224]
     out.outputs[name + '/' + layer] = rows;
   }
   for (const [name, node, size] of graphTargets) {
-    const dir = path.join(modelsDir, name);
-    const json = require(path.join(dir, 'model.min.js'));
-    const group = json.weightsManifest[0];
-    const buffers = group.paths.map(p => Buffer.from(require(path.join(dir, p + '.min.js')), 'base64'));
-    const all = Buffer.concat(buffers);
-    const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
-    const model = await tf.loadGraphModel(tf.io.fromMemory({modelTopology: json.modelTopology, weightSpecs: group.weights, weightData}));
+    const model = await tf.loadGraphModel(bundled(name));
     const full = Object.keys(model.executor.graph.nodes).find(n => n === node || n.endsWith('/' + node));
     const rows = [];
     for (const p of pixels) {

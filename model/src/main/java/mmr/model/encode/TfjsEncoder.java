@@ -146,16 +146,11 @@ public final class TfjsEncoder implements ImageEncoder {
 
     /**
      * The encoder name of a model folder and layer: {@code tfjs-<folder>-<layer>}, each part as
-     * {@link #clean} (so neither has a '-'); the identity adds {@code -<side>} when the encoder runs at
+     * {@link TfjsNet#clean} (so neither has a '-'); the identity adds {@code -<side>} when the encoder runs at
      * another input side than the model's own.
      */
     public static String name(Path folder, String layer) {
-        return "tfjs-" + clean(folder.getFileName().toString()) + "-" + clean(layer);
-    }
-
-    /** A name part: lower case, other characters than {@code a-z0-9_.} as '_' (so '-' separates the parts). */
-    public static String clean(String s) {
-        return TfjsNet.clean(s);
+        return "tfjs-" + TfjsNet.clean(folder.getFileName().toString()) + "-" + TfjsNet.clean(layer);
     }
 
     /** The version of a TF.js model: a checksum of its folder's files (names and bytes, in name order). */

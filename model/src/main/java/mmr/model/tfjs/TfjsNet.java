@@ -92,7 +92,10 @@ public interface TfjsNet {
         }
     }
 
-    /** A name part as encoder names write it: lower case, other characters than {@code a-z0-9_.} as '_'. */
+    /**
+     * A name part as encoder names write it: lower case, other characters than {@code a-z0-9_.} as '_'
+     * (so '-' can separate the parts of {@code tfjs-<model>-<output>}).
+     */
     static String clean(String s) {
         String c = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_.]", "_");
         return c.isEmpty() ? "model" : c;

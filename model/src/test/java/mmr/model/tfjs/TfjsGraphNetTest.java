@@ -2,12 +2,9 @@ package mmr.model.tfjs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,20 +19,13 @@ import ai.djl.ndarray.NDManager;
  * constant, _FusedMatMul, Softmax; control inputs and ':0' output suffixes.
  */
 class TfjsGraphNetTest {
-    private static final Path TINY = Path.of("src/test/resources/tfjs/tiny_graph");
+    private static final Path TINY = TinyModels.GRAPH;
 
     @TempDir
     Path dir;
 
     @Test
-    @SuppressWarnings("unchecked")
     void eachNodeGivesWhatTfSemanticsGive() throws Exception {
-        Map<String, Object> expected = (Map<String, Object>) JsLiteral.parse(Files.readString(TINY.resolve("expected.json")));
-        List<?> values = (List<?>) expected.get("input");
-        float[] x = new float[values.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = ((Number) values.get(i)).floatValue();
-        }
         TfjsModel model = TfjsModel.read(TINY);
         assertThat(model.format()).isEqualTo("graph-model");
         TfjsNet net = TfjsNet.of(model);
@@ -43,20 +33,8 @@ class TfjsGraphNetTest {
         assertThat(net.inputSize()).isEqualTo(8);
         assertThat(net.headInput()).isEqualTo("net/mean");
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            for (int round = 0; round < 2; round++) {   // the second run reuses the kept constants and plans
-                for (var e : ((Map<String, Object>) expected.get("pooled")).entrySet()) {
-                    float[][] got = net.pooled(m, x, 2, 8, 8, e.getKey());
-                    List<List<Number>> want = (List<List<Number>>) e.getValue();
-                    assertThat(got).as(e.getKey()).hasNumberOfRows(want.size());
-                    for (int r = 0; r < got.length; r++) {
-                        assertThat(got[r]).as(e.getKey()).hasSize(want.get(r).size());
-                        for (int c = 0; c < got[r].length; c++) {
-                            assertThat((double) got[r][c]).as(e.getKey() + "[" + r + "][" + c + "]")
-                                    .isCloseTo(want.get(r).get(c).doubleValue(), within(1e-4));
-                        }
-                    }
-                }
-            }
+            TinyModels.assertMatches(net, TinyModels.expected(TINY), m);
+            TinyModels.assertMatches(net, TinyModels.expected(TINY), m);   // again: the kept constants and plans
         }
     }
 

@@ -2,12 +2,10 @@ package mmr.model.tfjs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -22,44 +20,10 @@ import ai.djl.ndarray.NDManager;
  * Concatenate, Dense with softmax.
  */
 class TfjsLayersNetTest {
-    private static final Path TINY = Path.of("src/test/resources/tfjs/tiny");
+    private static final Path TINY = TinyModels.LAYERS;
 
     @TempDir
     Path dir;
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> expected() throws Exception {
-        return (Map<String, Object>) JsLiteral.parse(Files.readString(TINY.resolve("expected.json")));
-    }
-
-    private static float[] input(Map<String, Object> expected) {
-        List<?> values = (List<?>) expected.get("input");
-        float[] x = new float[values.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = ((Number) values.get(i)).floatValue();
-        }
-        return x;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void assertMatches(TfjsLayersNet net, Map<String, Object> expected) {
-        float[] x = input(expected);
-        Map<String, Object> pooled = (Map<String, Object>) expected.get("pooled");
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            for (var e : pooled.entrySet()) {
-                float[][] got = net.pooled(m, x, 2, 8, 8, e.getKey());
-                List<List<Number>> want = (List<List<Number>>) e.getValue();
-                assertThat(got).as(e.getKey()).hasNumberOfRows(want.size());
-                for (int r = 0; r < got.length; r++) {
-                    assertThat(got[r]).as(e.getKey()).hasSize(want.get(r).size());
-                    for (int c = 0; c < got[r].length; c++) {
-                        assertThat((double) got[r][c]).as(e.getKey() + "[" + r + "][" + c + "]")
-                                .isCloseTo(want.get(r).get(c).doubleValue(), within(1e-4));
-                    }
-                }
-            }
-        }
-    }
 
     @Test
     void theConvertersLayoutGivesWhatTfSemanticsGive() throws Exception {
@@ -68,7 +32,7 @@ class TfjsLayersNetTest {
         assertThat(model.weight("bn/gamma").shape()).containsExactly(4);
         TfjsLayersNet net = new TfjsLayersNet(model);
         assertThat(net.inputSize()).isEqualTo(8);
-        assertMatches(net, expected());
+        TinyModels.assertMatches(net, TinyModels.expected(TINY));
     }
 
     @Test
@@ -81,7 +45,7 @@ class TfjsLayersNetTest {
                 + "return function(a,n,i){n.exports=" + minified + "}({},n,{}),n.exports});");
         Files.writeString(dir.resolve("group1-shard1of1.min.js"), "!function(d){module.exports=d()}(function(){var n={};n.exports=\""
                 + Base64.getEncoder().encodeToString(Files.readAllBytes(TINY.resolve("group1-shard1of1.bin"))) + "\"});");
-        assertMatches(new TfjsLayersNet(TfjsModel.read(dir)), expected());
+        TinyModels.assertMatches(new TfjsLayersNet(TfjsModel.read(dir)), TinyModels.expected(TINY));
     }
 
     @Test

@@ -133,7 +133,7 @@ public final class ServerEncoders {
         }
         Path folder = null;
         try (var dirs = Files.list(modelsRoot)) {
-            folder = dirs.filter(d -> Files.isDirectory(d) && mmr.model.encode.TfjsEncoder.clean(d.getFileName().toString()).equals(parts[1]))
+            folder = dirs.filter(d -> Files.isDirectory(d) && mmr.model.tfjs.TfjsNet.clean(d.getFileName().toString()).equals(parts[1]))
                     .sorted().findFirst().orElse(null);
         } catch (IOException e) {
             // reported below as missing

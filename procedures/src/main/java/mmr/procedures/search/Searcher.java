@@ -112,7 +112,7 @@ public final class Searcher {
 
     /**
      * @param importDirectory where 'file' queries resolve (null: refused)
-     * @param modelsRoot      server.mmr.models_root, where the catalog's TorchScript model is found (null: unset)
+     * @param modelsRoot      server.mmr.models_root, where the catalog's model (TorchScript, TF.js, fused parts) is found (null: unset)
      */
     public Searcher(String procedure, Transaction tx, Log log, Path importDirectory, Path modelsRoot) {
         this.procedure = procedure;
