@@ -1,23 +1,25 @@
 package mmr.cli;
 
-import static mmr.procedures.search.Searcher.ATTACH_CANDIDATES;
+import static mmr.procedures.search.QueryNode.ATTACH_CANDIDATES;
 import static mmr.procedures.search.Searcher.RANK_CANDIDATES;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import org.neo4j.driver.AuthTokens;
@@ -25,13 +27,18 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Session;
 import org.neo4j.graphdb.GraphDatabaseService;
-
+import org.neo4j.graphdb.Node;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import mmr.model.encode.Encoders;
+import mmr.model.encode.ImageEncoder;
+import mmr.model.image.ImageDecoder;
+import mmr.model.image.ImageRejectedException;
 import mmr.model.vector.Vectors;
+import mmr.procedures.search.SearchConfig;
 import mmr.server.EmbeddedNeo4j;
 
 /**
@@ -73,7 +80,7 @@ final class BenchSearch implements Callable<Integer> {
     boolean geodesic;
 
     /** mmr.search's default config: the attachment the recall and lookup measurements follow. */
-    private static final mmr.procedures.search.SearchConfig DEFAULTS = mmr.procedures.search.SearchConfig.parse("bench", Map.of());
+    static final SearchConfig DEFAULTS = SearchConfig.parse("bench", Map.of());
 
     private PrintWriter out;
 
@@ -93,7 +100,7 @@ final class BenchSearch implements Callable<Integer> {
             List<String> ids = db.executeTransactionally("MATCH (i:Image) WHERE i.embedding IS NOT NULL RETURN i.id AS id",
                     Map.of(), r -> r.stream().map(m -> (String) m.get("id")).toList());
             SplittableRandom rnd = new SplittableRandom(11);
-            Map<String, List<Sample>> kinds = new java.util.LinkedHashMap<>();
+            Map<String, List<Sample>> kinds = new LinkedHashMap<>();
             kinds.put("id", samples(db, ids, rnd, "id"));
             kinds.put("tags", samples(db, ids, rnd, "tags"));
             kinds.put("features", samples(db, ids, rnd, "features"));
@@ -133,7 +140,7 @@ final class BenchSearch implements Callable<Integer> {
                 decodeShare(db, kinds.get("bytes"));
             }
             lookups(db, kinds.get("features"));
-            recall(db, ids, rnd);
+            SearchRecall.measure(out, db, ids, rnd, recallQueries);
             out.printf(Locale.ROOT, "serving memory: decoded model weights %.2f MB per model version; nothing else is "
                     + "kept between calls%n", modelBytes(db) / 1e6);
         }
@@ -301,9 +308,9 @@ final class BenchSearch implements Callable<Integer> {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(hostile == null ? 8 : 10);
         List<Future<long[]>> futures = new ArrayList<>();
-        java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicLong hostileSent = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicLong hostileAccepted = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong hostileSent = new AtomicLong();
+        AtomicLong hostileAccepted = new AtomicLong();
         List<Future<long[]>> attackers = new ArrayList<>();
         if (hostile != null) {
             List<Map<String, Object>> bad = new ArrayList<>(hostile.values());
@@ -418,8 +425,8 @@ final class BenchSearch implements Callable<Integer> {
 
     /** How much of a bytes query is decoding and encoding the image. */
     private void decodeShare(GraphDatabaseService db, List<Sample> bytes) {
-        mmr.model.image.ImageDecoder decoder = new mmr.model.image.ImageDecoder();
-        try (mmr.model.encode.ImageEncoder encoder = mmr.model.encode.Encoders.open("descriptor")) {
+        ImageDecoder decoder = new ImageDecoder();
+        try (ImageEncoder encoder = Encoders.open("descriptor")) {
             long[] t = new long[Math.min(queries, bytes.size())];
             for (int i = -20; i < t.length; i++) {
                 byte[] b = (byte[]) bytes.get(Math.floorMod(i, bytes.size())).query().get("bytes");
@@ -431,78 +438,16 @@ final class BenchSearch implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "decode+encode of one 64-px PNG (the bytes kind's extra work): p50 %.2f ms, p99 %.2f ms%n",
                     pct(t, 50), pct(t, 99));
-        } catch (mmr.model.image.ImageRejectedException e) {
+        } catch (ImageRejectedException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** recall@10 of mmr.search's indexed lookups against exact brute force over every image. */
-    private void recall(GraphDatabaseService db, List<String> ids, SplittableRandom rnd) {
-        Map<Long, float[]> embeddings = new java.util.HashMap<>();
-        Map<Long, float[]> features = new java.util.HashMap<>();
-        db.executeTransactionally("MATCH (i:Image) RETURN id(i) AS id, i.embedding AS e, i.features AS f", Map.of(), r -> {
-            r.forEachRemaining(m -> {
-                embeddings.put((Long) m.get("id"), Vectors.normaliseInPlace(Vectors.toFloats(m.get("e")).clone()));
-                features.put((Long) m.get("id"), Vectors.normaliseInPlace(Vectors.toFloats(m.get("f")).clone()));
-            });
-            return null;
-        });
-        double searchRecall = 0;
-        double attachRecall = 0;
-        int attachQueries = 0;
-        for (int q = 0; q < recallQueries; q++) {
-            String id = ids.get(rnd.nextInt(ids.size()));
-            Map<String, Object> row = db.executeTransactionally("MATCH (i:Image {id: $id}) CALL mmr.attach({node: i}) "
-                    + "YIELD images, embedding RETURN id(i) AS self, [l IN images | id(l.image)] AS attached, embedding",
-                    Map.of("id", id), r -> r.next());
-            long self = (Long) row.get("self");
-            float[] e = Vectors.normaliseInPlace(toFloats((List<?>) row.get("embedding")));
-            List<Long> got = db.executeTransactionally("MATCH (i:Image {id: $id}) CALL mmr.search({node: i}, {k: 10}) "
-                    + "YIELD image RETURN id(image) AS id", Map.of("id", id), r -> r.stream().map(m -> (Long) m.get("id")).toList());
-            searchRecall += overlap(got, exactTop(embeddings, e, 10, self, -2));
-            List<?> attached = (List<?>) row.get("attached");
-            List<Long> exact = exactTop(features, features.get(self), DEFAULTS.neighbors(), self, DEFAULTS.similarityCutoff());
-            if (!exact.isEmpty()) {
-                attachQueries++;
-                Set<Object> a = new HashSet<>(attached);
-                attachRecall += exact.stream().filter(a::contains).count() / (double) exact.size();
-            }
-        }
-        out.printf(Locale.ROOT, "recall@10 of mmr.search (index + exact re-rank) vs exact brute force: %.4f over %d queries%n",
-                searchRecall / recallQueries, recallQueries);
-        out.printf(Locale.ROOT, "recall of the visual attachment (top %d, cosine >= %.2f) vs exact: %.4f over %d queries%n",
-                DEFAULTS.neighbors(), DEFAULTS.similarityCutoff(), attachQueries == 0 ? Double.NaN : attachRecall / attachQueries, attachQueries);
-    }
-
-    private static List<Long> exactTop(Map<Long, float[]> vectors, float[] q, int k, long exclude, double cutoff) {
-        List<Map.Entry<Long, Double>> all = new ArrayList<>();
-        for (var v : vectors.entrySet()) {
-            if (v.getKey() == exclude) {
-                continue;
-            }
-            double s = 0;
-            float[] x = v.getValue();
-            for (int i = 0; i < x.length; i++) {
-                s += x[i] * q[i];
-            }
-            if (s >= cutoff) {
-                all.add(Map.entry(v.getKey(), s));
-            }
-        }
-        all.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
-        return all.subList(0, Math.min(k, all.size())).stream().map(Map.Entry::getKey).toList();
-    }
-
-    private static double overlap(List<Long> got, List<Long> exact) {
-        Set<Long> g = new HashSet<>(got);
-        return exact.isEmpty() ? 1 : exact.stream().filter(g::contains).count() / (double) exact.size();
     }
 
     private static long modelBytes(GraphDatabaseService db) {
         return db.executeTransactionally("MATCH (m:MmrModel {current: true}) RETURN m", Map.of(), r -> {
             long bytes = 0;
             if (r.hasNext()) {
-                for (Object v : ((org.neo4j.graphdb.Node) r.next().get("m")).getAllProperties().values()) {
+                for (Object v : ((Node) r.next().get("m")).getAllProperties().values()) {
                     if (v instanceof double[] d) {
                         bytes += 2L * 8 * d.length;   // the weights and their transposed copy
                     }
@@ -538,8 +483,8 @@ final class BenchSearch implements Callable<Integer> {
         return f;
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }

@@ -1,10 +1,15 @@
 package mmr.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import picocli.CommandLine.Option;
 
 import mmr.ingest.emoji.EmojiDataset;
+import mmr.ingest.npm.NsfwjsModels;
+import mmr.model.encode.Encoders;
+import mmr.model.encode.ImageEncoder;
 
 /** The download cache (the emoji catalog, the TF.js models), shared by every command that uses it. */
 final class CacheOption {
@@ -26,8 +31,8 @@ final class CacheOption {
     }
 
     /** An image encoder by spec; TF.js model names (tfjs:inception_v3/mixed5, tfjs:mobilenet_v2_mid) are the nsfwjs package's, fetched into the cache. */
-    mmr.model.encode.ImageEncoder encoder(String spec) {
-        return mmr.model.encode.Encoders.open(spec, this::tfjsModel);
+    ImageEncoder encoder(String spec) {
+        return Encoders.open(spec, this::tfjsModel);
     }
 
     /**
@@ -35,7 +40,7 @@ final class CacheOption {
      * folder holding the TorchScript file or the TF.js model's folder; null for the descriptor.
      */
     Path modelsRoot(String spec) {
-        java.util.List<Path> folders = mmr.model.encode.Encoders.models(spec, this::tfjsModel).stream()
+        List<Path> folders = Encoders.models(spec, this::tfjsModel).stream()
                 .map(m -> m.toAbsolutePath().normalize().getParent()).distinct().toList();
         if (folders.size() > 1) {
             throw new IllegalArgumentException("encoder '" + spec + "' runs models in " + folders.size() + " folders " + folders
@@ -46,12 +51,12 @@ final class CacheOption {
 
     /** A known TF.js model's folder (nsfwjs's, fetched into the cache), or null for another name. */
     private Path tfjsModel(String name) {
-        if (!mmr.ingest.npm.NsfwjsModels.MODELS.contains(name)) {
+        if (!NsfwjsModels.MODELS.contains(name)) {
             return null;
         }
         try {
-            return new mmr.ingest.npm.NsfwjsModels(root()).prepare().resolve(name);
-        } catch (java.io.IOException e) {
+            return new NsfwjsModels(root()).prepare().resolve(name);
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot fetch the TF.js model '" + name + "': " + e.getMessage(), e);
         }
     }

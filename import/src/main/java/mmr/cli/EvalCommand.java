@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 import mmr.eval.EvalReport;
 import mmr.eval.Evaluation;
+import mmr.eval.TrainConfigText;
 import mmr.ingest.emoji.EmojiDataset;
 import mmr.model.tag.TagFeatures;
 
@@ -91,7 +92,7 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("manifest not found: '" + manifest + "'");
             }
             boolean dropoutGiven = spec.commandLine().getParseResult().hasMatchedOption("--dropout");
-            options = new Evaluation.Options(manifest, holdout, quick && !dropoutGiven ? List.of(0.0) : dropouts, seed, train, init, knnTopK,
+            options = new Evaluation.Options(manifest, holdout, quick && !dropoutGiven ? List.of(0.0) : dropouts, seed, TrainConfigText.parse(train), init, knnTopK,
                     knnCutoff, quick ? 20 : 0, !quiet);
             requireWritable(out);
         } catch (IllegalArgumentException e) {

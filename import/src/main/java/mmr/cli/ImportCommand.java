@@ -121,8 +121,9 @@ public final class ImportCommand implements Callable<Integer> {
     }
 
     static void print(ImportReport r, String where, PrintWriter out) {
-        out.printf(Locale.ROOT, "Imported %d image(s) into %s in %.1f s (%.0f images/s; decode+encode %.1f s, write %.1f s)%n",
-                r.imported(), where, r.seconds(), r.imagesPerSecond(), r.decodeEncodeSeconds(), r.writeSeconds());
+        out.printf(Locale.ROOT, "Imported %d image(s) into %s in %.1f s (%.0f images/s; decode+encode %.1f s and write %.1f s, overlapped"
+                + "%s)%n", r.imported(), where, r.importSeconds(), r.imagesPerSecond(), r.decodeEncodeSeconds(), r.writeSeconds(),
+                r.knn() == null ? "" : String.format(Locale.ROOT, "; kNN below, %.1f s in all", r.seconds()));
         out.printf(Locale.ROOT, "  records %d, already present %d, rejected %d, tags created %d%s%n",
                 r.records(), r.alreadyPresent(), r.rejected(), r.tagsCreated(),
                 r.tagCentroids() > 0 ? ", tag centroids " + r.tagCentroids() : "");

@@ -1,7 +1,9 @@
 package mmr.cli;
 
-import picocli.CommandLine;
+import java.io.PrintWriter;
+
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code mmr} command line: build, import and serve multi-modal image graphs in Neo4j. */
 @Command(name = "mmr", mixinStandardHelpOptions = true, version = "mmr 0.1.0",
@@ -23,11 +25,11 @@ public final class Main {
 
     /** Runs a command line and returns its exit code. */
     public static int run(String... args) {
-        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
     /** Runs a command line writing to {@code out} and {@code err} (tests capture them). */
-    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("mmr: " + message(e));

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,6 +25,7 @@ import mmr.ingest.emoji.EmojiDataset;
 import mmr.ingest.graph.EmbeddedCypher;
 import mmr.ingest.graph.GraphWriter;
 import mmr.model.encode.ImageEncoder;
+import mmr.progress.TrainProgress;
 import mmr.server.EmbeddedNeo4j;
 
 /** {@code mmr serve}: the one-command workbench — embedded Neo4j + GDS + mmr, with the emoji graph. */
@@ -58,6 +61,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--retrain", description = "Train a new model version even if a current one exists")
     boolean retrain;
 
+    @Option(names = "--rebuild", description = "Delete the database in --home and build it again from the manifest (or the emoji set)")
+    boolean rebuild;
+
     @Option(names = "--exit-after-build", description = "Stop after building and printing the summary (for scripts and tests)")
     boolean exitAfterBuild;
 
@@ -67,6 +73,10 @@ public final class ServeCommand implements Callable<Integer> {
         requireFree(boltPort, "--bolt-port");
         requireFree(httpPort, "--http-port");
         long t0 = System.nanoTime();
+        if (rebuild && Files.exists(home)) {
+            out.println("Deleting the database in " + home + " (--rebuild) ...");
+            BenchCommand.deleteTree(home);
+        }
         EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, boltPort, httpPort, false, imagesRoot(), cache.modelsRoot(encoder));
         try {
             return serve(neo4j, t0, out);
@@ -86,7 +96,8 @@ public final class ServeCommand implements Callable<Integer> {
             build(cypher, out);
             info = catalogInfo(cypher);
         } else {
-            out.println("Using the existing graph (delete " + home + " to rebuild).");
+            requireBuiltFromTheManifest(cypher);
+            out.println("Using the existing graph (--rebuild to build it again).");
         }
         train(cypher, out);
         out.printf(Locale.ROOT, "%nGraph: %s images, %s tags, %s TAGGED, %s SIMILAR edges; encoder %s%n",
@@ -96,7 +107,13 @@ public final class ServeCommand implements Callable<Integer> {
         out.printf("Browser:  http://localhost:%d%s%n          (filled in: bolt://localhost:%d, no authentication: it connects by itself. "
                 + "Queries to try: cypher/examples.cypher)%n", httpPort, EmbeddedNeo4j.browserPath(boltPort), boltPort);
         out.println("Try:     CALL mmr.catalog.info()");
-        out.println("         CALL mmr.search({id: 'google:1f42c'}, {k: 10, visualWeight: 0.5}) YIELD image, score RETURN image.id, score");
+        Map<String, Object> example = example(cypher);
+        if (example != null) {
+            out.printf("         CALL mmr.search({id: '%s'}, {k: 10, visualWeight: 0.5}) YIELD image, score RETURN image.id, score%n",
+                    cypherString((String) example.get("id")));
+            out.printf("         CALL mmr.search({tags: ['%s']}) YIELD image, score RETURN image.id, score%n",
+                    cypherString((String) example.get("tag")));
+        }
         out.println("         (more: cypher/examples.cypher)");
         out.flush();
         if (exitAfterBuild) {
@@ -112,6 +129,50 @@ public final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * An existing database serves only the catalog it was built from: with {@code --manifest}, that
+     * manifest (same file, same bytes); without, the emoji set. Anything else stops with the choices.
+     */
+    private void requireBuiltFromTheManifest(EmbeddedCypher cypher) throws IOException {
+        List<Map<String, Object>> rows = cypher.write("MATCH (c:MmrCatalog {name: 'default'}) "
+                + "RETURN c.manifest AS manifest, c.manifestSha256 AS sha", Map.of());
+        String built = rows.isEmpty() ? null : (String) rows.get(0).get("manifest");
+        String sha = rows.isEmpty() ? null : (String) rows.get(0).get("sha");
+        String choices = "; serve it with --manifest " + (built == null ? "<its manifest>" : built) + ", use another --home for "
+                + "the new catalog, or --rebuild to replace this database";
+        if (manifest != null) {
+            Path wanted = manifest.toAbsolutePath().normalize();
+            if (built == null) {
+                throw new IllegalArgumentException("the database in " + home + " records no manifest (built by an older mmr), so "
+                        + "it cannot be checked against " + wanted + choices);
+            }
+            if (!Path.of(built).equals(wanted)) {
+                throw new IllegalArgumentException("the database in " + home + " was built from " + built + ", not from " + wanted
+                        + choices);
+            }
+            if (!GraphWriter.sha256(wanted).equals(sha)) {
+                throw new IllegalArgumentException("the database in " + home + " was built from " + wanted + ", which has changed "
+                        + "since (checksum " + GraphWriter.sha256(wanted) + ", built from " + sha + "); use --rebuild to build it "
+                        + "again, or another --home");
+            }
+        } else if (built != null && !Path.of(built).startsWith(cache.emoji().root().toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("the database in " + home + " was built from " + built + ", not from the emoji set"
+                    + choices);
+        }
+    }
+
+    /** One of the catalog's own images with one of its tags, for the closing examples. */
+    private static Map<String, Object> example(EmbeddedCypher cypher) {
+        List<Map<String, Object>> rows = cypher.write("MATCH (i:Image) WHERE i.id IS NOT NULL AND EXISTS { (i)-[:TAGGED]->() } "
+                + "WITH i ORDER BY i.id LIMIT 1 MATCH (i)-[:TAGGED]->(t:Tag) RETURN i.id AS id, t.name AS tag ORDER BY tag LIMIT 1",
+                Map.of());
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    private static String cypherString(String s) {
+        return s.replace("\\", "\\\\").replace("'", "\\'");
     }
 
     /** The folder image paths are relative to: --images, else the manifest's folder, else the emoji cache's. */
@@ -153,11 +214,11 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("Using model 'default' version " + current.get(0).get("version") + " (--retrain to train a new one).");
             return;
         }
-        out.println("Training GraphSAGE (mmr.train defaults: trainer djl, samples 25/10, 128-d; progress in the Neo4j log) ...");
+        out.println("Training GraphSAGE (mmr.train defaults: trainer djl, samples 25/10, 128-d) ...");
         out.flush();
         long t0 = System.nanoTime();
         Map<String, Object> row;
-        try (TrainProgress progress = new TrainProgress(cypher, out, 10)) {
+        try (TrainProgress progress = new TrainProgress(cypher, out)) {
             row = cypher.write("CALL mmr.train()", Map.of()).get(0);
         }
         TrainCommand.print(row, (System.nanoTime() - t0) / 1e9, out);

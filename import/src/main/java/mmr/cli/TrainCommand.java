@@ -13,6 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import mmr.progress.TrainProgress;
+
 /** {@code mmr train}: GraphSAGE embeddings for an imported catalog (CALL mmr.train). */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains GraphSAGE (mmr's djl trainer by default, or GDS) on the catalog graph, writes embeddings and stores a new model version (CALL mmr.train).")
@@ -61,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (TargetOptions.Opened opened = target.open()) {
             long t0 = System.nanoTime();
             Map<String, Object> row;
-            try (TrainProgress progress = new TrainProgress(opened.cypher(), spec.commandLine().getOut(), 5)) {
+            try (TrainProgress progress = new TrainProgress(opened.cypher(), spec.commandLine().getOut())) {
                 row = opened.cypher().write("CALL mmr.train($config)", Map.of("config", config)).get(0);
             }
             print(row, (System.nanoTime() - t0) / 1e9, spec.commandLine().getOut());

@@ -1,6 +1,7 @@
 package mmr.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,7 +11,8 @@ import mmr.model.vector.Vectors;
  * Offline retrieval quality against evaluation-only ground truth: every image queries the others,
  * and its top {@code k} are scored. Ground truth is never a feature: it is read here and nowhere in
  * the pipeline. Rankings come either from exact cosine over vectors ({@link #evaluate}) or from
- * elsewhere, e.g. mmr.search ({@link #score}).
+ * elsewhere, e.g. mmr.search ({@link #score}). For {@code mmr bench quality}; {@code mmr eval} scores
+ * held-out queries' rankings with {@code RankingMetrics} instead.
  */
 public final class RetrievalMetrics {
     /** One image: its vector (may be null for {@link #score}) and its ground truth. {@code concept} is shared by the same emoji across vendors. */
@@ -51,7 +53,7 @@ public final class RetrievalMetrics {
                     insert(top, topScore, k - 1, j, s);
                 }
             }
-            rankings.add(java.util.Arrays.copyOf(top, filled));
+            rankings.add(Arrays.copyOf(top, filled));
         }
         return score(items, rankings, k, n < 2 ? Double.NaN : cosineSum / ((double) n * (n - 1)));
     }

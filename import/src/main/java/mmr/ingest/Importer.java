@@ -3,6 +3,7 @@ package mmr.ingest;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -71,6 +72,7 @@ public final class Importer {
         long start = System.nanoTime();
         graph.applySchema();
         graph.ensureCatalog(identity, options.tagInit());
+        graph.recordManifest(options.manifest());
 
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "mmr-import-writer");
@@ -322,7 +324,7 @@ public final class Importer {
             return null;
         }
         long lines;
-        try (var stream = Files.lines(options.manifest(), java.nio.charset.StandardCharsets.ISO_8859_1)) {
+        try (var stream = Files.lines(options.manifest(), StandardCharsets.ISO_8859_1)) {
             lines = stream.count();
         } catch (UncheckedIOException e) {
             lines = -1;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.harness.Neo4j;
 
+import mmr.procedures.testing.EmojiFixture;
 import mmr.procedures.testing.HarnessTest;
 
 /** The command line as a user runs it: exit codes, messages, Bolt and embedded targets. */
@@ -24,7 +25,7 @@ class CliTest extends HarnessTest {
 
     @BeforeAll
     void start() throws Exception {
-        fixture = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
+        fixture = EmojiFixture.manifest();
     }
 
     record Run(int code, String out, String err) {}

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import mmr.procedures.testing.EmojiFixture;
 
 /**
  * {@code mmr eval --quick} on the committed fixture (an embedded database of its own, held-out images
@@ -32,7 +33,7 @@ class EvalCommandTest {
     }
 
     private Path fixture() throws Exception {
-        return Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
+        return EmojiFixture.manifest();
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -21,16 +20,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.harness.Neo4j;
 
 import mmr.ingest.graph.EmbeddedCypher;
 import mmr.ingest.graph.GraphWriter;
 import mmr.model.encode.DescriptorEncoder;
-import mmr.model.image.TestImages;
 import mmr.model.encode.EncoderIdentity;
+import mmr.model.image.TestImages;
 import mmr.model.tag.TagFeatures;
 import mmr.model.vector.Vectors;
+import mmr.procedures.testing.EmojiFixture;
 import mmr.procedures.testing.HarnessTest;
 
 /** The importer against an in-process Neo4j with GDS and the mmr procedures, on the committed emoji fixture. */
@@ -44,7 +43,7 @@ class ImporterTest extends HarnessTest {
     @BeforeAll
     void start() throws Exception {
         encoder = new DescriptorEncoder();
-        fixture = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
+        fixture = EmojiFixture.manifest();
     }
 
     @AfterAll

@@ -20,6 +20,7 @@ import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Session;
 
 import mmr.cli.Main;
+import mmr.procedures.testing.EmojiFixture;
 
 /** The runner's database: Bolt, Neo4j Browser over HTTP, GDS and mmr procedures, persistence. */
 class EmbeddedNeo4jTest {
@@ -63,7 +64,7 @@ class EmbeddedNeo4jTest {
 
     @Test
     void serveBuildsTheGraphOnFirstRunAndReusesItAfter() throws Exception {
-        Path fixture = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
+        Path fixture = EmojiFixture.manifest();
         String[] args = {"serve", "--home", home.resolve("neo4j").toString(), "--bolt-port", "" + freePort(),
                 "--http-port", "" + freePort(), "--manifest", fixture.toString(), "--exit-after-build"};
         StringWriter out = new StringWriter();
@@ -77,6 +78,23 @@ class EmbeddedNeo4jTest {
         assertThat(Main.run(new PrintWriter(second, true), new PrintWriter(new StringWriter(), true), args)).isZero();
         assertThat(second.toString()).contains("Using the existing graph").doesNotContain("Imported")
                 .contains("Using model 'default' version 1");
+        // the closing examples use the catalog's own first image and one of its tags
+        String firstId = java.nio.file.Files.readAllLines(fixture).stream().map(l -> l.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"))
+                .sorted().findFirst().orElseThrow();
+        assertThat(second.toString()).contains("CALL mmr.search({id: '" + firstId + "'}").contains("CALL mmr.search({tags: ['");
+
+        // another manifest against this database: refused with the choices, nothing served
+        Path other = home.resolve("other").resolve("manifest.jsonl");
+        java.nio.file.Files.createDirectories(other.getParent());
+        java.nio.file.Files.copy(fixture, other);
+        String[] otherArgs = args.clone();
+        otherArgs[8] = other.toString();
+        StringWriter third = new StringWriter();
+        StringWriter thirdErr = new StringWriter();
+        assertThat(Main.run(new PrintWriter(third, true), new PrintWriter(thirdErr, true), otherArgs)).isEqualTo(Main.EXIT_USAGE);
+        assertThat(thirdErr.toString()).contains("was built from " + fixture.toAbsolutePath().normalize() + ", not from "
+                + other.toAbsolutePath().normalize()).contains("--rebuild").contains("another --home");
+        assertThat(third.toString()).doesNotContain("Graph:");
     }
 
     /**
@@ -86,7 +104,7 @@ class EmbeddedNeo4jTest {
      */
     @Test
     void storedModelReproducesTrainingEmbeddingsAfterARestartAndServesReadOnly() throws Exception {
-        Path fixture = Path.of(getClass().getResource("/fixture/emoji/manifest.jsonl").toURI());
+        Path fixture = EmojiFixture.manifest();
         Path db = home.resolve("neo4j");
         assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true),
                 "import", "--db-dir", db.toString(), "--manifest", fixture.toString(), "--tag-init", "centroid", "--quiet")).isZero();

@@ -7,6 +7,7 @@ import mmr.procedures.curate.FeedbackProc;
 import mmr.procedures.curate.TagProc;
 import mmr.procedures.geodesic.PathProc;
 import mmr.procedures.knn.KnnProc;
+import mmr.procedures.progress.ProgressProc;
 import mmr.procedures.rerank.RerankProc;
 import mmr.procedures.search.SearchProc;
 import mmr.procedures.train.EmbedProc;
@@ -16,7 +17,7 @@ import mmr.procedures.train.TrainProc;
 public final class MmrProcedures {
     public static final List<Class<?>> CLASSES = List.of(KnnProc.class, CatalogProc.class, TrainProc.class, EmbedProc.class,
             SearchProc.class, TagProc.class, FeedbackProc.class,
-            RerankProc.class, PathProc.class);
+            RerankProc.class, PathProc.class, ProgressProc.class);
 
     private MmrProcedures() {}
 }

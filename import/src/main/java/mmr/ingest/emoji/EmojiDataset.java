@@ -2,7 +2,6 @@ package mmr.ingest.emoji;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +11,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,7 +139,7 @@ public final class EmojiDataset {
         metadata.put("subcategory", concept.path("subcategory").asText());
         metadata.put("name", concept.path("name").asText());
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", vendor + ":" + image.path("unified").asText().toLowerCase(java.util.Locale.ROOT));
+        row.put("id", vendor + ":" + image.path("unified").asText().toLowerCase(Locale.ROOT));
         row.put("path", copy || target.equals(prepared) ? relative : source.toString());
         row.put("tags", tags);
         row.put("metadata", metadata);

@@ -1,11 +1,19 @@
 package mmr.ingest.graph;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,6 +64,29 @@ public final class GraphWriter {
         if (!tagInit.toString().equals(row.get("tagInit"))) {
             throw new IllegalStateException("this graph's tag features were initialised with '" + row.get("tagInit")
                     + "' but this import asks for '" + tagInit + "'; use --tag-init " + row.get("tagInit"));
+        }
+    }
+
+    /**
+     * Records the manifest this import reads (absolute path and SHA-256 of its bytes) on the catalog
+     * record, so that {@code mmr serve --manifest} can tell whether a database was built from it.
+     */
+    public void recordManifest(Path manifest) throws IOException {
+        cypher.write("MATCH (c:MmrCatalog {name: 'default'}) SET c.manifest = $path, c.manifestSha256 = $sha",
+                Map.of("path", manifest.toAbsolutePath().normalize().toString(), "sha", sha256(manifest)));
+    }
+
+    /** SHA-256 of a file's bytes, in hex. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -122,7 +153,7 @@ public final class GraphWriter {
      * for a feature or a tag.
      */
     public static String evaluationProperty(String key) {
-        String clean = key.strip().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        String clean = key.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         return "eval_" + clean;
     }
 

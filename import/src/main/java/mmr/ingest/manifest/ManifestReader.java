@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -313,14 +315,14 @@ public final class ManifestReader implements Iterator<ManifestEntry>, Closeable 
 
     private static byte[] stripCr(byte[] bytes) {
         int n = bytes.length;
-        return n > 0 && bytes[n - 1] == '\r' ? java.util.Arrays.copyOf(bytes, n - 1) : bytes;
+        return n > 0 && bytes[n - 1] == '\r' ? Arrays.copyOf(bytes, n - 1) : bytes;
     }
 
     private int firstBadByte(byte[] raw) {
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer bb = ByteBuffer.wrap(raw);
-        java.nio.CharBuffer cb = java.nio.CharBuffer.allocate(raw.length + 1);
+        CharBuffer cb = CharBuffer.allocate(raw.length + 1);
         d.decode(bb, cb, true);
         return bb.position();
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -177,7 +178,7 @@ public final class SyntheticCatalog {
         }
 
         int sample(SplittableRandom rnd) {
-            int i = java.util.Arrays.binarySearch(cdf, rnd.nextDouble());
+            int i = Arrays.binarySearch(cdf, rnd.nextDouble());
             return Math.min(cdf.length - 1, i >= 0 ? i : -i - 1);
         }
     }

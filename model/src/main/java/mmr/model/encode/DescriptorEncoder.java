@@ -7,6 +7,7 @@ import java.util.stream.IntStream;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -83,7 +84,7 @@ public final class DescriptorEncoder implements ImageEncoder {
             NDArray rgbA = m.create(FloatBuffer.wrap(rgb), new Shape(b, 3, SIZE, SIZE));
             NDArray alphaA = m.create(FloatBuffer.wrap(alpha), new Shape(b, SIZE, SIZE));
             NDArray transparentA = m.create(FloatBuffer.wrap(transparent), new Shape(b, 1));
-            NDArray features = ai.djl.ndarray.NDArrays.concat(new NDList(
+            NDArray features = NDArrays.concat(new NDList(
                     unit(colourHistogram(m, rgbA, alphaA)),
                     unit(colourLayout(rgbA)),
                     unit(gradientOrientations(m, rgbA)),

@@ -16,7 +16,6 @@ import java.util.List;
  * server needs to rebuild it.
  */
 public final class FusedEncoder implements ImageEncoder {
-    public static final String PREFIX = "fused:";
     private final List<ImageEncoder> parts;
     private final double[] scales;
     private final boolean ownsParts;
@@ -41,48 +40,26 @@ public final class FusedEncoder implements ImageEncoder {
         this.parts = List.copyOf(parts);
         this.ownsParts = ownsParts;
         this.scales = new double[weights.length];
-        StringBuilder name = new StringBuilder(PREFIX);
+        List<EncoderIdentity> identities = new ArrayList<>();
+        List<String> rounded = new ArrayList<>();
         List<String> versions = new ArrayList<>();
         int dimension = 0;
         for (int i = 0; i < weights.length; i++) {
             String w = weight(weights[i] / sum);
             scales[i] = Math.sqrt(Double.parseDouble(w));
             EncoderIdentity p = parts.get(i).identity();
-            if (p.name().contains(":") || p.version().contains("-")) {
-                throw new IllegalArgumentException("encoder " + p + " cannot be a fused part (its name has ':' or its version '-')");
-            }
-            name.append(i == 0 ? "" : ":").append(p.name()).append(':').append(p.dimension()).append(':').append(w);
+            identities.add(p);
+            rounded.add(w);
             versions.add(p.version());
             dimension += p.dimension();
         }
-        this.identity = new EncoderIdentity(name.toString(), dimension, String.join("-", versions));
+        String name = EncoderGrammar.fusedName(identities, rounded);
+        this.identity = new EncoderIdentity(name, dimension, String.join("-", versions));
     }
 
     /** A weight as the identity writes it: 4 significant digits, no trailing zeros. */
     static String weight(double w) {
         return new BigDecimal(w).round(new MathContext(4)).stripTrailingZeros().toPlainString();
-    }
-
-    /** One part of a fused identity: the part's own identity and its weight. */
-    public record Part(EncoderIdentity identity, double weight) {}
-
-    /** The parts a fused identity names (a clear error when it is not one). */
-    public static List<Part> parts(EncoderIdentity fused) {
-        String[] f = fused.name().substring(fused.name().startsWith(PREFIX) ? PREFIX.length() : 0).split(":");
-        String[] versions = fused.version().split("-");
-        if (!fused.name().startsWith(PREFIX) || f.length % 3 != 0 || f.length / 3 != versions.length || versions.length < 2) {
-            throw new IllegalArgumentException("encoder " + fused + " is not of the form fused:<name>:<dimension>:<weight>:… "
-                    + "with one version per part");
-        }
-        List<Part> parts = new ArrayList<>();
-        for (int i = 0; i < versions.length; i++) {
-            try {
-                parts.add(new Part(new EncoderIdentity(f[3 * i], Integer.parseInt(f[3 * i + 1]), versions[i]), Double.parseDouble(f[3 * i + 2])));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("encoder " + fused + " has a part with a dimension or weight that is not a number");
-            }
-        }
-        return parts;
     }
 
     @Override

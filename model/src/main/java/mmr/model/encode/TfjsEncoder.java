@@ -23,7 +23,6 @@ import mmr.model.vector.Vectors;
  */
 public final class TfjsEncoder implements ImageEncoder {
     /** The user-facing spec prefix: {@code tfjs:<model folder or name>[/<layer or node>]}. */
-    public static final String SPEC = "tfjs:";
     private final TfjsNet net;
     private final String layer;
     private final int size;
@@ -150,7 +149,7 @@ public final class TfjsEncoder implements ImageEncoder {
      * another input side than the model's own.
      */
     public static String name(Path folder, String layer) {
-        return "tfjs-" + TfjsNet.clean(folder.getFileName().toString()) + "-" + TfjsNet.clean(layer);
+        return EncoderGrammar.TFJS_NAME + TfjsNet.clean(folder.getFileName().toString()) + "-" + TfjsNet.clean(layer);
     }
 
     /** The version of a TF.js model: a checksum of its folder's files (names and bytes, in name order). */

@@ -56,7 +56,7 @@ public final class TorchScriptEncoder implements ImageEncoder {
             throw new IllegalArgumentException("TorchScript model '" + modelFile
                     + "' does not take a 1x3x224x224 image tensor: " + e.getMessage(), e);
         }
-        this.identity = new EncoderIdentity(PREFIX + stem(modelFile), dimension, version);
+        this.identity = new EncoderIdentity(EncoderGrammar.TORCHSCRIPT_NAME + stem(modelFile), dimension, version);
     }
 
     @Override
@@ -111,8 +111,6 @@ public final class TorchScriptEncoder implements ImageEncoder {
         model.close();
     }
 
-    /** The encoder name a model file gets: {@code torchscript-<file stem>}. */
-    public static final String PREFIX = "torchscript-";
 
     /** The file stem that names the encoder: lower case, other characters than {@code a-z0-9_.-} as '_'. */
     public static String stem(Path file) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import mmr.model.vector.Vectors;
+
 /**
  * The methods {@code mmr eval} compares mmr against, over an in-memory copy of the catalog:
  * unit-length visual features and each image's tags as the graph has them (after any dropout).
@@ -67,7 +69,7 @@ public final class Baselines {
                     }
                 }
             }
-            q = mmr.model.vector.Vectors.normaliseInPlace(q);
+            q = Vectors.normaliseInPlace(q);
         }
         return top(cosines(q), allowed, k);
     }

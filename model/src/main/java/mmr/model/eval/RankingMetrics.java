@@ -1,12 +1,16 @@
 package mmr.model.eval;
 
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Per-query ranking metrics of {@code mmr eval}. A ranking is an array of catalog indexes, best
  * first; gains and judgements are looked up by index. Every method returns a value for one query;
- * means and intervals are taken by {@link Bootstrap}.
+ * means and intervals are taken by {@link Bootstrap}. (The CLI's {@code RetrievalMetrics} is another
+ * measure: every catalog image queries all the others by exact cosine of vectors, for {@code mmr bench
+ * quality}'s twin recall; it judges vectors, this judges rankings.)
  */
 public final class RankingMetrics {
     private RankingMetrics() {}
@@ -22,7 +26,7 @@ public final class RankingMetrics {
             dcg += (Math.pow(2, allGains[ranking[r]]) - 1) / log2(r + 2);
         }
         double[] sorted = allGains.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         double ideal = 0;
         for (int r = 0; r < Math.min(k, sorted.length); r++) {
             double g = sorted[sorted.length - 1 - r];
@@ -86,7 +90,7 @@ public final class RankingMetrics {
     }
 
     /** Predicted tags among the first {@code k} that are in {@code truth}, ÷ k. */
-    public static double tagPrecision(java.util.List<String> predicted, Set<String> truth, int k) {
+    public static double tagPrecision(List<String> predicted, Set<String> truth, int k) {
         int n = 0;
         for (int i = 0; i < Math.min(k, predicted.size()); i++) {
             n += truth.contains(predicted.get(i)) ? 1 : 0;

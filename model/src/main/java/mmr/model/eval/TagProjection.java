@@ -6,13 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import mmr.model.linalg.Cholesky;
+import mmr.model.vector.Vectors;
+
 /**
  * {@code tagProjection}, the strong reference of {@code mmr eval}: a ridge regression from
  * {@code [features, 1]} to each image's TF-IDF-weighted tags (weight {@code log(N / df(t))}, the
  * row L2-normalised), fitted on the catalog in closed form,
  * {@code W = (XᵀX + λI)⁻¹ XᵀY}. Images and queries are compared by the cosine of their
  * projections; a keyword ranks images by the projection's share on that tag; the projection's
- * largest entries are its predicted tags.
+ * largest entries are its predicted tags. (The same ridge as the trainer's input layer,
+ * {@code mmr.model.sage.TagSpace}, which fits it on centred features and keeps its top r eigen-directions
+ * as GraphSAGE's input maps; this one is the baseline mmr is measured against, used as it is.)
  */
 public final class TagProjection {
     private final List<String> vocabulary;
@@ -72,7 +77,7 @@ public final class TagProjection {
             }
             gram[a][a] += lambda;
         }
-        w = mmr.model.linalg.Cholesky.solve(gram, xty);
+        w = Cholesky.solve(gram, xty);
         projected = new float[n][];
         for (int i = 0; i < n; i++) {
             projected[i] = project(features[i]);
@@ -98,7 +103,7 @@ public final class TagProjection {
                 out[c] += (float) (xa * wa[c]);
             }
         }
-        return mmr.model.vector.Vectors.normaliseInPlace(out);
+        return Vectors.normaliseInPlace(out);
     }
 
     /** Catalog images by cosine of projections to the query's. */

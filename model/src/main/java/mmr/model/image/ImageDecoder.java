@@ -1,14 +1,17 @@
 package mmr.model.image;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
-
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -49,7 +52,7 @@ public final class ImageDecoder {
     public static final int MAX_CONCURRENT_DECODES = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     /** How long a decode waits for a free slot before it is refused as busy. */
     public static final long BUSY_WAIT_MILLIS = 2_000;
-    private static final java.util.concurrent.Semaphore SLOTS = new java.util.concurrent.Semaphore(MAX_CONCURRENT_DECODES, true);
+    private static final Semaphore SLOTS = new Semaphore(MAX_CONCURRENT_DECODES, true);
 
     private final long maxPixels;
     private final long decodeMillis;
@@ -74,7 +77,7 @@ public final class ImageDecoder {
     }
 
     /** The JVM's decoding slots (tests hold them to check the busy path). */
-    static java.util.concurrent.Semaphore slots() {
+    static Semaphore slots() {
         return SLOTS;
     }
 
@@ -109,7 +112,7 @@ public final class ImageDecoder {
         }
         boolean acquired;
         try {
-            acquired = SLOTS.tryAcquire(BUSY_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            acquired = SLOTS.tryAcquire(BUSY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImageRejectedException(ImageRejectedException.Reason.BUSY, label + " was not decoded: interrupted");
@@ -174,7 +177,7 @@ public final class ImageDecoder {
                             + "on one image");
                 }
                 int space = image.getColorModel().getColorSpace().getType();
-                if (space == java.awt.color.ColorSpace.TYPE_CMYK || space == java.awt.color.ColorSpace.TYPE_4CLR) {
+                if (space == ColorSpace.TYPE_CMYK || space == ColorSpace.TYPE_4CLR) {
                     // Java's reader returns such JPEGs in a naive CMYK space whose colours come out shifted
                     // (cosine 0.88 to the RGB original measured): refused rather than searched wrongly.
                     throw new ImageRejectedException(ImageRejectedException.Reason.UNSUPPORTED_FORMAT, label + " is a CMYK "
@@ -277,10 +280,10 @@ public final class ImageDecoder {
 
     /** Names formats people commonly try that ImageIO does not read. */
     private static String sniff(byte[] b) {
-        if (startsWith(b, "RIFF") && b.length >= 12 && new String(b, 8, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("WEBP")) {
+        if (startsWith(b, "RIFF") && b.length >= 12 && new String(b, 8, 4, StandardCharsets.US_ASCII).equals("WEBP")) {
             return " (it looks like WebP)";
         }
-        if (b.length >= 12 && new String(b, 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("ftyp")) {
+        if (b.length >= 12 && new String(b, 4, 4, StandardCharsets.US_ASCII).equals("ftyp")) {
             return " (it looks like HEIC/AVIF)";
         }
         if (startsWith(b, "<svg") || startsWith(b, "<?xml")) {

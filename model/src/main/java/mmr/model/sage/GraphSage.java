@@ -2,6 +2,7 @@ package mmr.model.sage;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
@@ -147,7 +148,7 @@ public final class GraphSage {
             long[][] samples = new long[m][];
             Map<Long, double[]> lower = null;
             if (layer > 1) {                       // the states below, computed together
-                java.util.LinkedHashSet<Long> needed = new java.util.LinkedHashSet<>();
+                LinkedHashSet<Long> needed = new LinkedHashSet<>();
                 for (int j = 0; j < m; j++) {
                     long v = nodes[missing[j]];
                     samples[j] = graph.neighbours(v, l.sampleSize());

@@ -2,9 +2,14 @@ package mmr.model.sage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -12,6 +17,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+
+import mmr.model.progress.Progress;
 
 /**
  * mmr's own GraphSAGE trainer (DJL, PyTorch engine): the same graph and the same two-layer forward
@@ -123,12 +130,17 @@ public final class SageTrainer {
     }
 
     public static Result train(Graph graph, Config config, Consumer<String> progress) {
-        return new SageTrainer(graph, config).run(progress);
+        return train(graph, config, progress, null);
     }
 
-    private Result run(Consumer<String> progress) {
+    /** @param state where epochs, steps and losses are reported as they happen (null: nowhere) */
+    public static Result train(Graph graph, Config config, Consumer<String> progress, Progress state) {
+        return new SageTrainer(graph, config).run(progress, state == null ? new Progress("mmr.train") : state);
+    }
+
+    private Result run(Consumer<String> progress, Progress state) {
         long t0 = System.nanoTime();
-        int[] tagged = java.util.stream.IntStream.range(0, g.size())
+        int[] tagged = IntStream.range(0, g.size())
                 .filter(i -> !g.tag()[i] && g.tagged()[i].length > 0).toArray();
         if (tagged.length < 2 || tags.length < 2) {
             throw new IllegalArgumentException("the djl trainer needs at least two tagged images and two tags; the graph has "
@@ -141,7 +153,7 @@ public final class SageTrainer {
             int count = (int) Math.min(Math.round(c.validationShare() * tagged.length), Math.min(2000, tagged.length / 2));
             if (count > 0) {
                 validation = Arrays.copyOf(order, count);
-                java.util.Set<Integer> v = new java.util.HashSet<>();
+                Set<Integer> v = new HashSet<>();
                 for (int i : validation) {
                     v.add(i);
                 }
@@ -177,7 +189,9 @@ public final class SageTrainer {
                 validationLosses.add(bestLoss);
             }
             int t = 0;
+            state.phase("training", (long) c.epochs() * steps);
             for (int epoch = 0; epoch < c.epochs(); epoch++) {
+                state.epoch(epoch + 1, c.epochs());
                 int[] queryOrder = shuffled(tagged, rng);
                 int[] catalogOrder = shuffled(tagged, rng);
                 double sum = 0;
@@ -197,21 +211,25 @@ public final class SageTrainer {
                             adam(params[k], m[k], v[k], t);
                         }
                     }
+                    state.step((long) epoch * steps + s + 1);
                 }
                 losses.add(sum / steps);
-                String line = String.format(java.util.Locale.ROOT, "epoch %d/%d: loss %.4f", epoch + 1, c.epochs(), sum / steps);
+                String line = String.format(Locale.ROOT, "epoch %d/%d: loss %.4f", epoch + 1, c.epochs(), sum / steps);
                 if (validation.length > 0) {
                     double vl = validate(validation, manager, w1, w2);
                     validationLosses.add(vl);
-                    line += String.format(java.util.Locale.ROOT, ", validation %.4f", vl);
-                    if (vl < bestLoss) {
+                    line += String.format(Locale.ROOT, ", validation %.4f", vl);
+                    boolean improved = vl < bestLoss;
+                    if (improved) {
                         bestLoss = vl;
                         bestEpoch = epoch + 1;
                         best1 = w1.toFloatArray();
                         best2 = w2.toFloatArray();
-                    } else if (c.patience() > 0 && epoch + 1 - bestEpoch >= c.patience()) {
+                    }
+                    state.epochDone(sum / steps, vl, bestEpoch);
+                    if (!improved && c.patience() > 0 && epoch + 1 - bestEpoch >= c.patience()) {
                         if (progress != null) {
-                            progress.accept(line + String.format(java.util.Locale.ROOT,
+                            progress.accept(line + String.format(Locale.ROOT,
                                     "; no better than epoch %d for %d epochs: stopping", bestEpoch, c.patience()));
                         }
                         break;
@@ -220,15 +238,16 @@ public final class SageTrainer {
                     bestEpoch = epoch + 1;
                     best1 = w1.toFloatArray();
                     best2 = w2.toFloatArray();
+                    state.epochDone(sum / steps, null, bestEpoch);
                 }
                 if (progress != null) {
-                    progress.accept(line + String.format(java.util.Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) / 1e9));
+                    progress.accept(line + String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) / 1e9));
                 }
             }
             SageWeights weights = new SageWeights(List.of(
                     new SageWeights.Layer(c.sampleSizes().get(0), transposed(best1, 2 * d, hidden)),
                     new SageWeights.Layer(c.sampleSizes().get(1), transposed(best2, 2 * hidden, h))),
-                    SageWeights.Activation.RELU, java.util.Map.of(), SageWeights.Aggregator.CONCAT);
+                    SageWeights.Activation.RELU, Map.of(), SageWeights.Aggregator.CONCAT);
             return new Result(weights, losses, validationLosses, bestEpoch, (System.nanoTime() - t0) / 1_000_000);
         }
     }
@@ -420,8 +439,11 @@ public final class SageTrainer {
 
     private void adam(NDArray p, NDArray m, NDArray v, int t) {
         NDArray grad = p.getGradient();
+        // The update works on a detached view of the weights (same storage): PyTorch's grad mode is per thread and
+        // on by default, so on a thread other than the engine's first one an in-place step on the leaf would fail.
+        NDArray weights = p.stopGradient();
         if (c.weightDecay() > 0) {
-            grad = grad.add(p.mul((float) c.weightDecay()));
+            grad = grad.add(weights.mul((float) c.weightDecay()));
         }
         double b1 = 0.9;
         double b2 = 0.999;
@@ -429,7 +451,8 @@ public final class SageTrainer {
         v.muli((float) b2).addi(grad.square().mul((float) (1 - b2)));
         double lr = c.learningRate() * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
         NDArray update = m.div(v.sqrt().add(1e-8f)).mul((float) lr);
-        p.subi(update);
+        weights.subi(update);
+        weights.close();
         grad.close();
         update.close();
     }
@@ -484,7 +507,7 @@ public final class SageTrainer {
 
     /** Catalog images for a step: the next ones of {@code order} that are not queries of the step. */
     private static int[] pickOthers(int[] order, int from, int[] q, int batch) {
-        java.util.Set<Integer> qs = new java.util.HashSet<>();
+        Set<Integer> qs = new HashSet<>();
         for (int i : q) {
             qs.add(i);
         }

@@ -1,5 +1,7 @@
 package mmr.model.sage;
 
+import java.util.Arrays;
+
 import mmr.model.linalg.Cholesky;
 import mmr.model.linalg.SymmetricEigen;
 
@@ -17,7 +19,9 @@ import mmr.model.linalg.SymmetricEigen;
  * feature {@code c} (the mean of its images' features) the tag input is
  * {@code s·Λ^-½·Uᵀ·(X̃ᵀX̃ + λI)⁻¹·(c − μ)}, and {@code image · tag} is then the classifier's score.
  * {@code s} scales tag inputs to the images' mean norm. Both maps act on {@code [features, 1]} so
- * the forward pass applies them as GraphSAGE's per-label input projections.
+ * the forward pass applies them as GraphSAGE's per-label input projections. (The evaluation's
+ * {@code tagProjection} baseline, {@code mmr.model.eval.TagProjection}, is this ridge uncentred and
+ * full-rank, ranking by its projections directly.)
  */
 public final class TagSpace {
     private TagSpace() {}
@@ -148,7 +152,7 @@ public final class TagSpace {
         for (int i = 0; i < tag.length; i++) {
             tag[i] *= s;
         }
-        double[] values = java.util.Arrays.copyOf(eigen.values(), filled);
+        double[] values = Arrays.copyOf(eigen.values(), filled);
         return new Maps(new SageWeights.Matrix(r, d + 1, image), new SageWeights.Matrix(r, d + 1, tag), values,
                 (System.nanoTime() - t0) / 1_000_000);
     }

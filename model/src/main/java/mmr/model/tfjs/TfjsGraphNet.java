@@ -2,7 +2,9 @@ package mmr.model.tfjs;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -162,7 +164,7 @@ public final class TfjsGraphNet implements TfjsNet {
     }
 
     /** Whether {@code arrays} holds this very array (NDArray's equals compares contents). */
-    private static boolean holds(java.util.Collection<NDArray> arrays, NDArray a) {
+    private static boolean holds(Collection<NDArray> arrays, NDArray a) {
         for (NDArray x : arrays) {
             if (x == a) {
                 return true;
@@ -252,7 +254,7 @@ public final class TfjsGraphNet implements TfjsNet {
             case "Mean": {
                 int[] axes = ints(constant(m, node.inputs().get(1)).toFloatArray());
                 if (x.getShape().dimension() != 4 || axes.length != 2 || Math.min(axes[0], axes[1]) != 1 || Math.max(axes[0], axes[1]) != 2) {
-                    throw new IllegalArgumentException("Mean '" + node.name() + "' over axes " + java.util.Arrays.toString(axes)
+                    throw new IllegalArgumentException("Mean '" + node.name() + "' over axes " + Arrays.toString(axes)
                             + "; read: the spatial axes [1, 2] of an image tensor");
                 }
                 NDArray y = TfOps.spatialMean(x);

@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 
 /**
  * A TF.js layers model (a Keras functional model) run on DJL up to one named layer. Weights are
@@ -34,7 +36,7 @@ public final class TfjsLayersNet implements TfjsNet {
     private final Map<String, String> foldedInto = new HashMap<>();
     private final Map<String, String> foldedBn = new HashMap<>();
     /** Layer parameters as NDArrays, made once (in the first caller's manager) and kept. */
-    private final Map<String, NDArray[]> params = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, NDArray[]> params = new ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
     public TfjsLayersNet(TfjsModel model) {
@@ -287,7 +289,7 @@ public final class TfjsLayersNet implements TfjsNet {
             case "linear" -> x;
             case "relu" -> x.maximum(0);
             case "relu6" -> x.maximum(0).minimum(6);
-            case "sigmoid" -> ai.djl.nn.Activation.sigmoid(x);
+            case "sigmoid" -> Activation.sigmoid(x);
             case "tanh" -> x.tanh();
             case "softmax" -> x.softmax(-1);
             default -> throw new IllegalArgumentException("TF.js activation '" + name + "' is not read");

@@ -52,7 +52,11 @@ class FusedEncoderTest {
             assertThat(id.dimension()).isEqualTo(d.dimension() + t.identity().dimension());
             assertThat(id.version()).isEqualTo("1-" + t.identity().version());
             assertThat(EncoderIdentity.parse(id.toString())).isEqualTo(id);
-            assertThat(FusedEncoder.parts(id)).containsExactly(new FusedEncoder.Part(d, 0.3333), new FusedEncoder.Part(t.identity(), 0.6667));
+            EncoderGrammar.StoredFused stored = (EncoderGrammar.StoredFused) EncoderGrammar.ofIdentity(id);
+            assertThat(stored.parts()).containsExactly(
+                    new EncoderGrammar.WeightedStored(new EncoderGrammar.StoredDescriptor(d), 0.3333),
+                    new EncoderGrammar.WeightedStored(EncoderGrammar.ofIdentity(t.identity()), 0.6667));
+            assertThat(EncoderGrammar.ofIdentity(t.identity())).isEqualTo(new EncoderGrammar.StoredTfjs(t.identity(), "tiny", "gap", 0));
             // rebuilt from its parts and their recorded weights, it is the same encoder
             try (FusedEncoder rebuilt = new FusedEncoder(List.of(Encoders.open("descriptor"), Encoders.open(TFJS)),
                     new double[] {0.3333, 0.6667}, true)) {
@@ -76,7 +80,7 @@ class FusedEncoderTest {
         assertThatThrownBy(() -> Encoders.open("descriptor+tfjs:nope/x")).hasMessage("encoder 'tfjs:nope/x': no TF.js model folder or known model named 'nope'");
         assertThatThrownBy(() -> Encoders.open("descriptor+" + TFJS + "@5"))
                 .hasMessage("input side 5 is out of range; accepted: 32 to 1024 pixels, or none for the model's own");
-        assertThatThrownBy(() -> FusedEncoder.parts(new EncoderIdentity("fused:descriptor:512", 512, "1")))
+        assertThatThrownBy(() -> EncoderGrammar.ofIdentity(new EncoderIdentity("fused:descriptor:512", 512, "1")))
                 .hasMessageContaining("is not of the form fused:<name>:<dimension>:<weight>:…");
     }
 }

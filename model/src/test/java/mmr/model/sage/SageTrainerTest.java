@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
+import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 
 import mmr.model.vector.Vectors;
@@ -22,6 +25,23 @@ class SageTrainerTest {
     static final int D = 16;
     static final int CLUSTERS = 3;
     static final int PER = 20;
+
+    /**
+     * PyTorch's grad mode is per thread: a training on a thread other than the one the engine started
+     * on (a Bolt worker, a pool thread) must work too.
+     */
+    @Test
+    void trainsOnAThreadOtherThanTheEnginesFirst() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            manager.create(1f).close();   // the engine starts on this thread
+        }
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            pool.submit(this::unseenImagesLandNextToTheirClustersTag).get();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 
     @Test
     void unseenImagesLandNextToTheirClustersTag() {

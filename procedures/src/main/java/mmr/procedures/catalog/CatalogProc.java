@@ -9,6 +9,9 @@ import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Procedure;
 
+import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.Schema;
+
 /** {@code mmr.catalog.info}: what is in the graph and which encoder made it. */
 public class CatalogProc {
     @Context
@@ -18,10 +21,10 @@ public class CatalogProc {
     @Description("Counts of images, tags and edges in the mmr graph, and the encoder that produced its features.")
     public Stream<CatalogInfo> info() {
         Node catalog = new CatalogGraph(tx).catalogNode();
-        long images = count("MATCH (:Image) RETURN count(*)");
-        long tags = count("MATCH (:Tag) RETURN count(*)");
-        long tagged = count("MATCH (:Image)-[r:TAGGED]->(:Tag) RETURN count(r)");
-        long similar = count("MATCH (:Image)-[r:SIMILAR]->(:Image) RETURN count(r)");
+        long images = count("MATCH (:" + Schema.IMAGE + ") RETURN count(*)");
+        long tags = count("MATCH (:" + Schema.TAG + ") RETURN count(*)");
+        long tagged = count("MATCH (:" + Schema.IMAGE + ")-[r:" + Schema.TAGGED + "]->(:" + Schema.TAG + ") RETURN count(r)");
+        long similar = count("MATCH (:" + Schema.IMAGE + ")-[r:" + Schema.SIMILAR + "]->(:" + Schema.IMAGE + ") RETURN count(r)");
         return Stream.of(new CatalogInfo(
                 catalog == null ? null : (String) catalog.getProperty("encoder", null),
                 catalog == null ? null : (Long) catalog.getProperty("featureDimension", null),

@@ -10,6 +10,7 @@ public final class ConfigLists {
     /** A non-empty list of integers, each in [min, max], at most {@code maxSize} long. */
     public static List<Integer> integers(String procedure, String key, Object value, List<Integer> defaultValue,
                                          int maxSize, int min, int max) {
+        ConfigMap.read(procedure, key, "integers", defaultValue, min, max, null);
         if (value == null) {
             return defaultValue;
         }
@@ -31,6 +32,7 @@ public final class ConfigLists {
     /** A list of exactly {@code size} finite numbers, each in [min, max]. */
     public static List<Double> numbers(String procedure, String key, Object value, List<Double> defaultValue,
                                        int size, double min, double max) {
+        ConfigMap.read(procedure, key, "numbers", defaultValue, min, max, null);
         if (value == null) {
             return defaultValue;
         }

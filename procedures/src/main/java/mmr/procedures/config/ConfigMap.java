@@ -1,10 +1,16 @@
 package mmr.procedures.config;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+
+import mmr.model.text.Bounded;
 
 /**
  * A procedure's {@code config} map, read once into typed values. Every accessor names the key,
@@ -14,9 +20,67 @@ public final class ConfigMap {
     private final String procedure;
     private final Map<String, Object> values;
 
+    /**
+     * A key as the code reads it: its kind ("integer", "number", "boolean", "string", "choice",
+     * "integers", "numbers"), default, bounds (or accepted values) — what the docs' tables must say.
+     */
+    public record KeyRead(String procedure, String key, String kind, Object defaultValue, Object min, Object max,
+                          Collection<String> accepted) {}
+
+    private static final ThreadLocal<List<KeyRead>> READS = new ThreadLocal<>();
+
+    /** Runs {@code work} on this thread and returns every key read meanwhile (what a doc test compares with the tables). */
+    public static List<KeyRead> recordReads(Runnable work) {
+        List<KeyRead> reads = new ArrayList<>();
+        List<KeyRead> outer = READS.get();
+        READS.set(reads);
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            // a procedure may fail after reading its config (e.g. on missing data): the reads so far are kept
+        } finally {
+            READS.set(outer);
+        }
+        return reads;
+    }
+
+    /** Notes a key read outside the typed accessors (e.g. one with its own validation). */
+    public static void read(String procedure, String key, String kind, Object defaultValue, Object min, Object max,
+                     Collection<String> accepted) {
+        List<KeyRead> reads = READS.get();
+        if (reads != null) {
+            reads.add(new KeyRead(procedure, key, kind, defaultValue, min, max, accepted));
+        }
+    }
+
     private ConfigMap(String procedure, Map<String, Object> values) {
         this.procedure = procedure;
         this.values = values;
+    }
+
+    /**
+     * {@code raw} with renamed keys under their new names, a warning added for each; both names at
+     * once is an error. Old names are accepted for one release (docs/procedures.md lists them).
+     */
+    public static Map<String, Object> renamed(String procedure, Map<String, Object> raw, Map<String, String> oldToNew,
+                                              List<String> warnings) {
+        if (raw == null || oldToNew.keySet().stream().noneMatch(raw::containsKey)) {
+            return raw;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(raw);
+        for (Map.Entry<String, String> e : new TreeMap<>(oldToNew).entrySet()) {
+            if (!out.containsKey(e.getKey())) {
+                continue;
+            }
+            if (out.containsKey(e.getValue())) {
+                throw new IllegalArgumentException(procedure + ": '" + e.getKey() + "' is the old name of '" + e.getValue()
+                        + "'; give only '" + e.getValue() + "'");
+            }
+            out.put(e.getValue(), out.remove(e.getKey()));
+            warnings.add(procedure + ": config key '" + e.getKey() + "' is deprecated and will be removed in the next release; "
+                    + "use '" + e.getValue() + "'");
+        }
+        return out;
     }
 
     /** Wraps {@code raw} (null means empty) after checking every key is one of {@code known}. */
@@ -43,6 +107,7 @@ public final class ConfigMap {
     }
 
     public long longValue(String key, long defaultValue, long min, long max) {
+        read(procedure, key, "integer", defaultValue, min, max, null);
         Object v = values.get(key);
         if (v == null) {
             return defaultValue;
@@ -61,6 +126,7 @@ public final class ConfigMap {
     }
 
     public double number(String key, double defaultValue, double min, double max) {
+        read(procedure, key, "number", defaultValue, min, max, null);
         Object v = values.get(key);
         if (v == null) {
             return defaultValue;
@@ -74,6 +140,7 @@ public final class ConfigMap {
     }
 
     public boolean bool(String key, boolean defaultValue) {
+        read(procedure, key, "boolean", defaultValue, null, null, null);
         Object v = values.get(key);
         if (v == null) {
             return defaultValue;
@@ -86,6 +153,7 @@ public final class ConfigMap {
 
     /** A free-form string value. */
     public String string(String key, String defaultValue) {
+        read(procedure, key, "string", defaultValue, null, null, null);
         Object v = values.get(key);
         if (v == null) {
             return defaultValue;
@@ -98,6 +166,7 @@ public final class ConfigMap {
 
     /** A string from a fixed set, compared case-insensitively; returns the canonical spelling. */
     public String choice(String key, String defaultValue, Collection<String> accepted) {
+        read(procedure, key, "choice", defaultValue, null, null, accepted);
         Object v = values.get(key);
         if (v == null) {
             return defaultValue;
@@ -129,7 +198,7 @@ public final class ConfigMap {
             type = "Boolean";
         } else if (v instanceof Map<?, ?>) {
             type = "Map";
-        } else if (v instanceof java.util.List<?>) {
+        } else if (v instanceof List<?>) {
             type = "List";
         } else {
             type = v.getClass().getSimpleName();
@@ -143,7 +212,7 @@ public final class ConfigMap {
 
     /** {@code 'a', 'b'}: at most ten names, each cut to a bounded length (see {@link mmr.model.text.Bounded}). */
     private static String quoted(Collection<String> names) {
-        return mmr.model.text.Bounded.join(names);
+        return Bounded.join(names);
     }
 
 }

@@ -1,6 +1,5 @@
 package mmr.procedures.curate;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +7,11 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import org.neo4j.logging.Log;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -21,12 +20,15 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
 import mmr.model.sage.ChangeReach;
-import mmr.procedures.catalog.CatalogGraph;
+import mmr.procedures.config.ServerPaths;
+import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.Neo4jSageGraph;
+import mmr.procedures.graph.Schema;
 import mmr.procedures.search.Query;
+import mmr.procedures.search.QueryNode;
 import mmr.procedures.search.SearchConfig;
 import mmr.procedures.search.Searcher;
 import mmr.procedures.train.EmbedProc;
-import mmr.procedures.train.Neo4jSageGraph;
 
 /**
  * {@code mmr.feedback}: "I like these" for a query, remembered in the graph (paper 003): the liked
@@ -42,12 +44,9 @@ public class FeedbackProc {
     public static final int MAX_EDGES_PER_IMAGE = 50;
     /** Highest count an edge keeps. */
     public static final long MAX_COUNT = 1_000;
-    static final RelationshipType LIKED_WITH = RelationshipType.withName("LIKED_WITH");
-    static final RelationshipType LIKED_FOR = RelationshipType.withName("LIKED_FOR");
-    private static final Label IMAGE = Label.label("Image");
 
     @Context
-    public org.neo4j.kernel.internal.GraphDatabaseAPI api;
+    public GraphDatabaseAPI api;
 
     @Context
     public Transaction tx;
@@ -67,8 +66,8 @@ public class FeedbackProc {
         SearchConfig c = SearchConfig.parse(p, config);
         Query q = Query.parse(p, query, false);
         List<Node> images = liked(p, liked);
-        Searcher.Attachment a = new Searcher(p, tx, log, mmr.procedures.config.ServerPaths.importDirectory(api),
-                mmr.procedures.config.ServerPaths.modelsRoot(api)).attach(q, c);
+        QueryNode.Attachment a = new Searcher(p, tx, log, ServerPaths.importDirectory(api),
+                ServerPaths.modelsRoot(api)).attach(q, c);
 
         Set<Long> endpoints = new LinkedHashSet<>();
         long[] created = new long[2];
@@ -76,10 +75,10 @@ public class FeedbackProc {
         long capped = 0;
         for (int i = 0; i < images.size(); i++) {
             for (int j = i + 1; j < images.size(); j++) {
-                capped += connect(images.get(i), images.get(j), LIKED_WITH, endpoints, created, counted, 0);
+                capped += connect(images.get(i), images.get(j), Schema.LIKED_WITH_TYPE, endpoints, created, counted, 0);
             }
             for (Node tag : a.tags()) {
-                capped += connect(images.get(i), tag, LIKED_FOR, endpoints, created, counted, 1);
+                capped += connect(images.get(i), tag, Schema.LIKED_FOR_TYPE, endpoints, created, counted, 1);
             }
         }
         long reembedded = 0;
@@ -110,7 +109,7 @@ public class FeedbackProc {
             }
         }
         boolean full = a.getDegree(type, Direction.BOTH) >= MAX_EDGES_PER_IMAGE
-                || (b.hasLabel(IMAGE) && b.getDegree(type, Direction.BOTH) >= MAX_EDGES_PER_IMAGE);
+                || (b.hasLabel(Schema.IMAGE_LABEL) && b.getDegree(type, Direction.BOTH) >= MAX_EDGES_PER_IMAGE);
         if (full) {
             return 1;
         }

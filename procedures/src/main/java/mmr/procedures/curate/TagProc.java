@@ -8,10 +8,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -26,13 +24,14 @@ import mmr.model.tag.TagFeatures;
 import mmr.model.tag.TagNames;
 import mmr.model.text.Bounded;
 import mmr.model.vector.Vectors;
-import mmr.procedures.catalog.CatalogGraph;
 import mmr.procedures.config.ConfigMap;
+import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.LoadedModel;
+import mmr.procedures.graph.ModelStore;
+import mmr.procedures.graph.Neo4jSageGraph;
+import mmr.procedures.graph.SageStates;
+import mmr.procedures.graph.Schema;
 import mmr.procedures.train.EmbedProc;
-import mmr.procedures.train.LoadedModel;
-import mmr.procedures.train.ModelStore;
-import mmr.procedures.train.Neo4jSageGraph;
-import mmr.procedures.train.SageStates;
 
 /**
  * {@code mmr.tag} and {@code mmr.untag}: a curator adds or removes an image's tags, and the
@@ -45,8 +44,6 @@ public class TagProc {
     public static final int MAX_TAGS = 100;
     /** Most embeddings one call recomputes; a change reaching further is refused (retrain instead). */
     public static final int MAX_REEMBEDDED = 20_000;
-    private static final Label TAG = Label.label("Tag");
-    private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
 
     @Context
     public Transaction tx;
@@ -70,7 +67,7 @@ public class TagProc {
 
     private TagResult change(String procedure, Object rawImage, List<String> rawTags, Map<String, Object> rawConfig, boolean add) {
         long t0 = System.nanoTime();
-        String modelName = ConfigMap.of(procedure, rawConfig, List.of("model")).string("model", "default");
+        String modelName = ConfigMap.of(procedure, rawConfig, List.of("model")).string("model", Schema.DEFAULT_NAME);
         Node image = new CatalogGraph(tx).image(procedure, "image", rawImage);
         List<String> names = names(procedure, rawTags);
         Node modelNode = new ModelStore(tx).current(modelName);
@@ -92,7 +89,7 @@ public class TagProc {
         List<String> created = new ArrayList<>();
         List<Long> orphans = new ArrayList<>();
         for (String name : names) {
-            Node tag = tx.findNode(TAG, "name", name);
+            Node tag = tx.findNode(Schema.TAG_LABEL, "name", name);
             Relationship edge = tag == null ? null : edge(image, tag);
             if (add) {
                 if (edge != null) {
@@ -100,20 +97,20 @@ public class TagProc {
                     continue;
                 }
                 if (tag == null) {
-                    tag = tx.createNode(TAG);
+                    tag = tx.createNode(Schema.TAG_LABEL);
                     tag.setProperty("name", name);
                     tag.setProperty("features", newTagFeatures(name, imageFeatures));
                     created.add(name);
                     newInputs.add(tag.getId());
                 }
-                image.createRelationshipTo(tag, TAGGED);
+                image.createRelationshipTo(tag, Schema.TAGGED_TYPE);
             } else {
                 if (edge == null) {
                     unchanged.add(name);
                     continue;
                 }
                 edge.delete();
-                if (!tag.hasRelationship(Direction.INCOMING, TAGGED)) {
+                if (!tag.hasRelationship(Direction.INCOMING, Schema.TAGGED_TYPE)) {
                     orphans.add(tag.getId());
                 }
             }
@@ -183,7 +180,7 @@ public class TagProc {
     }
 
     private static Relationship edge(Node image, Node tag) {
-        for (Relationship r : image.getRelationships(Direction.OUTGOING, TAGGED)) {
+        for (Relationship r : image.getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE)) {
             if (r.getEndNodeId() == tag.getId()) {
                 return r;
             }

@@ -3,21 +3,36 @@ package mmr.procedures.encode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import mmr.model.encode.DescriptorEncoder;
+import mmr.model.encode.EncoderGrammar;
+import mmr.model.encode.EncoderGrammar.Stored;
+import mmr.model.encode.EncoderGrammar.StoredDescriptor;
+import mmr.model.encode.EncoderGrammar.StoredFused;
+import mmr.model.encode.EncoderGrammar.StoredTfjs;
+import mmr.model.encode.EncoderGrammar.StoredTorchScript;
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.encode.FusedEncoder;
 import mmr.model.encode.ImageEncoder;
+import mmr.model.encode.TfjsEncoder;
 import mmr.model.encode.TorchScriptEncoder;
 import mmr.model.text.Bounded;
+import mmr.model.tfjs.TfjsNet;
 
 /**
- * The image encoders the server runs for query images: the catalog's own, as recorded at import.
+ * The image encoders the server runs for query images: the catalog's own, as recorded at import
+ * (its identity parsed once, by {@link EncoderGrammar}); this class only finds and checks the files.
  * The built-in descriptor needs nothing; a TorchScript catalog ({@code torchscript-<stem>}) is
  * encoded with {@code <stem>.pt} from the folder {@code server.mmr.models_root} names — never a
  * path a client sends — after its checksum is compared with the one the catalog recorded; a TF.js
@@ -26,6 +41,8 @@ import mmr.model.text.Bounded;
  * until {@link #closeAll()} at shutdown.
  */
 public final class ServerEncoders {
+    /** Stored identities as parsed, by identity: each catalog's is parsed once. */
+    private static final Map<String, Stored> PARSED = new ConcurrentHashMap<>();
     /** Loaded encoders by identity and file. */
     private static final Map<String, ImageEncoder> LOADED = new ConcurrentHashMap<>();
     /** Checksums by file, with the size and modification time they were computed at. */
@@ -35,8 +52,8 @@ public final class ServerEncoders {
 
     /** Images encoded lately, by encoder and SHA-256 of their bytes: at most this many vectors are kept. */
     public static final int RECENT = 256;
-    private static final Map<String, float[]> RECENT_FEATURES = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    private static final Map<String, float[]> RECENT_FEATURES = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
                     return size() > RECENT;
@@ -46,8 +63,8 @@ public final class ServerEncoders {
     /** The key of an image's features: the encoder's identity and the SHA-256 of the bytes. */
     public static String key(EncoderIdentity encoder, byte[] bytes) {
         try {
-            return encoder + "#" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return encoder + "#" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -70,29 +87,39 @@ public final class ServerEncoders {
      * @param modelsRoot {@code server.mmr.models_root}, or null when unset
      */
     public static ImageEncoder forCatalog(String procedure, EncoderIdentity catalog, Path modelsRoot) {
-        if (DescriptorEncoder.NAME.equals(catalog.name())) {
+        Stored stored;
+        try {
+            stored = PARSED.computeIfAbsent(catalog.toString(), k -> EncoderGrammar.ofIdentity(catalog));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(procedure + ": the catalog's " + e.getMessage());
+        }
+        return forCatalog(procedure, stored, modelsRoot);
+    }
+
+    private static ImageEncoder forCatalog(String procedure, Stored stored, Path modelsRoot) {
+        EncoderIdentity catalog = stored.identity();
+        if (stored instanceof StoredDescriptor) {
             return checked(procedure, catalog, LOADED.computeIfAbsent(catalog.toString(), k -> withPluginClassLoader(DescriptorEncoder::new)));
         }
-        if (catalog.name().startsWith("tfjs-")) {
-            return tfjs(procedure, catalog, modelsRoot);
+        if (stored instanceof StoredTfjs tfjs) {
+            return tfjs(procedure, tfjs, modelsRoot);
         }
-        if (catalog.name().startsWith(FusedEncoder.PREFIX)) {
+        if (stored instanceof StoredFused fused) {
             List<ImageEncoder> parts = new ArrayList<>();
-            List<FusedEncoder.Part> named = FusedEncoder.parts(catalog);
-            double[] weights = new double[named.size()];
+            double[] weights = new double[fused.parts().size()];
             for (int i = 0; i < weights.length; i++) {
-                parts.add(forCatalog(procedure, named.get(i).identity(), modelsRoot));   // each part found and checked as on its own
-                weights[i] = named.get(i).weight();
+                parts.add(forCatalog(procedure, fused.parts().get(i).part(), modelsRoot));   // each part found and checked as on its own
+                weights[i] = fused.parts().get(i).weight();
             }
             return checked(procedure, catalog, LOADED.computeIfAbsent(catalog + "@" + modelsRoot, k -> new FusedEncoder(parts, weights, false)));
         }
-        if (!catalog.name().startsWith(TorchScriptEncoder.PREFIX)) {
+        if (!(stored instanceof StoredTorchScript torchScript)) {
             throw new IllegalArgumentException(procedure + ": the catalog's features come from encoder " + catalog + ", which the "
                     + "server cannot run; pass the query's 'features' computed with it (the server runs the built-in '"
                     + DescriptorEncoder.NAME + "' encoder, and TorchScript and TF.js models — alone or fused — from "
                     + "server.mmr.models_root)");
         }
-        String stem = catalog.name().substring(TorchScriptEncoder.PREFIX.length());
+        String stem = torchScript.stem();
         String fileName = stem + ".pt";
         if (modelsRoot == null) {
             throw new IllegalArgumentException(procedure + ": the catalog's features come from the TorchScript model "
@@ -115,31 +142,24 @@ public final class ServerEncoders {
         return checked(procedure, catalog, encoder);
     }
 
-    /**
-     * A TF.js catalog ({@code tfjs-<model>-<layer>[-<side>]}): the model's folder in models_root (matched as the
-     * importer named it), checked against the catalog's checksum of its files.
-     */
-    private static ImageEncoder tfjs(String procedure, EncoderIdentity catalog, Path modelsRoot) {
-        String[] parts = catalog.name().split("-");
-        if (parts.length != 3 && !(parts.length == 4 && parts[3].matches("[0-9]{1,4}"))) {
-            throw new IllegalArgumentException(procedure + ": the catalog's encoder " + catalog + " is not of the form "
-                    + "tfjs-<model>-<layer>[-<side>]");
-        }
-        int side = parts.length == 4 ? Integer.parseInt(parts[3]) : 0;
+    /** A TF.js catalog: the model's folder in models_root (matched as the importer named it), checked against the catalog's checksum of its files. */
+    private static ImageEncoder tfjs(String procedure, StoredTfjs stored, Path modelsRoot) {
+        EncoderIdentity catalog = stored.identity();
+        String model = stored.model();
         if (modelsRoot == null) {
-            throw new IllegalArgumentException(procedure + ": the catalog's features come from the TF.js model " + Bounded.quote(parts[1])
+            throw new IllegalArgumentException(procedure + ": the catalog's features come from the TF.js model " + Bounded.quote(model)
                     + " (" + catalog + "); to search with images, set server.mmr.models_root to the folder holding that model's "
                     + "folder, or pass the query's 'features'");
         }
         Path folder = null;
         try (var dirs = Files.list(modelsRoot)) {
-            folder = dirs.filter(d -> Files.isDirectory(d) && mmr.model.tfjs.TfjsNet.clean(d.getFileName().toString()).equals(parts[1]))
+            folder = dirs.filter(d -> Files.isDirectory(d) && TfjsNet.clean(d.getFileName().toString()).equals(model))
                     .sorted().findFirst().orElse(null);
         } catch (IOException e) {
             // reported below as missing
         }
         if (folder == null) {
-            throw new IllegalArgumentException(procedure + ": the catalog's TF.js model " + Bounded.quote(parts[1])
+            throw new IllegalArgumentException(procedure + ": the catalog's TF.js model " + Bounded.quote(model)
                     + " is not a folder in server.mmr.models_root " + Bounded.quote(modelsRoot.toString()) + "; put the model the "
                     + "catalog was imported with there (checksum " + catalog.version() + "), or pass the query's 'features'");
         }
@@ -151,7 +171,7 @@ public final class ServerEncoders {
                     + "model it was imported with, or re-import the catalog");
         }
         ImageEncoder encoder = LOADED.computeIfAbsent(catalog + "@" + dir,
-                k -> withPluginClassLoader(() -> new mmr.model.encode.TfjsEncoder(dir, parts[2], side)));
+                k -> withPluginClassLoader(() -> new TfjsEncoder(dir, stored.layer(), stored.side())));
         return checked(procedure, catalog, encoder);
     }
 
@@ -162,7 +182,7 @@ public final class ServerEncoders {
             return exact.toAbsolutePath().normalize();
         }
         try (var files = Files.list(root)) {
-            return files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pt")
+            return files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")
                     && TorchScriptEncoder.stem(f).equals(stem)).sorted().findFirst().map(f -> f.toAbsolutePath().normalize()).orElse(null);
         } catch (IOException e) {
             return null;
@@ -192,7 +212,7 @@ public final class ServerEncoders {
             }
             Stamp s = DIGESTS.get(path);
             if (s == null || s.size() != size || s.modified() != modified) {
-                s = new Stamp(size, modified, Files.isDirectory(path) ? mmr.model.encode.TfjsEncoder.digest(path)
+                s = new Stamp(size, modified, Files.isDirectory(path) ? TfjsEncoder.digest(path)
                         : TorchScriptEncoder.fileDigest(path));
                 DIGESTS.put(path, s);
             }

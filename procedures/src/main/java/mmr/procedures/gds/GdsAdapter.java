@@ -12,9 +12,9 @@ import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 
 import mmr.model.sage.SageWeights;
+import mmr.model.sage.TrainedSage;
 import mmr.model.vector.Vectors;
-import mmr.procedures.knn.KnnConfig;
-import mmr.procedures.train.TrainConfig;
+import mmr.procedures.graph.Schema;
 
 /**
  * Every call mmr makes into GDS goes through here. GDS moved packages and facades between
@@ -31,6 +31,21 @@ public final class GdsAdapter {
         this.tx = tx;
     }
 
+    /**
+     * What GDS kNN is asked: {@code similarityCutoff} on GDS's (1 + cosine) / 2 scale, {@code randomSeed}
+     * null for none.
+     */
+    public record KnnParameters(int topK, double similarityCutoff, int concurrency, double sampleRate, double deltaThreshold,
+                                int maxIterations, Long randomSeed) {}
+
+    /**
+     * What GDS GraphSAGE is asked: mmr's model name, the hyper-parameters passed to GDS as they are
+     * ({@code trainParameters}, e.g. embeddingDimension, sampleSizes, epochs), the activation, and the
+     * projected feature dimension used when images and tags have different feature dimensions.
+     */
+    public record GraphSageParameters(String modelName, Map<String, Object> trainParameters, String activation,
+                                      int concurrency, int projectedFeatureDimension) {}
+
     /** Visual neighbour pairs as internal node ids and plain cosine similarity. */
     public record Neighbours(long[] source, long[] target, double[] cosine, int size) {}
 
@@ -38,7 +53,7 @@ public final class GdsAdapter {
      * Runs GDS kNN over {@code Image.features} (cosine) and returns each image's top-K neighbours
      * at or above the cutoff. The in-memory projection is dropped before returning.
      */
-    public Neighbours visualNeighbours(KnnConfig config) {
+    public Neighbours visualNeighbours(KnnParameters config) {
         String graph = "mmr-knn-" + UUID.randomUUID();
         project(graph);
         RuntimeException failure = null;
@@ -46,7 +61,7 @@ public final class GdsAdapter {
             Map<String, Object> knn = new HashMap<>();
             knn.put("nodeProperties", Map.of("features", "COSINE"));
             knn.put("topK", config.topK());
-            knn.put("similarityCutoff", config.gdsSimilarityCutoff());
+            knn.put("similarityCutoff", config.similarityCutoff());
             knn.put("concurrency", config.concurrency());
             knn.put("sampleRate", config.sampleRate());
             knn.put("deltaThreshold", config.deltaThreshold());
@@ -78,17 +93,12 @@ public final class GdsAdapter {
         consume("CALL gds.graph.list() YIELD graphName RETURN count(graphName) AS graphs", Map.of());
     }
 
-    /** What one GraphSAGE training produced: every node's embedding and the exported weights. */
-    public record TrainedSage(Map<Long, float[]> embeddings, SageWeights weights, long nodes,
-                              long relationships, long ranEpochs, boolean didConverge, List<Double> epochLosses,
-                              long trainMillis) {}
-
     /**
      * Projects Image and Tag nodes with their SIMILAR and TAGGED edges (undirected), trains GDS
      * GraphSAGE (mean aggregator), streams every node's embedding and exports the weights. The
      * projection and the GDS model are dropped before returning: mmr keeps its own copy.
      */
-    public TrainedSage trainGraphSage(TrainConfig config, List<String> labels,
+    public TrainedSage trainGraphSage(GraphSageParameters config, List<String> labels,
                                       List<String> types, boolean multiLabel) {
         String graph = "mmr-train-" + UUID.randomUUID();
         String model = "mmr-" + config.modelName() + "-" + UUID.randomUUID();
@@ -110,13 +120,7 @@ public final class GdsAdapter {
         }
         RuntimeException failure = null;
         try {
-            Map<String, Object> train = new HashMap<>(config.toMap());
-            train.remove("activation");
-            train.remove("trainer");
-            train.remove("projectedFeatureDimension");
-            if (config.batchSamplingRatio() == 0) {
-                train.remove("batchSamplingRatio");   // GDS's default: batchSize × concurrency / nodes
-            }
+            Map<String, Object> train = new HashMap<>(config.trainParameters());
             train.put("modelName", model);
             train.put("featureProperties", List.of("features"));
             train.put("aggregator", "mean");
@@ -174,7 +178,7 @@ public final class GdsAdapter {
     }
 
     private void project(String graph) {
-        consume("MATCH (i:Image) WHERE i.features IS NOT NULL "
+        consume("MATCH (i:" + Schema.IMAGE + ") WHERE i.features IS NOT NULL "
                 + "WITH gds.graph.project($graph, i, null, {sourceNodeLabels: 'Image', "
                 + "targetNodeLabels: null, sourceNodeProperties: i {.features}, targetNodeProperties: null}, {readConcurrency: 1}) AS g RETURN g.nodeCount",
                 Map.of("graph", graph));

@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -21,10 +20,12 @@ import org.neo4j.procedure.Procedure;
 
 import mmr.model.rank.Geodesic;
 import mmr.model.text.Bounded;
-import mmr.procedures.catalog.CatalogGraph;
-import mmr.procedures.catalog.JointGraph;
+import mmr.model.vector.Vectors;
 import mmr.procedures.config.ConfigMap;
-import mmr.procedures.train.VectorIndexes;
+import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.JointGraph;
+import mmr.procedures.graph.Schema;
+import mmr.procedures.graph.VectorIndexes;
 
 /**
  * {@code mmr.path}: the geodesic (cheapest) path between two nodes of the joint graph (paper 004),
@@ -33,12 +34,11 @@ import mmr.procedures.train.VectorIndexes;
  */
 public class PathProc {
     static final String PROCEDURE = "mmr.path";
-    static final List<String> KEYS = List.of("vectors", "imagesOnly", "maxHops", "maxExpanded", "tagFanout");
+    public static final List<String> KEYS = List.of("vectors", "imagesOnly", "maxHops", "maxExpanded", "tagFanout");
     /** Upper bounds a caller may raise the search's bounds to. */
     public static final int MAX_HOPS = 20;
     public static final int MAX_EXPANDED = 100_000;
     public static final int MAX_TAG_FANOUT = 1_000;
-    private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
 
     @Context
     public Transaction tx;
@@ -101,7 +101,7 @@ public class PathProc {
             step.put("from", CatalogGraph.describe(x));
             step.put("to", CatalogGraph.describe(y));
             step.put("relationship", graph.isTag(x) || graph.isTag(y) ? "TAGGED" : "SIMILAR");
-            double cosine = mmr.model.vector.Vectors.dot(graph.unit(x), graph.unit(y));
+            double cosine = Vectors.dot(graph.unit(x), graph.unit(y));
             step.put("cost", Geodesic.weight(cosine));
             step.put("cosine", cosine);
             List<String> gained = List.of();
@@ -124,13 +124,13 @@ public class PathProc {
 
     /** The vector index on the images' {@code vectors}, when online (for tags above tagFanout images), else null. */
     private String index(String vectors) {
-        String name = vectors.equals("embedding") ? VectorIndexes.IMAGE_EMBEDDING : VectorIndexes.IMAGE_FEATURES;
+        String name = vectors.equals("embedding") ? Schema.IMAGE_EMBEDDING_INDEX : Schema.IMAGE_FEATURES_INDEX;
         return VectorIndexes.online(tx, name) ? name : null;
     }
 
     private static Set<String> tags(Node image) {
         Set<String> out = new TreeSet<>();
-        for (Relationship r : image.getRelationships(Direction.OUTGOING, TAGGED)) {
+        for (Relationship r : image.getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE)) {
             out.add(String.valueOf(r.getEndNode().getProperty("name", "")));
         }
         return out;

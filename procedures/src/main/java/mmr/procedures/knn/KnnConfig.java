@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import mmr.procedures.config.ConfigMap;
+import mmr.procedures.gds.GdsAdapter;
 
 /**
  * Settings of {@code mmr.knn}: the paper's K=5 visual neighbours with cosine ≥ 0.65, computed by
@@ -15,8 +16,11 @@ import mmr.procedures.config.ConfigMap;
 public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int concurrency,
                         double sampleRate, double deltaThreshold, int maxIterations, int writeBatchSize) {
     public static final String PROCEDURE = "mmr.knn";
-    static final List<String> KEYS = List.of("topK", "similarityCutoff", "randomSeed", "concurrency",
+    public static final List<String> KEYS = List.of("topK", "similarityCutoff", "randomSeed", "concurrency",
             "sampleRate", "deltaThreshold", "maxIterations", "writeBatchSize");
+
+    /** The seed when none is given and concurrency is 1. */
+    static final long DEFAULT_SEED = 42;
 
     public static KnnConfig parse(Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(PROCEDURE, raw, KEYS);
@@ -30,7 +34,8 @@ public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int 
             }
         } else {
             // Deterministic by default; asking for parallelism trades that away explicitly.
-            seed = concurrency == 1 ? 42L : null;
+            seed = concurrency == 1 ? DEFAULT_SEED : null;
+            ConfigMap.read(PROCEDURE, "randomSeed", "integer", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE, null);
         }
         return new KnnConfig(
                 c.integer("topK", 5, 1, 100),
@@ -43,9 +48,10 @@ public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int 
                 c.integer("writeBatchSize", 0, 0, 1_000_000));
     }
 
-    /** The cutoff on GDS's (1 + cosine) / 2 scale. */
-    public double gdsSimilarityCutoff() {
-        return (similarityCutoff + 1) / 2;
+    /** What GDS kNN is asked; the cutoff on GDS's (1 + cosine) / 2 scale. */
+    public GdsAdapter.KnnParameters gdsParameters() {
+        return new GdsAdapter.KnnParameters(topK, (similarityCutoff + 1) / 2, concurrency, sampleRate, deltaThreshold, maxIterations,
+                randomSeed);
     }
 
     /** The effective settings, as returned to the caller. */

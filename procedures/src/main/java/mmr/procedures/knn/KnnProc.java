@@ -9,10 +9,8 @@ import java.util.stream.Stream;
 
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
@@ -22,13 +20,14 @@ import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
-import mmr.procedures.catalog.CatalogGraph;
+import mmr.model.progress.Progress;
 import mmr.procedures.gds.GdsAdapter;
+import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.Schema;
+import mmr.procedures.progress.RunningTasks;
 
 /** {@code mmr.knn}: (re)builds the visual nearest-neighbour edges of the paper's graph. */
 public class KnnProc {
-    static final RelationshipType SIMILAR = RelationshipType.withName("SIMILAR");
-    static final Label IMAGE = Label.label("Image");
 
     @Context
     public GraphDatabaseService db;
@@ -46,20 +45,30 @@ public class KnnProc {
     public Stream<KnnResult> knn(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         KnnConfig config = KnnConfig.parse(rawConfig);
         long images = new CatalogGraph(tx).requireUniformFeatures(KnnConfig.PROCEDURE);
+        Progress progress = RunningTasks.start(db.databaseName(), KnnConfig.PROCEDURE);
+        try {
+            return Stream.of(knn(config, images, progress));
+        } finally {
+            RunningTasks.finish(db.databaseName(), KnnConfig.PROCEDURE, progress);
+        }
+    }
 
+    private KnnResult knn(KnnConfig config, long images, Progress progress) {
         long t0 = System.nanoTime();
-        GdsAdapter.Neighbours pairs = new GdsAdapter(tx).visualNeighbours(config);
+        progress.phase("GDS kNN (its own progress: CALL gds.listProgress())", 0);
+        GdsAdapter.Neighbours pairs = new GdsAdapter(tx).visualNeighbours(config.gdsParameters());
         long computeMillis = (System.nanoTime() - t0) / 1_000_000;
         log.info("mmr.knn: GDS kNN found %d neighbour pairs among %d images in %d ms", pairs.size(), images, computeMillis);
 
         long t1 = System.nanoTime();
-        EdgeStats stats = config.writeBatchSize() == 0 ? replaceAtOnce(pairs) : replaceInBatches(pairs, config.writeBatchSize());
+        progress.phase("writing SIMILAR edges", images);
+        EdgeStats stats = config.writeBatchSize() == 0 ? replaceAtOnce(pairs) : replaceInBatches(pairs, config.writeBatchSize(), progress);
         long writeMillis = (System.nanoTime() - t1) / 1_000_000;
         log.info("mmr.knn: replaced %d SIMILAR edges with %d in %d ms", stats.deleted, pairs.size(), writeMillis);
         boolean any = pairs.size() > 0;
-        return Stream.of(new KnnResult(images, images - stats.withNeighbours.cardinality(), stats.deleted, pairs.size(),
+        return new KnnResult(images, images - stats.withNeighbours.cardinality(), stats.deleted, pairs.size(),
                 any ? stats.min : null, any ? stats.sum / pairs.size() : null, any ? stats.max : null,
-                computeMillis, writeMillis, config.toMap()));
+                computeMillis, writeMillis, config.toMap());
     }
 
     /** Counts and score range of the written edges. */
@@ -82,7 +91,7 @@ public class KnnProc {
     private EdgeStats replaceAtOnce(GdsAdapter.Neighbours pairs) {
         EdgeStats stats = new EdgeStats();
         List<Relationship> old = new ArrayList<>();
-        try (ResourceIterator<Relationship> it = tx.findRelationships(SIMILAR)) {
+        try (ResourceIterator<Relationship> it = tx.findRelationships(Schema.SIMILAR_TYPE)) {
             it.forEachRemaining(old::add);
         }
         old.forEach(Relationship::delete);
@@ -98,21 +107,21 @@ public class KnnProc {
      * very large catalogs. Each image's neighbour list is swapped whole; across images, readers may
      * see old and new lists side by side until the last batch commits.
      */
-    private EdgeStats replaceInBatches(GdsAdapter.Neighbours pairs, int batchSize) {
+    private EdgeStats replaceInBatches(GdsAdapter.Neighbours pairs, int batchSize, Progress progress) {
         EdgeStats stats = new EdgeStats();
         Map<Long, List<Integer>> bySource = new HashMap<>();
         for (int i = 0; i < pairs.size(); i++) {
             bySource.computeIfAbsent(pairs.source()[i], k -> new ArrayList<>()).add(i);
         }
         List<Long> imageIds = new ArrayList<>();
-        try (ResourceIterator<Node> it = tx.findNodes(IMAGE)) {
+        try (ResourceIterator<Node> it = tx.findNodes(Schema.IMAGE_LABEL)) {
             it.forEachRemaining(n -> imageIds.add(n.getId()));
         }
         for (int from = 0; from < imageIds.size(); from += batchSize) {
             try (Transaction batch = db.beginTx()) {
                 for (Long id : imageIds.subList(from, Math.min(imageIds.size(), from + batchSize))) {
                     Node image = batch.getNodeById(id);
-                    for (Relationship r : image.getRelationships(Direction.OUTGOING, SIMILAR)) {
+                    for (Relationship r : image.getRelationships(Direction.OUTGOING, Schema.SIMILAR_TYPE)) {
                         r.delete();
                         stats.deleted++;
                     }
@@ -122,6 +131,7 @@ public class KnnProc {
                 }
                 batch.commit();
             }
+            progress.step(Math.min(imageIds.size(), from + batchSize));
         }
         return stats;
     }
@@ -130,7 +140,7 @@ public class KnnProc {
         Node a = tx.getNodeById(pairs.source()[i]);
         Node b = tx.getNodeById(pairs.target()[i]);
         double cos = pairs.cosine()[i];
-        a.createRelationshipTo(b, SIMILAR).setProperty("score", cos);
+        a.createRelationshipTo(b, Schema.SIMILAR_TYPE).setProperty("score", cos);
         stats.written(pairs.source()[i], cos);
     }
 

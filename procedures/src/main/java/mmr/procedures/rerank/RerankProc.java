@@ -1,13 +1,15 @@
 package mmr.procedures.rerank;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
@@ -23,6 +25,7 @@ import mmr.model.rank.ScorePropagation;
 import mmr.model.text.Bounded;
 import mmr.model.vector.Vectors;
 import mmr.procedures.config.ConfigMap;
+import mmr.procedures.graph.Schema;
 
 /**
  * {@code mmr.rerank}: re-ranks a candidate list from any source by propagating its scores over the
@@ -32,9 +35,7 @@ public class RerankProc {
     /** Most candidates one call takes. */
     public static final int MAX_CANDIDATES = 1_000;
     static final String PROCEDURE = "mmr.rerank";
-    static final List<String> KEYS = List.of("vectors", "edges", "topK", "similarityCutoff", "alpha", "steps");
-    private static final Label IMAGE = Label.label("Image");
-    private static final RelationshipType SIMILAR = RelationshipType.withName("SIMILAR");
+    public static final List<String> KEYS = List.of("vectors", "edges", "topK", "similarityCutoff", "alpha", "steps");
 
     @Context
     public Transaction tx;
@@ -88,7 +89,7 @@ public class RerankProc {
             perm[i] = i;
         }
         double[] given = initial;
-        java.util.Arrays.sort(perm, (a, b) -> given[b] != given[a] ? Double.compare(given[b], given[a]) : Integer.compare(a, b));
+        Arrays.sort(perm, (a, b) -> given[b] != given[a] ? Double.compare(given[b], given[a]) : Integer.compare(a, b));
         Node[] byRank = new Node[n];
         double[] initialByRank = new double[n];
         position.clear();
@@ -113,7 +114,7 @@ public class RerankProc {
         }
         if (edges.equals("similar") || edges.equals("both")) {
             for (int i = 0; i < n; i++) {
-                for (Relationship r : nodes[i].getRelationships(Direction.OUTGOING, SIMILAR)) {
+                for (Relationship r : nodes[i].getRelationships(Direction.OUTGOING, Schema.SIMILAR_TYPE)) {
                     Integer j = position.get(r.getEndNodeId());
                     if (j != null) {
                         extra.add(new ScorePropagation.Edge(i, j, ((Number) r.getProperty("score", 1.0)).doubleValue()));
@@ -135,10 +136,10 @@ public class RerankProc {
      * its own most, weighted by Jaccard similarity (ties by rank).
      */
     private static List<ScorePropagation.Edge> sharedTagEdges(Node[] nodes, int topK) {
-        RelationshipType tagged = RelationshipType.withName("TAGGED");
-        List<java.util.Set<Long>> tags = new ArrayList<>();
+        RelationshipType tagged = Schema.TAGGED_TYPE;
+        List<Set<Long>> tags = new ArrayList<>();
         for (Node n : nodes) {
-            java.util.Set<Long> t = new java.util.HashSet<>();
+            Set<Long> t = new HashSet<>();
             n.getRelationships(Direction.OUTGOING, tagged).forEach(r -> t.add(r.getEndNodeId()));
             tags.add(t);
         }
@@ -154,7 +155,7 @@ public class RerankProc {
                 long inter = tags.get(i).stream().filter(tags.get(j)::contains).count();
                 jac[j] = inter / (double) (tags.get(i).size() + tags.get(j).size() - inter);
             }
-            java.util.Arrays.sort(order, (a, b) -> jac[b] != jac[a] ? Double.compare(jac[b], jac[a]) : Integer.compare(a, b));
+            Arrays.sort(order, (a, b) -> jac[b] != jac[a] ? Double.compare(jac[b], jac[a]) : Integer.compare(a, b));
             for (int r = 0; r < Math.min(topK, nodes.length); r++) {
                 if (jac[order[r]] <= 0) {
                     break;
@@ -168,7 +169,7 @@ public class RerankProc {
     private Node image(int i, Object raw) {
         if (raw instanceof Node node) {
             try {
-                if (node.hasLabel(IMAGE)) {
+                if (node.hasLabel(Schema.IMAGE_LABEL)) {
                     return node;
                 }
                 List<String> labels = new ArrayList<>();
@@ -180,7 +181,7 @@ public class RerankProc {
             }
         }
         if (raw instanceof String id) {
-            Node n = tx.findNode(IMAGE, "id", id);
+            Node n = tx.findNode(Schema.IMAGE_LABEL, "id", id);
             if (n == null) {
                 throw new IllegalArgumentException(PROCEDURE + ": candidate " + (i + 1) + " names no Image with id " + Bounded.quote(id));
             }

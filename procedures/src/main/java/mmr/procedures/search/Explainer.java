@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.Map;
 
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.RelationshipType;
 
+import mmr.model.rank.QueryVectors;
 import mmr.model.text.Bounded;
 import mmr.model.vector.Vectors;
+import mmr.procedures.graph.Neo4jSageGraph;
+import mmr.procedures.graph.Schema;
 
 /**
  * The full story of one result (paper 003's explanations): the score split into what each part of
@@ -33,8 +35,7 @@ final class Explainer {
     static final int MAX_PATHS = 100;
     static final int MAX_HOPS = 3;
     /** The edges paths follow: those the forward pass reads (SIMILAR, TAGGED and the feedback edges). */
-    private static final RelationshipType[] TYPES = mmr.procedures.train.Neo4jSageGraph.TYPES;
-    private static final Label TAG = Label.label("Tag");
+    private static final RelationshipType[] TYPES = Neo4jSageGraph.TYPES;
 
     /** One contribution to the score, and the paths it flows along. */
     record Part(String kind, Node node, double contribution, String attribution, List<List<Node>> paths) {}
@@ -51,7 +52,7 @@ final class Explainer {
     }
 
     Story explain(Query query, SearchConfig config, Node result) {
-        Searcher.Attachment a = searcher.attach(query, config);
+        QueryNode.Attachment a = searcher.attach(query, config);
         float[] er = Vectors.toFloats(result.getProperty("embedding", null));
         if (er == null || er.length != a.embedding().length) {
             throw new IllegalArgumentException(procedure + ": image " + Bounded.quote(String.valueOf(result.getProperty("id", "")))
@@ -59,7 +60,7 @@ final class Explainer {
         }
         float[] r = Vectors.normalised(er);
         boolean feedback = !a.liked().isEmpty() || !a.disliked().isEmpty();
-        float[] base = Searcher.combine(a.imageEmbedding(), a.tagEmbedding(), config);
+        float[] base = QueryVectors.combine(a.imageEmbedding(), a.tagEmbedding(), config.visualWeight(), config.tagWeight());
         double scale = feedback ? 1 / Math.max(1e-12, Vectors.norm(base)) : 1;
         double norm = Math.max(1e-12, Vectors.norm(a.embedding()));
         double score = Vectors.dot(a.embedding(), r) / norm;
@@ -78,9 +79,9 @@ final class Explainer {
                         rest[k++] = ids[j];
                     }
                 }
-                float[] without = searcher.embedQuery(a.model(), a.queryFeatures(), rest);
+                float[] without = searcher.queryNode().embedQuery(a.model(), a.queryFeatures(), rest);
                 double sideWithout = scale * (w1 / 2) * Vectors.dot(without, r) / norm;
-                String kind = n.hasLabel(TAG) ? "attachedTag" : a.liked().stream().anyMatch(l -> l.getId() == n.getId())
+                String kind = n.hasLabel(Schema.TAG_LABEL) ? "attachedTag" : a.liked().stream().anyMatch(l -> l.getId() == n.getId())
                         ? "likedImage" : "attachedImage";
                 parts.add(new Part(kind, n, imageSide - sideWithout, "leave-one-out", paths(n, result)));
             }

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.neo4j.graphdb.Node;
+
 import mmr.model.tag.TagNames;
+import mmr.model.tag.TextTags;
 import mmr.model.text.Bounded;
 import mmr.procedures.config.ConfigMap;
 
@@ -101,9 +104,9 @@ public record Query(Source source, Object value, List<String> tags, boolean tags
         if (!(v instanceof String s)) {
             throw new IllegalArgumentException(procedure + ": 'text' must be a string, got " + ConfigMap.describe(v));
         }
-        if (s.length() > mmr.model.tag.TextTags.MAX_CHARS) {
+        if (s.length() > TextTags.MAX_CHARS) {
             throw new IllegalArgumentException(procedure + ": 'text' has " + s.length() + " characters (" + Bounded.quote(s)
-                    + "); a query text has at most " + mmr.model.tag.TextTags.MAX_CHARS);
+                    + "); a query text has at most " + TextTags.MAX_CHARS);
         }
         return s.isBlank() ? null : s;
     }
@@ -121,7 +124,7 @@ public record Query(Source source, Object value, List<String> tags, boolean tags
                     + MAX_FEEDBACK_IMAGES);
         }
         for (Object o : list) {
-            if (!(o instanceof String) && !(o instanceof org.neo4j.graphdb.Node)) {
+            if (!(o instanceof String) && !(o instanceof Node)) {
                 throw new IllegalArgumentException(procedure + ": '" + key + "' must be a list of Image nodes or ids, but it holds "
                         + ConfigMap.describe(o));
             }

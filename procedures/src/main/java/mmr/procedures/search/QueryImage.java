@@ -9,18 +9,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.encode.ImageEncoder;
-import mmr.procedures.encode.ServerEncoders;
 import mmr.model.image.ImageDecoder;
 import mmr.model.image.ImageRejectedException;
-import mmr.model.vector.Vectors;
 import mmr.model.text.Bounded;
+import mmr.model.vector.Vectors;
 import mmr.procedures.config.ConfigMap;
+import mmr.procedures.encode.ServerEncoders;
+import mmr.procedures.graph.Schema;
 
 /**
  * Turns a query's image source into visual features of the catalog's encoder. Bytes, base64 and
@@ -31,7 +31,6 @@ import mmr.procedures.config.ConfigMap;
 public final class QueryImage {
     /** Largest encoded image accepted as a query. */
     public static final int MAX_BYTES = 32 * 1024 * 1024;
-    private static final Label IMAGE = Label.label("Image");
 
     /** Resolved visual side of a query: its features, and the catalog image it is, if any. */
     public record Resolved(float[] features, Node node, String describe) {}
@@ -91,7 +90,7 @@ public final class QueryImage {
                         + "that exists (or its 'id')");
             }
         }
-        if (!(value instanceof Node n) || !n.hasLabel(IMAGE)) {
+        if (!(value instanceof Node n) || !n.hasLabel(Schema.IMAGE_LABEL)) {
             throw new IllegalArgumentException(procedure + ": 'node' must be an Image node, got "
                     + (value instanceof Node n ? "a node labelled " + labels(n) : ConfigMap.describe(value)));
         }
@@ -103,7 +102,7 @@ public final class QueryImage {
             throw new IllegalArgumentException(procedure + ": 'id' must be an Image id (a non-empty string), got "
                     + ConfigMap.describe(value));
         }
-        Node n = tx.findNode(IMAGE, "id", id);
+        Node n = tx.findNode(Schema.IMAGE_LABEL, "id", id);
         if (n == null) {
             throw new IllegalArgumentException(procedure + ": there is no Image with id " + Bounded.quote(id));
         }

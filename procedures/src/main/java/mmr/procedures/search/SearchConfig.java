@@ -1,9 +1,13 @@
 package mmr.procedures.search;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import mmr.procedures.config.ConfigMap;
+import mmr.procedures.geodesic.PathProc;
+import mmr.procedures.graph.JointGraph;
+import mmr.procedures.graph.Schema;
 
 /**
  * Settings of a query: how many results, the visual↔conceptual slider, how the transient query
@@ -90,7 +94,7 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
     public static SearchConfig parse(String procedure, Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(procedure, raw, KEYS);
         Distance distance = Distance.valueOf(c.choice("distance", "auto", List.of("auto", "cosine", "geodesic"))
-                .toUpperCase(java.util.Locale.ROOT));
+                .toUpperCase(Locale.ROOT));
         if (distance == Distance.COSINE) {
             for (String key : List.of("imagesOnly", "maxHops", "maxExpanded", "tagFanout")) {
                 if (c.has(key)) {
@@ -99,17 +103,17 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
             }
         }
         Geodesic g = new Geodesic(c.bool("imagesOnly", false), new mmr.model.rank.Geodesic.Bounds(
-                c.integer("maxHops", DEFAULT_MAX_HOPS, 1, mmr.procedures.geodesic.PathProc.MAX_HOPS),
-                c.integer("maxExpanded", DEFAULT_MAX_EXPANDED, 1, mmr.procedures.geodesic.PathProc.MAX_EXPANDED)),
-                c.integer("tagFanout", DEFAULT_TAG_FANOUT, 1, mmr.procedures.geodesic.PathProc.MAX_TAG_FANOUT));
+                c.integer("maxHops", DEFAULT_MAX_HOPS, 1, PathProc.MAX_HOPS),
+                c.integer("maxExpanded", DEFAULT_MAX_EXPANDED, 1, PathProc.MAX_EXPANDED)),
+                c.integer("tagFanout", DEFAULT_TAG_FANOUT, 1, PathProc.MAX_TAG_FANOUT));
         return new SearchConfig(
                 c.integer("k", 10, 1, 1000),
                 c.number("visualWeight", 0.5, 0, 1),
-                Connect.valueOf(c.choice("connect", "both", List.of("both", "images", "tags")).toUpperCase(java.util.Locale.ROOT)),
+                Connect.valueOf(c.choice("connect", "both", List.of("both", "images", "tags")).toUpperCase(Locale.ROOT)),
                 c.integer("neighbors", 5, 1, 100),
                 c.number("similarityCutoff", 0.65, -1, 1),
                 c.bool("excludeQuery", true),
-                c.string("model", "default"),
+                c.string("model", Schema.DEFAULT_NAME),
                 c.number("withoutWeight", 1.0, 0, 10),
                 c.number("likeWeight", 0.5, 0, 10),
                 c.number("dislikeWeight", 0.5, 0, 10),

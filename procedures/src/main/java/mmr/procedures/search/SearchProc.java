@@ -1,6 +1,8 @@
 package mmr.procedures.search;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -16,6 +18,7 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
 import mmr.procedures.config.ServerPaths;
+import mmr.procedures.graph.CatalogGraph;
 
 /** {@code mmr.search}, {@code mmr.predictTags}, {@code mmr.attach}: read-only queries through a transient node. */
 public class SearchProc {
@@ -62,10 +65,10 @@ public class SearchProc {
         String p = "mmr.attach";
         SearchConfig c = SearchConfig.parse(p, config);
         Query q = Query.parse(p, query, false);
-        Searcher.Attachment a = searcher(p).attach(q, c);
+        QueryNode.Attachment a = searcher(p).attach(q, c);
         List<Map<String, Object>> images = new ArrayList<>();
-        for (Searcher.ImageLink l : a.images()) {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (QueryNode.ImageLink l : a.images()) {
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("image", l.image());
             m.put("id", l.image().getProperty("id", null));
             m.put("similarity", l.similarity());
@@ -88,13 +91,13 @@ public class SearchProc {
         String p = "mmr.explain";
         SearchConfig c = SearchConfig.parse(p, config);
         Query q = Query.parse(p, query, false);
-        Node result = new mmr.procedures.catalog.CatalogGraph(tx).image(p, "image", image);
+        Node result = new CatalogGraph(tx).image(p, "image", image);
         Explainer.Story story = new Explainer(searcher(p), p).explain(q, c, result);
         List<ExplainResult> rows = new ArrayList<>();
         long rank = 0;
         for (Explainer.Part part : story.parts()) {
             rank++;
-            List<List<Node>> paths = part.paths().isEmpty() ? java.util.Collections.singletonList(null) : part.paths();
+            List<List<Node>> paths = part.paths().isEmpty() ? Collections.singletonList(null) : part.paths();
             for (List<Node> path : paths) {
                 if (rows.size() >= 500) {
                     break;
@@ -104,10 +107,10 @@ public class SearchProc {
                     steps = new ArrayList<>();
                     steps.add(Map.of("label", "Query"));
                     for (Node n : path) {
-                        steps.add(mmr.procedures.catalog.CatalogGraph.describe(n));
+                        steps.add(CatalogGraph.describe(n));
                     }
                 }
-                rows.add(new ExplainResult(rank, part.kind(), mmr.procedures.catalog.CatalogGraph.describe(part.node()), part.contribution(), part.attribution(),
+                rows.add(new ExplainResult(rank, part.kind(), CatalogGraph.describe(part.node()), part.contribution(), part.attribution(),
                         steps, path == null ? null : (long) path.size(), story.score(), story.visualScore(), story.conceptScore(),
                         story.imageSide()));
             }

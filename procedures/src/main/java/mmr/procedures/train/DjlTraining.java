@@ -1,6 +1,7 @@
 package mmr.procedures.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +11,15 @@ import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 
+import mmr.model.progress.Progress;
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.SageTrainer;
 import mmr.model.sage.SageWeights;
 import mmr.model.sage.TagSpace;
+import mmr.model.sage.TrainedSage;
 import mmr.model.vector.Vectors;
-import mmr.procedures.gds.GdsAdapter;
+import mmr.procedures.graph.Neo4jSageGraph;
+import mmr.procedures.graph.Schema;
 
 /**
  * {@code mmr.train({trainer: 'djl'})}: reads the catalog graph (Image and Tag nodes, SIMILAR and
@@ -28,13 +32,14 @@ final class DjlTraining {
 
     private DjlTraining() {}
 
-    static GdsAdapter.TrainedSage train(Transaction tx, TrainConfig config, Log log) {
+    static TrainedSage train(Transaction tx, TrainConfig config, Log log, Progress progress) {
         long t0 = System.nanoTime();
+        progress.phase("reading the graph", 0);
         List<Long> ids = new ArrayList<>();
         List<float[]> features = new ArrayList<>();
         List<Boolean> isTag = new ArrayList<>();
         Map<Long, Integer> index = new HashMap<>();
-        try (Result r = tx.execute("MATCH (n) WHERE n:Image OR n:Tag RETURN id(n) AS id, n:Tag AS tag, n.features AS f ORDER BY id")) {
+        try (Result r = tx.execute("MATCH (n) WHERE n:" + Schema.IMAGE + " OR n:" + Schema.TAG + " RETURN id(n) AS id, n:" + Schema.TAG + " AS tag, n.features AS f ORDER BY id")) {
             while (r.hasNext()) {
                 Map<String, Object> row = r.next();
                 float[] f = Vectors.toFloats(row.get("f"));
@@ -51,7 +56,7 @@ final class DjlTraining {
         List<List<Integer>> similar = lists(n);
         List<List<Integer>> tagged = lists(n);
         long relationships = 0;
-        try (Result r = tx.execute("MATCH (a:Image)-[:SIMILAR]->(b:Image) RETURN id(a) AS a, id(b) AS b ORDER BY a, b")) {
+        try (Result r = tx.execute("MATCH (a:" + Schema.IMAGE + ")-[:" + Schema.SIMILAR + "]->(b:" + Schema.IMAGE + ") RETURN id(a) AS a, id(b) AS b ORDER BY a, b")) {
             while (r.hasNext()) {
                 Map<String, Object> row = r.next();
                 Integer a = index.get((Long) row.get("a"));
@@ -63,7 +68,7 @@ final class DjlTraining {
                 }
             }
         }
-        try (Result r = tx.execute("MATCH (i:Image)-[:TAGGED]->(t:Tag) RETURN id(i) AS i, id(t) AS t ORDER BY i, t")) {
+        try (Result r = tx.execute("MATCH (i:" + Schema.IMAGE + ")-[:" + Schema.TAGGED + "]->(t:" + Schema.TAG + ") RETURN id(i) AS i, id(t) AS t ORDER BY i, t")) {
             while (r.hasNext()) {
                 Map<String, Object> row = r.next();
                 Integer i = index.get((Long) row.get("i"));
@@ -86,17 +91,14 @@ final class DjlTraining {
         Map<String, SageWeights.Matrix> projections = Map.of();
         boolean tagSpace = config.inputs().equals(TrainConfig.TAG_SPACE);
         if (tagSpace) {
+            progress.phase("tag space", 0);
             projections = tagSpace(tx, inputs, tag, taggedArrays, config, log);
             for (int i = 0; i < n; i++) {
                 inputs[i] = TagSpace.apply(projections.get(tag[i] ? "Tag" : "Image"), inputs[i]);
             }
         }
         SageTrainer.Graph graph = new SageTrainer.Graph(inputs, tag, arrays(similar), taggedArrays);
-        SageTrainer.Result result = SageTrainer.train(graph, new SageTrainer.Config(config.embeddingDimension(),
-                config.sampleSizes(), config.epochs(), config.batchSize(), config.learningRate(), config.temperature(),
-                config.keywordShare(), config.weightDecay(), config.randomSeed(), tagSpace, config.validationShare(),
-                config.patience(), config.neighbourInit().stream().mapToDouble(Double::doubleValue).toArray(),
-                config.keywordLossWeight(), config.queriesPerEpoch()), line -> log.info("mmr.train: %s", line));
+        SageTrainer.Result result = SageTrainer.train(graph, config.djlTrainer(), line -> log.info("mmr.train: %s", line), progress);
         SageWeights weights = new SageWeights(result.weights().layers(), result.weights().activation(), projections,
                 result.weights().aggregator());
         if (!result.validationLosses().isEmpty()) {
@@ -108,14 +110,14 @@ final class DjlTraining {
         long[] all = ids.stream().mapToLong(Long::longValue).toArray();
         Map<Long, float[]> embeddings = new LinkedHashMap<>();
         for (int from = 0; from < all.length; from += CHUNK) {
-            long[] chunk = java.util.Arrays.copyOfRange(all, from, Math.min(all.length, from + CHUNK));
+            long[] chunk = Arrays.copyOfRange(all, from, Math.min(all.length, from + CHUNK));
             Neo4jSageGraph stored = new Neo4jSageGraph(tx, config.randomSeed());
             GraphSage.Batch batch = sage.batch(stored);
             for (long id : chunk) {
                 embeddings.put(id, batch.embed(id));
             }
         }
-        return new GdsAdapter.TrainedSage(embeddings, weights, n, relationships, result.epochLosses().size(), false,
+        return new TrainedSage(embeddings, weights, n, relationships, result.epochLosses().size(), false,
                 result.epochLosses(), result.millis());
     }
 
@@ -126,7 +128,7 @@ final class DjlTraining {
     private static Map<String, SageWeights.Matrix> tagSpace(Transaction tx, float[][] features, boolean[] tag,
                                                            int[][] tagged, TrainConfig config, Log log) {
         String init = null;
-        try (Result r = tx.execute("MATCH (c:MmrCatalog {name: 'default'}) RETURN c.tagFeatureInit AS init")) {
+        try (Result r = tx.execute("MATCH (c:" + Schema.CATALOG + " {" + Schema.NAME + ": '" + Schema.DEFAULT_NAME + "'}) RETURN c.tagFeatureInit AS init")) {
             if (r.hasNext()) {
                 init = (String) r.next().get("init");
             }

@@ -14,6 +14,11 @@ import org.neo4j.procedure.Procedure;
 
 import mmr.model.sage.GraphSage;
 import mmr.procedures.config.ConfigMap;
+import mmr.procedures.graph.LoadedModel;
+import mmr.procedures.graph.ModelStore;
+import mmr.procedures.graph.Neo4jSageGraph;
+import mmr.procedures.graph.SageStates;
+import mmr.procedures.graph.Schema;
 
 /** {@code mmr.embed}: embeddings for nodes added after training, from the stored model, without GDS. */
 public class EmbedProc {
@@ -28,7 +33,7 @@ public class EmbedProc {
             + "neighbourhoods; no retraining, no GDS).")
     public Stream<EmbedResult> embed(@Name("nodes") List<Node> nodes,
                                      @Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
-        String name = ConfigMap.of(PROCEDURE, rawConfig, List.of("model")).string("model", "default");
+        String name = ConfigMap.of(PROCEDURE, rawConfig, List.of("model")).string("model", Schema.DEFAULT_NAME);
         if (nodes == null) {
             throw new IllegalArgumentException(PROCEDURE + ": 'nodes' must be a list of Image or Tag nodes, got null");
         }
@@ -80,7 +85,7 @@ public class EmbedProc {
 
     private static String describe(Node n) {
         Object key = n.getProperty("id", n.getProperty("name", n.getElementId()));
-        return (n.hasLabel(org.neo4j.graphdb.Label.label("Tag")) ? "Tag '" : "Image '") + key + "'";
+        return (n.hasLabel(Schema.TAG_LABEL) ? "Tag '" : "Image '") + key + "'";
     }
 
     /** Outcome of one embedding call. */

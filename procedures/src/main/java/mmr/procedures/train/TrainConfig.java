@@ -1,46 +1,59 @@
 package mmr.procedures.train;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import mmr.model.sage.SageTrainer;
 import mmr.procedures.config.ConfigLists;
 import mmr.procedures.config.ConfigMap;
+import mmr.procedures.gds.GdsAdapter;
+import mmr.procedures.graph.Schema;
 
 /**
- * Settings of {@code mmr.train}: unsupervised GraphSAGE with the mean aggregator over Image and Tag
- * nodes and their SIMILAR and TAGGED edges (the paper: samples 25/10, two layers).
+ * Settings of {@code mmr.train}: GraphSAGE with the mean aggregator over Image and Tag nodes and their
+ * SIMILAR and TAGGED edges (the paper: samples 25/10, two layers). The djl trainer's own settings are
+ * one {@link SageTrainer.Config} ({@code djlTrainer}, null for GDS's trainer), plus what it trains on
+ * ({@code inputs}, {@code ridgeLambda}: the tag space); GDS's are the fields only it reads.
+ *
+ * @param warnings deprecated keys that were accepted, for the procedure to log
  */
 public record TrainConfig(String modelName, int embeddingDimension, List<Integer> sampleSizes, String activation,
                           int epochs, int maxIterations, int batchSize, double learningRate, int searchDepth,
                           int negativeSampleWeight, double tolerance, long randomSeed, int concurrency,
-                          int projectedFeatureDimension, double batchSamplingRatio, String trainer, double temperature,
-                          double keywordShare, double weightDecay, String inputs, double ridgeLambda,
-                          double validationShare, int patience, List<Double> neighbourInit, double keywordLossWeight,
-                          int queriesPerEpoch) {
+                          int projectedFeatureDimension, double batchSamplingRatio, String trainer, String inputs,
+                          double ridgeLambda, SageTrainer.Config djlTrainer, List<String> warnings) {
     public static final String GDS = "gds";
     public static final String DJL = "djl";
     public static final String PROCEDURE = "mmr.train";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
-    static final List<String> KEYS = List.of("modelName", "embeddingDimension", "sampleSizes", "activation", "epochs",
+    public static final List<String> KEYS = List.of("modelName", "embeddingDimension", "sampleSizes", "activation", "epochs",
             "maxIterations", "batchSize", "learningRate", "searchDepth", "negativeSampleWeight", "tolerance",
             "randomSeed", "concurrency", "projectedFeatureDimension", "batchSamplingRatio", "trainer", "temperature",
-            "keywordShare", "weightDecay", "inputs", "ridgeLambda", "validationShare", "patience", "neighbourInit",
+            "keywordShare", "weightDecay", "inputs", "ridgeLambda", "validationShare", "patience", "neighborInit",
             "keywordLossWeight", "queriesPerEpoch");
+    /** Keys renamed for one spelling ("neighbor", as in search's 'neighbors'): the old name is accepted with a warning. */
+    static final Map<String, String> RENAMED = Map.of("neighbourInit", "neighborInit");
     /** Keys only GDS's trainer reads, and keys only mmr's (djl) trainer reads: the other trainer refuses them. */
     static final List<String> GDS_ONLY = List.of("activation", "maxIterations", "searchDepth", "negativeSampleWeight",
             "tolerance", "concurrency", "projectedFeatureDimension", "batchSamplingRatio");
     static final List<String> DJL_ONLY = List.of("temperature", "keywordShare", "weightDecay", "inputs", "ridgeLambda",
-            "validationShare", "patience", "neighbourInit", "keywordLossWeight", "queriesPerEpoch");
+            "validationShare", "patience", "neighborInit", "keywordLossWeight", "queriesPerEpoch");
     /** djl inputs: the closed-form tag space (needs centroid tag features), or the raw features. */
     public static final String TAG_SPACE = "tagSpace";
     public static final String FEATURES = "features";
 
-    public static TrainConfig parse(Map<String, Object> raw) {
+    public static TrainConfig parse(Map<String, Object> given) {
+        List<String> warnings = new ArrayList<>();
+        Map<String, Object> raw = ConfigMap.renamed(PROCEDURE, given, RENAMED, warnings);
         ConfigMap c = ConfigMap.of(PROCEDURE, raw, KEYS);
         Object name = raw == null ? null : raw.get("modelName");
-        String modelName = "default";
+        ConfigMap.read(PROCEDURE, "modelName", "string", Schema.DEFAULT_NAME, null, null, null);
+        String modelName = Schema.DEFAULT_NAME;
         if (name != null) {
             if (!(name instanceof String s) || !NAME.matcher(s).matches()) {
                 throw new IllegalArgumentException(PROCEDURE + ": 'modelName' must start with a letter and contain only "
@@ -63,34 +76,45 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             throw new IllegalArgumentException(PROCEDURE + ": trainer 'djl' trains two layers; 'sampleSizes' must have two "
                     + "entries, got " + sampleSizes);
         }
+        int epochs = c.integer("epochs", djl ? DJL_EPOCHS : 5, djl ? 0 : 1, 1000);
+        int batchSize = c.integer("batchSize", djl ? DJL_BATCH : 100, 1, 100_000);
+        double learningRate = c.number("learningRate", djl ? DJL_LEARNING_RATE : 0.1, Double.MIN_VALUE, 10);
+        long randomSeed = c.longValue("randomSeed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+        String inputs = c.choice("inputs", TAG_SPACE, List.of(TAG_SPACE, FEATURES));
+        double temperature = c.number("temperature", DJL_TEMPERATURE, 1e-3, 10);
+        double keywordShare = c.number("keywordShare", DJL_KEYWORD_SHARE, 0, 1);
+        double weightDecay = c.number("weightDecay", DJL_WEIGHT_DECAY, 0, 1);
+        double ridgeLambda = c.number("ridgeLambda", DJL_RIDGE_LAMBDA, 1e-6, 1e6);
+        double validationShare = c.number("validationShare", DJL_VALIDATION_SHARE, 0, 0.5);
+        int patience = c.integer("patience", DJL_PATIENCE, 0, 1000);
+        List<Double> neighborInit = ConfigLists.numbers(PROCEDURE, "neighborInit", raw == null ? null : raw.get("neighborInit"),
+                DJL_NEIGHBOR_INIT, 2, 0, 10);
+        double keywordLossWeight = c.number("keywordLossWeight", DJL_KEYWORD_LOSS_WEIGHT, 0, 1);
+        int queriesPerEpoch = c.integer("queriesPerEpoch", DJL_QUERIES_PER_EPOCH, 1, 100_000_000);
+        SageTrainer.Config djlConfig = !djl ? null : new SageTrainer.Config(embeddingDimension, sampleSizes, epochs, batchSize,
+                learningRate, temperature, keywordShare, weightDecay, randomSeed, inputs.equals(TAG_SPACE), validationShare, patience,
+                neighborInit.stream().mapToDouble(Double::doubleValue).toArray(), keywordLossWeight, queriesPerEpoch);
         return new TrainConfig(
                 modelName,
                 embeddingDimension,
                 sampleSizes,
                 c.choice("activation", "relu", List.of("sigmoid", "relu")),
-                c.integer("epochs", djl ? DJL_EPOCHS : 5, djl ? 0 : 1, 1000),
+                epochs,
                 c.integer("maxIterations", 10, 1, 100_000),
-                c.integer("batchSize", djl ? DJL_BATCH : 100, 1, 100_000),
-                c.number("learningRate", djl ? DJL_LEARNING_RATE : 0.1, Double.MIN_VALUE, 10),
+                batchSize,
+                learningRate,
                 c.integer("searchDepth", 5, 1, 100),
                 c.integer("negativeSampleWeight", 20, 1, 1000),
                 c.number("tolerance", 1e-4, 0, 1),
-                c.longValue("randomSeed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
+                randomSeed,
                 c.integer("concurrency", 1, 1, 64),
                 c.integer("projectedFeatureDimension", embeddingDimension, 1, 4096),
                 c.number("batchSamplingRatio", 0, 0, 1),
                 trainer,
-                c.number("temperature", DJL_TEMPERATURE, 1e-3, 10),
-                c.number("keywordShare", DJL_KEYWORD_SHARE, 0, 1),
-                c.number("weightDecay", DJL_WEIGHT_DECAY, 0, 1),
-                c.choice("inputs", TAG_SPACE, List.of(TAG_SPACE, FEATURES)),
-                c.number("ridgeLambda", DJL_RIDGE_LAMBDA, 1e-6, 1e6),
-                c.number("validationShare", DJL_VALIDATION_SHARE, 0, 0.5),
-                c.integer("patience", DJL_PATIENCE, 0, 1000),
-                ConfigLists.numbers(PROCEDURE, "neighbourInit", raw == null ? null : raw.get("neighbourInit"),
-                        DJL_NEIGHBOUR_INIT, 2, 0, 10),
-                c.number("keywordLossWeight", DJL_KEYWORD_LOSS_WEIGHT, 0, 1),
-                c.integer("queriesPerEpoch", DJL_QUERIES_PER_EPOCH, 1, 100_000_000));
+                inputs,
+                ridgeLambda,
+                djlConfig,
+                List.copyOf(warnings));
     }
 
     /** The trainer used when none is named (chosen by mmr eval; docs/evaluation.md). */
@@ -104,12 +128,24 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
     static final double DJL_RIDGE_LAMBDA = 1;
     static final double DJL_VALIDATION_SHARE = 0.05;
     static final int DJL_PATIENCE = 3;
-    static final List<Double> DJL_NEIGHBOUR_INIT = List.of(0.25, 0.0);
+    static final List<Double> DJL_NEIGHBOR_INIT = List.of(0.25, 0.0);
     static final double DJL_KEYWORD_LOSS_WEIGHT = 0.5;
     static final int DJL_QUERIES_PER_EPOCH = 5_000;
 
     public boolean djl() {
         return trainer.equals(DJL);
+    }
+
+    /** What the GDS trainer is asked: the effective settings GDS reads (batchSamplingRatio 0: GDS's own default). */
+    public GdsAdapter.GraphSageParameters gdsParameters() {
+        Map<String, Object> train = new HashMap<>(toMap());
+        train.remove("activation");
+        train.remove("trainer");
+        train.remove("projectedFeatureDimension");
+        if (batchSamplingRatio == 0) {
+            train.remove("batchSamplingRatio");   // GDS's default: batchSize × concurrency / nodes
+        }
+        return new GdsAdapter.GraphSageParameters(modelName, train, activation, concurrency, projectedFeatureDimension);
     }
 
     /** The effective settings, as returned to the caller and stored with the model. */
@@ -133,16 +169,16 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         m.put("batchSamplingRatio", batchSamplingRatio);
         if (djl()) {
             GDS_ONLY.forEach(m::remove);
-            m.put("temperature", temperature);
-            m.put("keywordShare", keywordShare);
-            m.put("weightDecay", weightDecay);
+            m.put("temperature", djlTrainer.temperature());
+            m.put("keywordShare", djlTrainer.keywordShare());
+            m.put("weightDecay", djlTrainer.weightDecay());
             m.put("inputs", inputs);
             m.put("ridgeLambda", ridgeLambda);
-            m.put("validationShare", validationShare);
-            m.put("patience", (long) patience);
-            m.put("neighbourInit", neighbourInit);
-            m.put("keywordLossWeight", keywordLossWeight);
-            m.put("queriesPerEpoch", (long) queriesPerEpoch);
+            m.put("validationShare", djlTrainer.validationShare());
+            m.put("patience", (long) djlTrainer.patience());
+            m.put("neighborInit", Arrays.stream(djlTrainer.neighbourInit()).boxed().toList());
+            m.put("keywordLossWeight", djlTrainer.keywordLossWeight());
+            m.put("queriesPerEpoch", (long) djlTrainer.queriesPerEpoch());
         }
         return m;
     }

@@ -1,5 +1,6 @@
 package mmr.procedures.train;
 
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +19,17 @@ import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
+import mmr.model.progress.Progress;
+import mmr.model.sage.TrainedSage;
 import mmr.model.vector.Vectors;
-import mmr.procedures.catalog.CatalogGraph;
 import mmr.procedures.gds.GdsAdapter;
+import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.LoadedModel;
+import mmr.procedures.graph.ModelStore;
+import mmr.procedures.graph.SageStates;
+import mmr.procedures.graph.Schema;
+import mmr.procedures.graph.VectorIndexes;
+import mmr.procedures.progress.RunningTasks;
 
 /** {@code mmr.train} and {@code mmr.model.info}: GraphSAGE embeddings for the catalog graph. */
 public class TrainProc {
@@ -44,27 +53,31 @@ public class TrainProc {
             + "writes every node's `embedding` and first-layer state (`sageState`), and stores the model as a new current (:MmrModel) version.")
     public Stream<TrainResult> train(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         TrainConfig config = TrainConfig.parse(rawConfig);
+        config.warnings().forEach(w -> log.warn(w));
         if (!TRAINING.tryLock()) {
             throw new IllegalStateException(TrainConfig.PROCEDURE + ": another training is running (since " + runningSince
                     + "); wait for it to finish");
         }
+        Progress progress = RunningTasks.start(db.databaseName(), TrainConfig.PROCEDURE);
         try {
-            runningSince = java.time.ZonedDateTime.now().toString();
-            return Stream.of(trainLocked(config));
+            runningSince = ZonedDateTime.now().toString();
+            return Stream.of(trainLocked(config, progress));
         } finally {
+            RunningTasks.finish(db.databaseName(), TrainConfig.PROCEDURE, progress);
             runningSince = null;
             TRAINING.unlock();
         }
     }
 
-    private TrainResult trainLocked(TrainConfig config) {
+    private TrainResult trainLocked(TrainConfig config, Progress progress) {
         String p = TrainConfig.PROCEDURE;
+        progress.phase("checking the graph", 0);
         CatalogGraph catalog = new CatalogGraph(tx);
         catalog.requireUniformFeatures(p);
-        Map<String, Object> shape = single("MATCH (c:MmrCatalog {name: 'default'}) RETURN c.encoder AS encoder, "
+        Map<String, Object> shape = single("MATCH (c:" + Schema.CATALOG + " {" + Schema.NAME + ": '" + Schema.DEFAULT_NAME + "'}) RETURN c.encoder AS encoder, "
                 + "c.featureDimension AS dim, "
-                + "COUNT { MATCH (t:Tag) } AS tags, COUNT { MATCH (t:Tag) WHERE t.features IS NULL } AS tagsWithoutFeatures, "
-                + "COUNT { MATCH ()-[:SIMILAR]->() } AS similar, COUNT { MATCH ()-[:TAGGED]->() } AS tagged");
+                + "COUNT { MATCH (t:" + Schema.TAG + ") } AS tags, COUNT { MATCH (t:" + Schema.TAG + ") WHERE t.features IS NULL } AS tagsWithoutFeatures, "
+                + "COUNT { MATCH ()-[:" + Schema.SIMILAR + "]->() } AS similar, COUNT { MATCH ()-[:" + Schema.TAGGED + "]->() } AS tagged");
         if (shape == null) {
             throw new IllegalArgumentException(p + ": the graph has no (:MmrCatalog) record; import the catalog with mmr import");
         }
@@ -73,7 +86,7 @@ public class TrainProc {
             throw new IllegalArgumentException(p + ": " + shape.get("tagsWithoutFeatures")
                     + " Tag node(s) have no 'features'; re-import the catalog (tag features are set on import)");
         }
-        Map<String, Object> tagDims = single("MATCH (t:Tag) RETURN min(size(t.features)) AS min, max(size(t.features)) AS max");
+        Map<String, Object> tagDims = single("MATCH (t:" + Schema.TAG + ") RETURN min(size(t.features)) AS min, max(size(t.features)) AS max");
         Long tagDim = (Long) tagDims.get("min");
         Long tagDimMax = (Long) tagDims.get("max");
         if (tagDim != null && !tagDim.equals(tagDimMax)) {
@@ -106,17 +119,25 @@ public class TrainProc {
             gds.requireGds();
         }
 
-        VectorIndexes.ensure(db, VectorIndexes.IMAGE_FEATURES, "Image", "features", imageDim);
-        VectorIndexes.ensure(db, VectorIndexes.IMAGE_EMBEDDING, "Image", "embedding", config.embeddingDimension());
+        VectorIndexes.ensure(db, Schema.IMAGE_FEATURES_INDEX, "Image", "features", imageDim);
+        VectorIndexes.ensure(db, Schema.IMAGE_EMBEDDING_INDEX, "Image", "embedding", config.embeddingDimension());
         if (labels.contains("Tag")) {
-            VectorIndexes.ensure(db, VectorIndexes.TAG_EMBEDDING, "Tag", "embedding", config.embeddingDimension());
+            VectorIndexes.ensure(db, Schema.TAG_EMBEDDING_INDEX, "Tag", "embedding", config.embeddingDimension());
         }
 
         log.info("mmr.train: training GraphSAGE on %s with %s (%s)", labels, types, config.toMap());
-        GdsAdapter.TrainedSage trained = config.djl() ? DjlTraining.train(tx, config, log)
-                : gds.trainGraphSage(config, labels, types, multiLabel);
+        if (!config.djl()) {
+            progress.phase("GDS GraphSAGE (its own progress: CALL gds.listProgress())", 0);
+        }
+        TrainedSage trained = config.djl() ? DjlTraining.train(tx, config, log, progress)
+                : gds.trainGraphSage(config.gdsParameters(), labels, types, multiLabel);
         long w0 = System.nanoTime();
-        trained.embeddings().forEach((id, embedding) -> tx.getNodeById(id).setProperty("embedding", embedding));
+        progress.phase("writing embeddings", trained.embeddings().size());
+        long written = 0;
+        for (Map.Entry<Long, float[]> e : trained.embeddings().entrySet()) {
+            tx.getNodeById(e.getKey()).setProperty(Schema.EMBEDDING, e.getValue());
+            progress.step(++written);
+        }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("encoder", shape.get("encoder"));
         metadata.put("featureDimension", imageDim);
@@ -126,6 +147,7 @@ public class TrainProc {
         metadata.put("config", config.toMap().toString());
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
         long s0 = System.nanoTime();
+        progress.phase("writing first-layer states", 0);
         long states = SageStates.writeAll(tx, LoadedModel.of(tx, model),
                 trained.embeddings().keySet().stream().mapToLong(Long::longValue).sorted().toArray());
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
@@ -138,7 +160,7 @@ public class TrainProc {
     }
 
     private void requireFinite(String p) {
-        try (Result r = tx.execute("MATCH (n) WHERE (n:Image OR n:Tag) AND n.features IS NOT NULL "
+        try (Result r = tx.execute("MATCH (n) WHERE (n:" + Schema.IMAGE + " OR n:" + Schema.TAG + ") AND n.features IS NOT NULL "
                 + "RETURN coalesce(n.id, n.name) AS key, labels(n)[0] AS label, n.features AS f")) {
             while (r.hasNext()) {
                 Map<String, Object> row = r.next();

@@ -1,5 +1,6 @@
 package mmr.procedures.web;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,19 +11,20 @@ import java.util.TreeSet;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 
 import mmr.model.tag.TagNames;
 import mmr.model.text.Bounded;
-import mmr.procedures.catalog.CatalogGraph;
 import mmr.procedures.config.ConfigMap;
+import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.ModelStore;
+import mmr.procedures.graph.Schema;
 import mmr.procedures.search.Query;
+import mmr.procedures.search.QueryNode;
 import mmr.procedures.search.SearchConfig;
 import mmr.procedures.search.Searcher;
-import mmr.procedures.train.ModelStore;
 
 /**
  * What the explorer page asks of the graph, inside one (read-only) transaction: the catalog grid,
@@ -41,16 +43,14 @@ final class Explorer {
     static final int PREDICTED_TAGS = 8;
     /** Tags shown per result card (the shared ones always among them). */
     static final int RESULT_TAGS = 12;
-    private static final RelationshipType TAGGED = RelationshipType.withName("TAGGED");
-    private static final RelationshipType SIMILAR = RelationshipType.withName("SIMILAR");
 
     private final Transaction tx;
     private final Log log;
 
-    private java.nio.file.Path modelsRoot;
+    private Path modelsRoot;
 
     /** Where the catalog's TorchScript model is found, for uploaded images (server.mmr.models_root). */
-    Explorer withModelsRoot(java.nio.file.Path root) {
+    Explorer withModelsRoot(Path root) {
         this.modelsRoot = root;
         return this;
     }
@@ -65,12 +65,12 @@ final class Explorer {
         Map<String, Object> out = new LinkedHashMap<>();
         Node catalog = new CatalogGraph(tx).catalogNode();
         out.put("encoder", catalog == null ? null : catalog.getProperty("encoder", null));
-        out.put("images", count("MATCH (:Image) RETURN count(*) AS n"));
-        out.put("tags", count("MATCH (:Tag) RETURN count(*) AS n"));
-        Node model = new ModelStore(tx).current("default");
+        out.put("images", count("MATCH (:" + Schema.IMAGE + ") RETURN count(*) AS n"));
+        out.put("tags", count("MATCH (:" + Schema.TAG + ") RETURN count(*) AS n"));
+        Node model = new ModelStore(tx).current(Schema.DEFAULT_NAME);
         if (model != null) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", model.getProperty("name", "default"));
+            m.put("name", model.getProperty(Schema.NAME, Schema.DEFAULT_NAME));
             m.put("version", model.getProperty("version", null));
             m.put("trainer", model.getProperty("trainer", null));
             out.put("model", m);
@@ -102,8 +102,8 @@ final class Explorer {
         }
         f = f.isBlank() ? "" : TagNames.normalise(f);
         String match = f.isEmpty()
-                ? "MATCH (i:Image) WHERE i.id IS NOT NULL "
-                : "MATCH (t:Tag) WHERE t.name STARTS WITH $f MATCH (t)<-[:TAGGED]-(i:Image) WITH DISTINCT i ";
+                ? "MATCH (i:" + Schema.IMAGE + ") WHERE i.id IS NOT NULL "
+                : "MATCH (t:" + Schema.TAG + ") WHERE t.name STARTS WITH $f MATCH (t)<-[:" + Schema.TAGGED + "]-(i:" + Schema.IMAGE + ") WITH DISTINCT i ";
         long total;
         try (Result r = tx.execute(match + "RETURN count(i) AS n", Map.of("f", f))) {
             total = ((Number) r.next().get("n")).longValue();
@@ -138,8 +138,8 @@ final class Explorer {
         }
         f = f.isBlank() ? "" : TagNames.normalise(f);
         List<Map<String, Object>> out = new ArrayList<>();
-        try (Result r = tx.execute("MATCH (t:Tag) WHERE t.name STARTS WITH $f "
-                + "RETURN t.name AS name, COUNT { (t)<-[:TAGGED]-(:Image) } AS images ORDER BY images DESC, name LIMIT $n",
+        try (Result r = tx.execute("MATCH (t:" + Schema.TAG + ") WHERE t.name STARTS WITH $f "
+                + "RETURN t.name AS name, COUNT { (t)<-[:" + Schema.TAGGED + "]-(:" + Schema.IMAGE + ") } AS images ORDER BY images DESC, name LIMIT $n",
                 Map.of("f", f, "n", n))) {
             r.forEachRemaining(row -> out.add(new LinkedHashMap<>(row)));
         }
@@ -164,10 +164,10 @@ final class Explorer {
         SearchConfig c = SearchConfig.parse(PROCEDURE, config);
         Searcher searcher = new Searcher(PROCEDURE, tx, log, null, modelsRoot);
         Searcher.Ranked ranked = searcher.searchExplained(q, c);
-        Searcher.Attachment a = ranked.attachment();
+        QueryNode.Attachment a = ranked.attachment();
 
         List<Map<String, Object>> attachedImages = new ArrayList<>();
-        for (Searcher.ImageLink l : a.images()) {
+        for (QueryNode.ImageLink l : a.images()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", l.image().getProperty("id", null));
             m.put("similarity", l.similarity());
@@ -231,7 +231,7 @@ final class Explorer {
 
     private static List<String> tagNames(Node image, int max) {
         List<String> names = new ArrayList<>();
-        for (Relationship r : image.getRelationships(Direction.OUTGOING, TAGGED)) {
+        for (Relationship r : image.getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE)) {
             names.add((String) r.getEndNode().getProperty("name", ""));
         }
         names.sort(null);

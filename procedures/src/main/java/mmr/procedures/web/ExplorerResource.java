@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
 import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
@@ -19,16 +19,14 @@ import javax.ws.rs.core.Context;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.UriInfo;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonFactory;
-
 import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.dbms.api.DatabaseManagementService;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.internal.kernel.api.connectioninfo.ClientConnectionInfo;
@@ -45,6 +43,7 @@ import org.neo4j.server.rest.dbms.AuthorizedRequestWrapper;
 import mmr.model.image.ImageRejectedException;
 import mmr.model.text.Bounded;
 import mmr.procedures.config.MmrSettings;
+import mmr.procedures.graph.Schema;
 
 /**
  * The explorer page and its JSON endpoints, an unmanaged extension mounted at {@code /mmr}
@@ -71,7 +70,6 @@ public class ExplorerResource {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16)
                     .maxStringLength(MAX_BODY_BYTES).build()).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final Label IMAGE = Label.label("Image");
 
     private final DatabaseManagementService dbms;
     private final Config config;
@@ -125,7 +123,7 @@ public class ExplorerResource {
     @Path("api/search")
     public Response search(@Context HttpServletRequest request, InputStream body) {
         String type = request.getContentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             return error(415, "send the search request as application/json, got content type " + Bounded.quote(String.valueOf(type)));
         }
         if (request.getContentLengthLong() > MAX_BODY_BYTES) {
@@ -152,7 +150,7 @@ public class ExplorerResource {
         String source;
         try {
             source = read(request, tx -> {
-                Node n = tx.findNode(IMAGE, "id", id);
+                Node n = tx.findNode(Schema.IMAGE_LABEL, "id", id);
                 return n == null ? null : String.valueOf(n.getProperty("source", ""));
             });
         } catch (RuntimeException e) {
@@ -236,7 +234,7 @@ public class ExplorerResource {
         Object v;
         try {
             v = JSON.readValue(bytes, Object.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the request body is not valid JSON: "
                     + Bounded.cut(e.getOriginalMessage() == null ? String.valueOf(e.getMessage()) : e.getOriginalMessage()));
         } catch (IOException e) {

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
+import mmr.procedures.search.SearchConfig;
+
 /**
  * The {@code CALL mmr.search(...)} statement equivalent to an explorer request, for Neo4j Browser or
  * an app: the same query map and config, literal values quoted as Cypher strings. An uploaded image
@@ -33,7 +35,7 @@ final class SearchCypher {
             q.add("tags: " + literal(query.get("tags")));
         }
         StringJoiner c = new StringJoiner(", ", "{", "}");
-        for (String k : mmr.procedures.search.SearchConfig.KEYS) {   // a stable order, as documented
+        for (String k : SearchConfig.KEYS) {   // a stable order, as documented
             if (config.containsKey(k)) {
                 c.add(k + ": " + literal(config.get(k)));
             }

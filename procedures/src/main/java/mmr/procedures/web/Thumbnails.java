@@ -6,12 +6,13 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-
 import javax.imageio.ImageIO;
 
 import mmr.model.image.ImageDecoder;
 import mmr.model.image.ImageRejectedException;
+import mmr.model.text.Bounded;
 
 /**
  * Thumbnails of catalog images, read from the configured image root ({@code server.mmr.images_root}) at
@@ -55,7 +56,7 @@ final class Thumbnails {
         Path file;
         try {
             file = base.resolve(source).normalize();
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new Missing("image " + quote(id) + " has no readable file");
         }
         if (!file.startsWith(base) || !Files.isRegularFile(file)) {
@@ -117,6 +118,6 @@ final class Thumbnails {
     }
 
     private static String quote(String id) {
-        return mmr.model.text.Bounded.quote(id);
+        return Bounded.quote(id);
     }
 }

@@ -10,16 +10,13 @@ import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.harness.Neo4j;
 
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.SageGraph;
 import mmr.model.sage.SageWeights;
 import mmr.model.vector.Vectors;
-import mmr.procedures.testing.InMemorySageGraph;
 import mmr.procedures.testing.HarnessTest;
-import mmr.procedures.testing.TestDatabases;
+import mmr.procedures.testing.InMemorySageGraph;
 
 /**
  * The native forward pass over weights exported from GDS reproduces gds.beta.graphSage.stream for

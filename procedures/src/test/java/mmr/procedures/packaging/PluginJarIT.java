@@ -73,7 +73,7 @@ class PluginJarIT {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output).contains("procedures: [mmr.attach, mmr.catalog.info, mmr.embed, mmr.explain, mmr.feedback, mmr.knn, mmr.model.info, mmr.path, mmr.predictTags, mmr.rerank, mmr.search, mmr.tag, mmr.train, mmr.untag]")
+        assertThat(output).contains("procedures: [mmr.attach, mmr.catalog.info, mmr.embed, mmr.explain, mmr.feedback, mmr.knn, mmr.model.info, mmr.path, mmr.predictTags, mmr.progress, mmr.rerank, mmr.search, mmr.tag, mmr.train, mmr.untag]")
                 .containsPattern("knn relationshipsWritten: [1-9]\\d*")
                 .contains("images=20")
                 .contains("search with image bytes: 3 results")

@@ -18,8 +18,9 @@ import org.neo4j.harness.Neo4j;
 
 import mmr.model.sage.GraphSage;
 import mmr.model.vector.Vectors;
-import mmr.procedures.testing.InMemorySageGraph;
+import mmr.procedures.graph.ModelStore;
 import mmr.procedures.testing.HarnessTest;
+import mmr.procedures.testing.InMemorySageGraph;
 import mmr.procedures.testing.TestDatabases;
 
 class TrainProcTest extends HarnessTest {
@@ -181,7 +182,11 @@ class TrainProcTest extends HarnessTest {
         assertError("CALL mmr.train({validationShare: 0.9})", "mmr.train: 'validationShare' must be a number from 0.0 to 0.5, got 0.9");
         assertError("CALL mmr.train({ridgeLambda: 0})", "mmr.train: 'ridgeLambda' must be a number from");
         assertError("CALL mmr.train({queriesPerEpoch: 0})", "mmr.train: 'queriesPerEpoch' must be an integer from 1 to 100000000, got 0");
-        assertError("CALL mmr.train({neighbourInit: [0.5]})", "mmr.train: 'neighbourInit' must be a list of 2 numbers from 0.0 to 10.0, got [0.5] (List)");
+        assertError("CALL mmr.train({neighborInit: [0.5]})", "mmr.train: 'neighborInit' must be a list of 2 numbers from 0.0 to 10.0, got [0.5] (List)");
+        // the old spelling is still read (with a warning in the log), and names the new one when wrong
+        assertError("CALL mmr.train({neighbourInit: [0.5]})", "mmr.train: 'neighborInit' must be a list of 2 numbers");
+        assertError("CALL mmr.train({neighbourInit: [0.5, 0], neighborInit: [0.5, 0]})",
+                "mmr.train: 'neighbourInit' is the old name of 'neighborInit'; give only 'neighborInit'");
         assertError("CALL mmr.train({trainer: 'gds', keywordLossWeight: 0.5})", "mmr.train: 'keywordLossWeight' applies to trainer 'djl' only, not to 'gds'");
         assertError("CALL mmr.train({trainer: 'gds', epochs: 0})", "mmr.train: 'epochs' must be an integer from 1 to 1000, got 0");
         assertError("CALL mmr.train({trainer: 'gds', activation: 'tanh'})", "mmr.train: 'activation' must be one of 'sigmoid', 'relu', got 'tanh' (String)");

@@ -1,0 +1,135 @@
+package mmr.eval;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import mmr.eval.Holdout.Item;
+import mmr.ingest.graph.EmbeddedCypher;
+
+/**
+ * The evaluation's one way into mmr: its procedures run on the evaluation database, every config
+ * and query passed as Cypher parameters, every ranking returned as catalog positions.
+ */
+final class EvalSearch {
+    /** Results scored per ranking. */
+    static final int RANKED = 50;
+
+    /** A ranking as catalog positions, and how many of its first 10 were reached along the graph. */
+    record Ranking(int[] positions, int reachedInTop10) {}
+
+    private final EmbeddedCypher cypher;
+    private final List<Item> catalog;
+    private final Map<String, Integer> index = new HashMap<>();
+
+    EvalSearch(EmbeddedCypher cypher, List<Item> catalog) {
+        this.cypher = cypher;
+        this.catalog = catalog;
+        for (int i = 0; i < catalog.size(); i++) {
+            index.put(catalog.get(i).id(), i);
+        }
+    }
+
+    /** An mmr.search query map: image bytes and/or tags. */
+    static Map<String, Object> query(byte[] bytes, List<String> tags) {
+        Map<String, Object> query = new HashMap<>();
+        if (bytes != null) {
+            query.put("bytes", bytes);
+        }
+        if (!tags.isEmpty()) {
+            query.put("tags", tags);
+        }
+        return query;
+    }
+
+    int[] search(byte[] bytes, List<String> tags, String connect, double w) {
+        return search(bytes, tags, connect, w, 0);
+    }
+
+    int[] search(byte[] bytes, List<String> tags, String connect, double w, int feedbackNeighbors) {
+        return search(bytes, tags, connect, w, feedbackNeighbors, RANKED);
+    }
+
+    /**
+     * mmr.search at a connect mode and slider position, distance pinned to cosine: the image-side
+     * rows are what 'auto' gives them; the keyword-only ones are the ablation of the default before
+     * issue 13 (and the input of rerank(mmr)).
+     */
+    int[] search(byte[] bytes, List<String> tags, String connect, double w, int feedbackNeighbors, int k) {
+        return ranking(query(bytes, tags), Map.of("k", (long) k, "connect", connect, "visualWeight", w,
+                "feedbackNeighbors", (long) feedbackNeighbors, "distance", "cosine")).positions();
+    }
+
+    /** mmr.search with the default config (connect both, the default weight, distance 'auto') and {@code extra}, k RANKED unless given. */
+    Ranking searchDefault(byte[] bytes, List<String> tags, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(extra);
+        config.putIfAbsent("k", (long) RANKED);
+        return ranking(query(bytes, tags), config);
+    }
+
+    /** A keyword that dropout removed from the graph finds nothing, as a hard filter would. */
+    private Ranking ranking(Map<String, Object> query, Map<String, Object> config) {
+        List<Integer> hits = new ArrayList<>();
+        int[] reached = {0};
+        try {
+            cypher.read("CALL mmr.search($q, $c) YIELD image, rankedBy RETURN image.id AS id, rankedBy",
+                    Map.of("q", query, "c", config), row -> {
+                        if (hits.size() < 10 && "geodesic".equals(row.get("rankedBy"))) {
+                            reached[0]++;
+                        }
+                        hits.add(index.get((String) row.get("id")));
+                    });
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("is in the graph")) {
+                throw e;
+            }
+        }
+        return new Ranking(hits.stream().mapToInt(Integer::intValue).toArray(), reached[0]);
+    }
+
+    /**
+     * {@code mmr.rerank} of a ranking (initial score: 1 − position / length, so every input is taken
+     * by its order alone); the first {@link #RANKED} of the new order; the call's time into {@code millis}.
+     */
+    int[] rerank(int[] ranking, Map<String, Object> config, List<Double> millis) {
+        if (ranking == null || ranking.length == 0) {
+            return ranking;
+        }
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (int i = 0; i < ranking.length; i++) {
+            candidates.add(Map.of("image", catalog.get(ranking[i]).id(), "score", 1 - (double) i / ranking.length));
+        }
+        List<Integer> out = new ArrayList<>();
+        long t0 = System.nanoTime();
+        cypher.read("CALL mmr.rerank($c, $cfg) YIELD image RETURN image.id AS id", Map.of("c", candidates, "cfg", config),
+                row -> out.add(index.get((String) row.get("id"))));
+        millis.add((System.nanoTime() - t0) / 1e6);
+        return out.stream().limit(RANKED).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** mmr.predictTags' top 5 for a new image attached by its visual neighbours. */
+    List<String> predictTags(byte[] bytes) {
+        List<String> names = new ArrayList<>();
+        cypher.read("CALL mmr.predictTags({bytes: $b}, {k: 5, connect: 'images'}) YIELD name RETURN name",
+                Map.of("b", bytes), row -> names.add((String) row.get("name")));
+        return names;
+    }
+
+    /** mmr.tag of one image: [TAGGED edges added, embeddings recomputed]. */
+    long[] tag(String id, List<String> tags) {
+        Map<String, Object> r = cypher.write("CALL mmr.tag($id, $tags) YIELD changed, reembedded "
+                + "RETURN size(changed) AS edges, reembedded", Map.of("id", id, "tags", tags)).get(0);
+        return new long[] {((Number) r.get("edges")).longValue(), ((Number) r.get("reembedded")).longValue()};
+    }
+
+    /** mmr.feedback: a user who searched with {@code bytes} liked {@code ids}. */
+    void feedback(byte[] bytes, List<String> ids) {
+        cypher.write("CALL mmr.feedback({bytes: $b}, $liked)", Map.of("b", bytes, "liked", ids));
+    }
+
+    /** mmr.train with {@code config}; its result row. */
+    Map<String, Object> train(Map<String, Object> config) {
+        return cypher.write("CALL mmr.train($config)", Map.of("config", config)).get(0);
+    }
+}

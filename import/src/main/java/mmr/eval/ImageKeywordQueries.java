@@ -1,0 +1,36 @@
+package mmr.eval;
+
+import java.util.List;
+import java.util.Set;
+
+import mmr.eval.Holdout.HeldOutQuery;
+import mmr.model.vector.Vectors;
+
+/**
+ * Setting {@code imageKeyword}: a held-out image with one of its keywords. Baselines {@code visual},
+ * {@code hardFilter} (visual ranking of the images tagged with the keyword in the graph) and
+ * {@code lateFusion}; mmr at every connect mode and slider position.
+ */
+final class ImageKeywordQueries {
+    static final double LATE_FUSION_WEIGHT = 0.5;
+
+    private ImageKeywordQueries() {}
+
+    static void run(Round round) {
+        for (HeldOutQuery q : round.queries()) {
+            float[] f = Vectors.normaliseInPlace(q.item().features().clone());
+            boolean keyword = q.keyword() != null;
+            round.add("imageKeyword", "visual", round.baselines.visual(f, EvalSearch.RANKED));
+            round.add("imageKeyword", "hardFilter", keyword ? round.baselines.hardFilter(f, q.keyword(), EvalSearch.RANKED) : null);
+            round.add("imageKeyword", "lateFusion", keyword
+                    ? round.baselines.lateFusion(f, Set.of(q.keyword()), LATE_FUSION_WEIGHT, EvalSearch.RANKED) : null);
+            for (String connect : ImageQueries.CONNECTS) {
+                for (double w : ImageQueries.VISUAL_WEIGHTS) {
+                    round.add("imageKeyword", "mmr|" + connect + "|" + w,
+                            keyword ? round.search.search(q.bytes(), List.of(q.keyword()), connect, w) : null);
+                }
+            }
+        }
+        round.progress("%d image + keyword queries", round.queries().size());
+    }
+}

@@ -1,0 +1,11 @@
+package mmr.model.sage;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one GraphSAGE training produced, whichever trainer ran it (mmr's own or GDS's): every node's
+ * embedding by node id, the weights the forward pass runs, and what the training reports.
+ */
+public record TrainedSage(Map<Long, float[]> embeddings, SageWeights weights, long nodes, long relationships, long ranEpochs,
+                          boolean didConverge, List<Double> epochLosses, long trainMillis) {}

@@ -1,0 +1,76 @@
+package mmr.procedures.graph;
+
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.ResourceIterator;
+import org.neo4j.graphdb.Transaction;
+
+import mmr.model.sage.SageWeights;
+import mmr.model.sage.SageWeightsCodec;
+
+/**
+ * Trained models as {@code (:MmrModel)} nodes: one node per name and version, the weights as flat
+ * properties (see {@link SageWeightsCodec}), exactly one version per name marked {@code current}.
+ */
+public final class ModelStore {
+
+    private final Transaction tx;
+
+    public ModelStore(Transaction tx) {
+        this.tx = tx;
+    }
+
+    /** All versions of every model, newest first per name. */
+    public List<Node> all() {
+        List<Node> out = new ArrayList<>();
+        try (ResourceIterator<Node> it = tx.findNodes(Schema.MODEL_LABEL)) {
+            it.forEachRemaining(out::add);
+        }
+        out.sort((a, b) -> {
+            int byName = String.valueOf(a.getProperty("name", "")).compareTo(String.valueOf(b.getProperty("name", "")));
+            return byName != 0 ? byName : Long.compare((Long) b.getProperty("version", 0L), (Long) a.getProperty("version", 0L));
+        });
+        return out;
+    }
+
+    /** The current version of {@code name}, or null. */
+    public Node current(String name) {
+        for (Node n : all()) {
+            if (name.equals(n.getProperty("name", null)) && Boolean.TRUE.equals(n.getProperty("current", false))) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    public static SageWeights weights(Node model) {
+        return SageWeightsCodec.fromProperties(model.getAllProperties());
+    }
+
+    /**
+     * Stores a new version of {@code name} and makes it the current one, in the caller's
+     * transaction: readers switch from the old version to the new one at commit.
+     */
+    public Node publish(String name, SageWeights weights, Map<String, Object> metadata) {
+        long version = 0;
+        for (Node n : all()) {
+            if (name.equals(n.getProperty("name", null))) {
+                version = Math.max(version, (Long) n.getProperty("version", 0L));
+                n.setProperty("current", false);
+            }
+        }
+        Node node = tx.createNode(Schema.MODEL_LABEL);
+        node.setProperty("name", name);
+        node.setProperty("version", version + 1);
+        node.setProperty("current", true);
+        node.setProperty("createdAt", ZonedDateTime.now());
+        node.setProperty("embeddingDimension", (long) weights.embeddingDimension());
+        metadata.forEach(node::setProperty);
+        SageWeightsCodec.toProperties(weights).forEach(node::setProperty);
+        return node;
+    }
+}
