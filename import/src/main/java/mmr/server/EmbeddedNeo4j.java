@@ -74,6 +74,12 @@ public final class EmbeddedNeo4j implements AutoCloseable {
      */
     public static EmbeddedNeo4j start(Path home, int boltPort, int httpPort, boolean readOnly, Path imagesRoot, Path modelsRoot)
             throws IOException {
+        return start(home, boltPort, httpPort, readOnly, imagesRoot, modelsRoot, Map.of());
+    }
+
+    /** @param settings further neo4j.conf lines, by name (e.g. {@code server.mmr.warm_up}) */
+    public static EmbeddedNeo4j start(Path home, int boltPort, int httpPort, boolean readOnly, Path imagesRoot, Path modelsRoot,
+                                      Map<String, String> settings) throws IOException {
         // GDS sizes its graphs with JOL, whose HotSpot agent attach ptraces this JVM and stalls
         // it for minutes (measured: kNN on 3.8k images 176 s with, 5 s without).
         System.setProperty("jol.skipHotspotSAAttach", System.getProperty("jol.skipHotspotSAAttach", "true"));
@@ -115,6 +121,7 @@ public final class EmbeddedNeo4j implements AutoCloseable {
         if (modelsRoot != null) {
             config.set(MmrSettings.models_root, modelsRoot.toAbsolutePath().normalize());
         }
+        config.setRaw(settings);
         DatabaseManagementService dbms = new DatabaseManagementServiceFactory(DbmsInfo.COMMUNITY, CommunityEditionModule::new)
                 .build(config.build(), web, GraphDatabaseDependencies.newDependencies());
         EmbeddedNeo4j neo4j = new EmbeddedNeo4j(dbms, abs);

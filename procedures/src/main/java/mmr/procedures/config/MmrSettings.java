@@ -23,6 +23,12 @@ public final class MmrSettings implements SettingsDeclaration {
             .setDependency(GraphDatabaseSettings.neo4j_home)
             .build();
 
+    @Description("Whether a database with an mmr catalog loads and runs its image encoder, and decodes its current model, in "
+            + "the background when it starts, so that the first image query does not pay for the load. Startup does not wait "
+            + "for it; the log says what was warmed and how long it took.")
+    public static final Setting<Boolean> warm_up = SettingImpl.newBuilder("server.mmr.warm_up", SettingValueParsers.BOOL, true)
+            .build();
+
     @Description("Folder holding the image models (TorchScript .pt files, TF.js model folders) catalogs were encoded with, so "
             + "that the server can encode query images (bytes, base64, file) as the importer did: a catalog imported with encoder "
             + "'torchscript:<path>/resnet18.pt' is searched with 'resnet18.pt' from here, one imported with 'tfjs:<path>/mobilenet_v2_mid' "

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +30,10 @@ class ServerEncodersTest {
     @TempDir
     Path root;
 
+    @BeforeEach
     @AfterEach
     void close() {
-        ServerEncoders.closeAll();
+        ServerEncoders.closeAll();   // other tests' databases may have loaded (or warmed) encoders in this JVM
     }
 
     private static EncoderIdentity tinyIdentity() {

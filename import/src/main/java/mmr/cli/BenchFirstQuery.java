@@ -1,0 +1,82 @@
+package mmr.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import mmr.server.EmbeddedNeo4j;
+
+/**
+ * The first image query after a start: the database is started (its catalog's encoder from the cache's
+ * models), one image of the catalog is sent as bytes right after the start returns, then again;
+ * side by side with the background warm-up off and on ({@code server.mmr.warm_up}), each a few times.
+ */
+@Command(name = "first-query", mixinStandardHelpOptions = true,
+        description = "Latency of the first image query (bytes) after a database start, with the encoder warm-up off and on.")
+final class BenchFirstQuery implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CacheOption cache;
+
+    @Option(names = "--db-dir", required = true, paramLabel = "DIR", description = "A built, trained database (e.g. .mmr/neo4j)")
+    Path home;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder the catalog's image paths are relative to")
+    Path images;
+
+    @Option(names = "--encoder", paramLabel = "SPEC", defaultValue = CacheOption.DEFAULT_ENCODER,
+            description = "The catalog's encoder, to find its models (default: ${DEFAULT-VALUE})")
+    String encoder;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Starts per setting (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--pause", defaultValue = "0", paramLabel = "MS",
+            description = "Wait this long after the start before the first query, as a user would (default: ${DEFAULT-VALUE})")
+    long pauseMillis;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path modelsRoot = cache.modelsRoot(encoder);
+        out.printf(Locale.ROOT, "%-9s %5s %10s %14s %14s%n", "warm-up", "round", "start ms", "1st query ms", "2nd query ms");
+        for (int round = 1; round <= rounds; round++) {
+            for (boolean warm : new boolean[] {false, true}) {
+                long t0 = System.nanoTime();
+                try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF, false, images, modelsRoot,
+                        Map.of("server.mmr.warm_up", String.valueOf(warm)))) {
+                    double start = (System.nanoTime() - t0) / 1e6;
+                    String source = neo4j.db().executeTransactionally("MATCH (i:Image) WHERE i.source IS NOT NULL "
+                            + "RETURN i.source AS s ORDER BY i.id LIMIT 1", Map.of(), r -> (String) r.next().get("s"));
+                    byte[] bytes = Files.readAllBytes(images.resolve(source));
+                    if (pauseMillis > 0) {
+                        Thread.sleep(pauseMillis);
+                    }
+                    double first = query(neo4j, bytes);
+                    double second = query(neo4j, bytes);
+                    out.printf(Locale.ROOT, "%-9s %5d %10.0f %14.1f %14.1f%n", warm ? "on" : "off", round, start, first, second);
+                    out.flush();
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static double query(EmbeddedNeo4j neo4j, byte[] bytes) {
+        long t0 = System.nanoTime();
+        neo4j.db().executeTransactionally("CALL mmr.search({bytes: $b}, {k: 10}) YIELD image RETURN count(image) AS n",
+                Map.of("b", bytes), r -> r.next().get("n"));
+        return (System.nanoTime() - t0) / 1e6;
+    }
+}

@@ -1,0 +1,153 @@
+package mmr.procedures.search;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+import org.neo4j.annotations.service.ServiceProvider;
+import org.neo4j.configuration.Config;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.kernel.extension.ExtensionFactory;
+import org.neo4j.kernel.extension.ExtensionType;
+import org.neo4j.kernel.extension.context.ExtensionContext;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
+import org.neo4j.kernel.lifecycle.Lifecycle;
+import org.neo4j.kernel.lifecycle.LifecycleAdapter;
+import org.neo4j.logging.Log;
+import org.neo4j.logging.internal.LogService;
+
+import mmr.model.encode.EncoderIdentity;
+import mmr.model.encode.ImageEncoder;
+import mmr.procedures.config.MmrSettings;
+import mmr.procedures.config.ServerPaths;
+import mmr.procedures.encode.ServerEncoders;
+import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.LoadedModel;
+import mmr.procedures.graph.ModelStore;
+import mmr.procedures.graph.Schema;
+
+/**
+ * When a database with an mmr catalog starts, its image encoder is loaded and run once, its current
+ * model decoded and one read-only image search run, on a background thread: the first image query after a start then finds them
+ * ready instead of paying for the load. Startup does not wait for it; what it did and how long it
+ * took goes to the log, and a failure (e.g. no models_root for a TF.js catalog) is only logged — the
+ * query that needs the encoder reports it properly. {@code server.mmr.warm_up=false} turns it off.
+ */
+@ServiceProvider
+public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependencies> {
+    public interface Dependencies {
+        GraphDatabaseAPI graphDatabaseAPI();
+
+        Config config();
+
+        LogService logService();
+    }
+
+    public SearchWarmUp() {
+        super(ExtensionType.DATABASE, "mmr-encoder-warm-up");
+    }
+
+    @Override
+    public Lifecycle newInstance(ExtensionContext context, Dependencies dependencies) {
+        GraphDatabaseAPI db = dependencies.graphDatabaseAPI();
+        Log log = dependencies.logService().getUserLog(SearchWarmUp.class);
+        return new LifecycleAdapter() {
+            private Thread thread;
+
+            @Override
+            public void start() {
+                if ("system".equals(db.databaseName()) || !dependencies.config().get(MmrSettings.warm_up)) {
+                    return;
+                }
+                thread = new Thread(() -> warm(db, log), "mmr-warm-up-" + db.databaseName());
+                thread.setDaemon(true);
+                thread.start();
+            }
+
+            @Override
+            public void stop() {
+                if (thread != null) {
+                    thread.interrupt();
+                }
+            }
+        };
+    }
+
+    /** Loads and runs the catalog's encoder and decodes the current model, and logs what it warmed. */
+    static void warm(GraphDatabaseAPI db, Log log) {
+        try {
+            if (!db.isAvailable(60_000)) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            EncoderIdentity identity;
+            String model = null;
+            try (Transaction tx = db.beginTx()) {
+                Node catalog = new CatalogGraph(tx).catalogNode();
+                if (catalog == null || catalog.getProperty("encoder", null) == null) {
+                    return;
+                }
+                identity = EncoderIdentity.parse((String) catalog.getProperty("encoder"));
+                Node current = new ModelStore(tx).current(Schema.DEFAULT_NAME);
+                if (current != null) {
+                    LoadedModel loaded = LoadedModel.of(tx, current);
+                    model = loaded.name() + " version " + loaded.version();
+                }
+            }
+            long m = System.nanoTime();
+            Path modelsRoot = ServerPaths.modelsRoot(db);
+            ImageEncoder encoder = ServerEncoders.forCatalog("mmr warm-up", identity, modelsRoot);
+            ServerEncoders.withPluginClassLoader(() -> encoder.encode(List.of(sample())));
+            long s = System.nanoTime();
+            String search = "not run (no model yet)";
+            if (model != null) {
+                // one whole image search, read-only: the vector indexes, the stored vectors it reads and the
+                // procedure's own code are then warm as well, not only the encoder
+                db.executeTransactionally("CALL db.awaitIndexes(60)");
+                try (Transaction tx = db.beginTx()) {   // through the search itself: the procedure may not be registered yet
+                    new Searcher("mmr warm-up", tx, log, null, modelsRoot).search(
+                            Query.parse("mmr warm-up", Map.of("bytes", png(sample())), false), SearchConfig.parse("mmr warm-up", Map.of()));
+                }
+                search = "run in " + (System.nanoTime() - s) / 1_000_000 + " ms";
+            }
+            log.info("mmr: warmed database '%s' in %d ms: model %s decoded in %d ms, encoder %s loaded and run once in %d ms, "
+                    + "one image search %s", db.databaseName(), (System.nanoTime() - t0) / 1_000_000,
+                    model == null ? "(none yet)" : model, (m - t0) / 1_000_000, identity, (s - m) / 1_000_000, search);
+        } catch (RuntimeException e) {
+            log.warn("mmr: could not warm database '%s' (the first query will load what it needs): %s", db.databaseName(),
+                    e.getMessage());
+        }
+    }
+
+    private static byte[] png(BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A small image with edges and colours, so that every stage of the encoder runs. */
+    private static BufferedImage sample() {
+        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 64, 64);
+        g.setColor(new Color(200, 40, 40));
+        g.fillOval(8, 8, 40, 40);
+        g.setColor(new Color(30, 90, 200));
+        g.fillRect(30, 30, 26, 26);
+        g.dispose();
+        return image;
+    }
+}
