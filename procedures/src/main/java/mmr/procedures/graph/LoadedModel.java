@@ -30,6 +30,7 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
 
     /** The decoded model stored at {@code node}. */
     public static LoadedModel of(Transaction tx, Node node) {
+        ModelStore.requireReadable("mmr", node);
         String key = node.getElementId() + "|" + node.getProperty("version", 0L) + "|" + node.getProperty("createdAt", "");
         LoadedModel cached = CACHE.get(key);
         if (cached != null) {

@@ -18,6 +18,14 @@ import mmr.model.sage.SageWeightsCodec;
  */
 public final class ModelStore {
 
+    /**
+     * The stored-model format this plugin writes and reads (weights as flat properties, see
+     * {@link SageWeightsCodec}). A model without the property was stored by a release before it was
+     * recorded, in this same format.
+     */
+    public static final long FORMAT_VERSION = 1;
+    static final String FORMAT_PROPERTY = "formatVersion";
+
     private final Transaction tx;
 
     public ModelStore(Transaction tx) {
@@ -47,6 +55,25 @@ public final class ModelStore {
         return null;
     }
 
+    /** The format a model was stored in (1 when unrecorded: the releases before the property wrote format 1). */
+    public static long formatVersion(Node model) {
+        return ((Number) model.getProperty(FORMAT_PROPERTY, 1L)).longValue();
+    }
+
+    /**
+     * Fails with a message naming the model, the format found and the way out when this plugin cannot
+     * read it (a model stored by a newer mmr): never a wrong answer from weights read in the wrong layout.
+     */
+    public static void requireReadable(String procedure, Node model) {
+        long found = formatVersion(model);
+        if (found != FORMAT_VERSION) {
+            throw new IllegalArgumentException(procedure + ": model '" + model.getProperty(Schema.NAME, "?") + "' version "
+                    + model.getProperty("version", "?") + " is stored in format " + found + ", which this mmr plugin (format "
+                    + FORMAT_VERSION + ") cannot read; install the mmr release that stored it, or retrain with CALL mmr.train() "
+                    + "to store a new version in format " + FORMAT_VERSION);
+        }
+    }
+
     public static SageWeights weights(Node model) {
         return SageWeightsCodec.fromProperties(model.getAllProperties());
     }
@@ -69,6 +96,7 @@ public final class ModelStore {
         node.setProperty("current", true);
         node.setProperty("createdAt", ZonedDateTime.now());
         node.setProperty("embeddingDimension", (long) weights.embeddingDimension());
+        node.setProperty(FORMAT_PROPERTY, FORMAT_VERSION);
         metadata.forEach(node::setProperty);
         SageWeightsCodec.toProperties(weights).forEach(node::setProperty);
         return node;

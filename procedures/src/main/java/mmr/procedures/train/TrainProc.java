@@ -145,6 +145,7 @@ public class TrainProc {
         metadata.put("randomSeed", config.randomSeed());
         metadata.put("epochLosses", trained.epochLosses().stream().mapToDouble(Double::doubleValue).toArray());
         metadata.put("config", config.toMap().toString());
+        metadata.put("trainer", config.trainer());
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
         long s0 = System.nanoTime();
         progress.phase("writing first-layer states", 0);
@@ -189,7 +190,8 @@ public class TrainProc {
                     (Boolean) n.getProperty("current", false), String.valueOf(n.getProperty("createdAt", "")),
                     (String) n.getProperty("encoder", null), (Long) n.getProperty("embeddingDimension", null),
                     (String) n.getProperty("activation", null), toList((long[]) n.getProperty("sampleSizes", new long[0])),
-                    (Boolean) n.getProperty("multiLabel", false)));
+                    (Boolean) n.getProperty("multiLabel", false), (String) n.getProperty("trainer", null),
+                    ModelStore.formatVersion(n)));
         }
         return out.stream();
     }
@@ -264,9 +266,14 @@ public class TrainProc {
         public final List<Long> sampleSizes;
         @Description("Whether it uses per-label feature projections.")
         public final boolean multiLabel;
+        @Description("Who trained it: 'djl' (mmr's trainer) or 'gds'; null for a model stored before mmr recorded it.")
+        public final String trainer;
+        @Description("The format its weights are stored in; this plugin reads format " + ModelStore.FORMAT_VERSION + ".")
+        public final long formatVersion;
 
         public ModelInfo(String name, long version, boolean current, String createdAt, String encoder,
-                         Long embeddingDimension, String activation, List<Long> sampleSizes, boolean multiLabel) {
+                         Long embeddingDimension, String activation, List<Long> sampleSizes, boolean multiLabel, String trainer,
+                         long formatVersion) {
             this.name = name;
             this.version = version;
             this.current = current;
@@ -276,6 +283,8 @@ public class TrainProc {
             this.activation = activation;
             this.sampleSizes = sampleSizes;
             this.multiLabel = multiLabel;
+            this.trainer = trainer;
+            this.formatVersion = formatVersion;
         }
     }
 }

@@ -149,7 +149,7 @@ class TrainProcTest extends HarnessTest {
 
     @Test
     void retrainingPublishesANewCurrentVersion() {
-        single("CALL mmr.train(" + SMALL + ")");
+        single("CALL mmr.train({inputs: 'features', embeddingDimension: 8, epochs: 1})");   // the djl trainer
         Map<String, Object> second = single("CALL mmr.train({trainer: 'gds', embeddingDimension: 8, epochs: 1, maxIterations: 3, randomSeed: 7})");
         assertThat(second.get("version")).isEqualTo(2L);
         List<Map<String, Object>> infos = db.executeTransactionally("CALL mmr.model.info()", Map.of(), res -> {
@@ -158,8 +158,23 @@ class TrainProcTest extends HarnessTest {
             return rows;
         });
         assertThat(infos).extracting(m -> m.get("version") + ":" + m.get("current")).containsExactly("2:true", "1:false");
+        assertThat(infos).extracting(m -> m.get("trainer")).containsExactly("gds", "djl");
         assertThat(infos.get(0)).containsEntry("encoder", "test/6/1").containsEntry("embeddingDimension", 8L)
-                .containsEntry("activation", "relu").containsEntry("sampleSizes", List.of(25L, 10L));
+                .containsEntry("activation", "relu").containsEntry("sampleSizes", List.of(25L, 10L))
+                .containsEntry("formatVersion", ModelStore.FORMAT_VERSION);
+    }
+
+    /** A model stored in another format is refused by name, with the way out, before any weight is read. */
+    @Test
+    void aModelInAFormatThisPluginCannotReadIsRefusedWithTheWayOut() {
+        single("CALL mmr.train(" + SMALL + ")");
+        db.executeTransactionally("MATCH (m:MmrModel) SET m.formatVersion = 2");
+        assertError("MATCH (n:Image {id: 'i1'}) CALL mmr.embed([n]) YIELD nodes RETURN nodes",
+                "model 'default' version 1 is stored in format 2, which this mmr plugin (format 1) cannot read; install the mmr "
+                        + "release that stored it, or retrain with CALL mmr.train() to store a new version in format 1");
+        // a model stored before the format was recorded is format 1 and still read
+        db.executeTransactionally("MATCH (m:MmrModel) REMOVE m.formatVersion");
+        assertThat(single("MATCH (n:Image {id: 'i1'}) CALL mmr.embed([n]) YIELD nodes RETURN nodes").get("nodes")).isEqualTo(1L);
     }
 
     @Test
