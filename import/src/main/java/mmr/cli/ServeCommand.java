@@ -25,6 +25,7 @@ import mmr.ingest.emoji.EmojiDataset;
 import mmr.ingest.graph.EmbeddedCypher;
 import mmr.ingest.graph.GraphWriter;
 import mmr.model.encode.ImageEncoder;
+import mmr.model.encode.ModelChecksum;
 import mmr.progress.TrainProgress;
 import mmr.server.EmbeddedNeo4j;
 
@@ -152,9 +153,10 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the database in " + home + " was built from " + built + ", not from " + wanted
                         + choices);
             }
-            if (!GraphWriter.sha256(wanted).equals(sha)) {
+            String now = ModelChecksum.sha256(wanted);
+            if (!now.equals(sha)) {
                 throw new IllegalArgumentException("the database in " + home + " was built from " + wanted + ", which has changed "
-                        + "since (checksum " + GraphWriter.sha256(wanted) + ", built from " + sha + "); use --rebuild to build it "
+                        + "since (checksum " + now + ", built from " + sha + "); use --rebuild to build it "
                         + "again, or another --home");
             }
         } else if (built != null && !Path.of(built).startsWith(cache.emoji().root().toAbsolutePath().normalize())) {

@@ -1,16 +1,11 @@
 package mmr.ingest.graph;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import mmr.model.encode.EncoderIdentity;
+import mmr.model.encode.ModelChecksum;
 import mmr.model.tag.TagFeatures;
 import mmr.model.vector.Vectors;
 
@@ -73,21 +69,7 @@ public final class GraphWriter {
      */
     public void recordManifest(Path manifest) throws IOException {
         cypher.write("MATCH (c:MmrCatalog {name: 'default'}) SET c.manifest = $path, c.manifestSha256 = $sha",
-                Map.of("path", manifest.toAbsolutePath().normalize().toString(), "sha", sha256(manifest)));
-    }
-
-    /** SHA-256 of a file's bytes, in hex. */
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                md.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                Map.of("path", manifest.toAbsolutePath().normalize().toString(), "sha", ModelChecksum.sha256(manifest)));
     }
 
     /** Which of {@code ids} are already imported (present with features): resumed runs skip them. */

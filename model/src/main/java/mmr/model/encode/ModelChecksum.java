@@ -15,20 +15,25 @@ import java.util.stream.Stream;
  * An encoder's version: the first 12 hex digits of a SHA-256 of its model — one file's bytes, or a
  * folder's files (names and bytes, in name order) — so other weights are another encoder.
  */
-final class ModelChecksum {
+public final class ModelChecksum {
     private ModelChecksum() {}
 
     static String of(Path file) throws IOException {
-        return of(List.of(file), false);
+        return sha256(file).substring(0, 12);
+    }
+
+    /** SHA-256 of one file's bytes, every hex digit (a model's checksum is its first 12). */
+    public static String sha256(Path file) throws IOException {
+        return digest(List.of(file), false);
     }
 
     static String ofFolder(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
-            return of(files.filter(Files::isRegularFile).sorted().toList(), true);
+            return digest(files.filter(Files::isRegularFile).sorted().toList(), true).substring(0, 12);
         }
     }
 
-    private static String of(List<Path> files, boolean withNames) throws IOException {
+    private static String digest(List<Path> files, boolean withNames) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -47,6 +52,6 @@ final class ModelChecksum {
                 }
             }
         }
-        return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        return HexFormat.of().formatHex(sha.digest());
     }
 }

@@ -75,7 +75,7 @@ public class TagProc {
             throw new IllegalArgumentException(procedure + ": there is no trained model '" + modelName
                     + "' to re-embed with; run CALL mmr.train() first");
         }
-        LoadedModel model = LoadedModel.of(tx, modelNode);
+        LoadedModel model = LoadedModel.of(procedure, tx, modelNode);
         float[] imageFeatures = Vectors.toFloats(image.getProperty("features", null));
         if (imageFeatures == null) {
             throw new IllegalArgumentException(procedure + ": image " + Bounded.quote(id(image)) + " has no 'features'");

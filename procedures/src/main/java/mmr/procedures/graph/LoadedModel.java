@@ -28,14 +28,18 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
     private static final Map<String, LoadedModel> CACHE = new ConcurrentHashMap<>();
     private static final int CACHE_LIMIT = 32;
 
-    /** The decoded model stored at {@code node}. */
-    public static LoadedModel of(Transaction tx, Node node) {
-        ModelStore.requireReadable("mmr", node);
-        String key = node.getElementId() + "|" + node.getProperty("version", 0L) + "|" + node.getProperty("createdAt", "");
+    /**
+     * The decoded model stored at {@code node}; a model in a format this plugin cannot read is refused
+     * when it would be decoded (its format is part of the cache key), naming {@code procedure}.
+     */
+    public static LoadedModel of(String procedure, Transaction tx, Node node) {
+        String key = node.getElementId() + "|" + node.getProperty("version", 0L) + "|" + node.getProperty("createdAt", "")
+                + "|" + ModelStore.formatVersion(node);
         LoadedModel cached = CACHE.get(key);
         if (cached != null) {
             return cached;
         }
+        ModelStore.requireReadable(procedure, node);
         Map<String, Object> props;
         try (Result r = tx.execute("MATCH (m:MmrModel) WHERE elementId(m) = $id RETURN properties(m) AS p",
                 Map.of("id", node.getElementId()))) {

@@ -308,8 +308,7 @@ public final class QueryNode {
             throw new IllegalArgumentException(procedure + ": unknown model " + Bounded.quote(name) + "; known models: "
                     + Bounded.list(names, Bounded::cut));
         }
-        ModelStore.requireReadable(procedure, node);
-        return LoadedModel.of(tx, node);
+        return LoadedModel.of(procedure, tx, node);
     }
 
     private EncoderIdentity catalogEncoder(LoadedModel model) {

@@ -98,7 +98,7 @@ public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependenci
                 identity = EncoderIdentity.parse((String) catalog.getProperty("encoder"));
                 Node current = new ModelStore(tx).current(Schema.DEFAULT_NAME);
                 if (current != null) {
-                    LoadedModel loaded = LoadedModel.of(tx, current);
+                    LoadedModel loaded = LoadedModel.of("mmr warm-up", tx, current);
                     model = loaded.name() + " version " + loaded.version();
                 }
             }

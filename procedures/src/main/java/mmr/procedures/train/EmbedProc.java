@@ -41,7 +41,7 @@ public class EmbedProc {
         if (model == null) {
             throw new IllegalArgumentException(PROCEDURE + ": there is no trained model '" + name + "'; run CALL mmr.train() first");
         }
-        LoadedModel loaded = LoadedModel.of(tx, model);
+        LoadedModel loaded = LoadedModel.of(PROCEDURE, tx, model);
         long featureDimension = loaded.featureDimension();
         boolean multiLabel = loaded.multiLabel();
         Neo4jSageGraph graph = new Neo4jSageGraph(tx, loaded.randomSeed());

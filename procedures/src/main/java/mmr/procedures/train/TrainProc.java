@@ -149,7 +149,7 @@ public class TrainProc {
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
         long s0 = System.nanoTime();
         progress.phase("writing first-layer states", 0);
-        long states = SageStates.writeAll(tx, LoadedModel.of(tx, model),
+        long states = SageStates.writeAll(tx, LoadedModel.of(TrainConfig.PROCEDURE, tx, model),
                 trained.embeddings().keySet().stream().mapToLong(Long::longValue).sorted().toArray());
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
         log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written "
