@@ -35,6 +35,11 @@ final class HostileInputs {
         q.put("1001 tags", Map.of("tags", Collections.nCopies(1001, "cat")));
         q.put("blank png", Map.of("bytes", png(new BufferedImage(64, 64, BufferedImage.TYPE_INT_ARGB))));
         q.put("not an image", Map.of("bytes", "hello".getBytes(StandardCharsets.US_ASCII)));
+        q.put("svg billion laughs", Map.of("bytes", CraftedImages.svgBillionLaughs()));
+        q.put("svg external entity (XXE)", Map.of("bytes", CraftedImages.svgExternalEntity()));
+        q.put("svg fetching a web address", Map.of("bytes", CraftedImages.svg(
+                "<image href=\"http://169.254.169.254/latest/meta-data\" width=\"24\" height=\"24\"/>")));
+        q.put("svg 9000 blurred layers", Map.of("bytes", CraftedImages.svgBlurredRectangles(9_000)));
         return q;
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine;
 /** The {@code mmr} command line: build, import and serve multi-modal image graphs in Neo4j. */
 @Command(name = "mmr", mixinStandardHelpOptions = true, version = "mmr 0.1.0",
         description = "Multi-modal image retrieval in Neo4j: catalogs of images and tags as one graph.",
-        subcommands = {ServeCommand.class, ImportCommand.class, KnnCommand.class, EmojiCommand.class,
+        subcommands = {ServeCommand.class, ImportCommand.class, KnnCommand.class, EmojiCommand.class, IconsCommand.class,
                 SyntheticCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Nothing could be imported. */

@@ -29,7 +29,7 @@ import mmr.model.tag.TagNames;
 
 /**
  * The catalog as the evaluation splits it: its records (read and encoded once), the held-out
- * queries — one image of a seeded share of concepts (or a seeded share of images without concept
+ * queries — one image of a seeded share of the concepts with two or more images (or a seeded share of images without concept
  * metadata) — and, per dropout level, the tags the graph keeps. Seeded throughout: two runs split
  * alike.
  */
@@ -106,7 +106,7 @@ public final class Holdout {
     }
 
     /**
-     * One image of a seeded share {@code holdout} of concepts, or a seeded share of images; each
+     * One image of a seeded share {@code holdout} of the concepts with two or more images, or a seeded share of images; each
      * query's keyword is a seeded choice among its tags on at least {@link #MIN_KEYWORD_IMAGES}
      * catalog images. {@code maxQueries} &gt; 0 keeps a seeded sample of the queries.
      */
@@ -117,7 +117,8 @@ public final class Holdout {
         if (byConcept) {
             Map<String, List<Item>> byC = new TreeMap<>();
             all.forEach(i -> byC.computeIfAbsent(i.concept(), c -> new ArrayList<>()).add(i));
-            List<String> concepts = new ArrayList<>(byC.keySet());
+            // A concept with one image has nothing left in the catalog to find: only shared concepts are held out.
+            List<String> concepts = new ArrayList<>(byC.keySet().stream().filter(c -> byC.get(c).size() > 1).toList());
             shuffle(concepts, rng);
             int n = Math.max(1, (int) Math.round(holdout * concepts.size()));
             for (String c : concepts.subList(0, n)) {

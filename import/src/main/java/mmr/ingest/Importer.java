@@ -291,6 +291,7 @@ public final class Importer {
             case CORRUPT -> Problem.Kind.CORRUPT_IMAGE;
             case TOO_LARGE -> Problem.Kind.TOO_LARGE;
             case TOO_COSTLY -> Problem.Kind.TOO_COSTLY;
+            case UNSAFE -> Problem.Kind.UNSAFE_SVG;
             case BUSY -> Problem.Kind.BUSY;
         };
     }

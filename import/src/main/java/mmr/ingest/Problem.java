@@ -17,6 +17,7 @@ public record Problem(long line, String id, Kind kind, String reason) {
         CORRUPT_IMAGE,
         TOO_LARGE,
         TOO_COSTLY,
+        UNSAFE_SVG,
         BUSY,
         BAD_FEATURES,
         WRONG_SOURCE,

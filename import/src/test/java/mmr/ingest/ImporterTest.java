@@ -214,7 +214,7 @@ class ImporterTest extends HarnessTest {
         assertThat(byId.get("missing")).isEqualTo("file not found: '" + dir.resolve("img/missing.png") + "'");
         assertThat(byId.get("zero")).isEqualTo("'" + dir.resolve("img/zero.png") + "' is empty (0 bytes), not an image");
         assertThat(byId.get("truncated")).startsWith("'" + dir.resolve("img/truncated.png") + "' is a truncated or corrupt image");
-        assertThat(byId.get("text")).endsWith("is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF");
+        assertThat(byId.get("text")).endsWith("is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, SVG");
         assertThat(byId.get("bomb")).endsWith("is 20000x20000 = 400000000 pixels; at most 40000000 pixels are accepted");
         assertThat(byId.get("features")).startsWith("has precomputed 'features' but this import encodes images with descriptor/512/1");
         assertThat(report.problems()).anySatisfy(p -> assertThat(p.toString())

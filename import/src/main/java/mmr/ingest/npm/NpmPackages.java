@@ -18,7 +18,8 @@ public final class NpmPackages {
 
     /** {@code npm pack name@version} into {@code dir} unless the tarball is already there. */
     public static Path pack(Path dir, String name, String version) throws IOException {
-        Path tgz = dir.resolve(name + "-" + version + ".tgz");
+        // npm names a scoped package's tarball without the @ and with - for the slash (@mdi/svg → mdi-svg-…).
+        Path tgz = dir.resolve(name.replaceFirst("^@", "").replace('/', '-') + "-" + version + ".tgz");
         if (Files.isRegularFile(tgz) && Files.size(tgz) > 0) {
             return tgz;
         }

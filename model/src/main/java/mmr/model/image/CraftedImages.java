@@ -88,4 +88,36 @@ public final class CraftedImages {
         crc.update(data);
         out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
+
+    /** An SVG document of {@code body} inside a 24x24 {@code <svg>} root. */
+    public static byte[] svg(String body) {
+        return ("<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+                + "viewBox=\"0 0 24 24\">" + body + "</svg>").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Billion laughs: ten levels of entities, each ten of the one below (10^9 "lol"s once expanded). */
+    public static byte[] svgBillionLaughs() {
+        StringBuilder dtd = new StringBuilder("<?xml version=\"1.0\"?>\n<!DOCTYPE svg [\n<!ENTITY lol0 \"lol\">\n");
+        for (int level = 1; level <= 9; level++) {
+            dtd.append("<!ENTITY lol").append(level).append(" \"");
+            dtd.append(("&lol" + (level - 1) + ";").repeat(10)).append("\">\n");
+        }
+        dtd.append("]>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><text>&lol9;</text></svg>");
+        return dtd.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** XXE: an external entity naming a local file. */
+    public static byte[] svgExternalEntity() {
+        return ("<?xml version=\"1.0\"?>\n<!DOCTYPE svg [<!ENTITY secret SYSTEM \"file:///etc/passwd\">]>\n"
+                + "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>&secret;</text></svg>").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code count} full-canvas rectangles, each blurred: costly to render, not to parse. */
+    public static byte[] svgBlurredRectangles(int count) {
+        StringBuilder body = new StringBuilder("<defs><filter id=\"b\"><feGaussianBlur stdDeviation=\"9\"/></filter></defs>");
+        for (int i = 0; i < count; i++) {
+            body.append("<rect width=\"24\" height=\"24\" opacity=\"0.01\" filter=\"url(#b)\"/>");
+        }
+        return svg(body.toString());
+    }
 }

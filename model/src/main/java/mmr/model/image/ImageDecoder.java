@@ -32,6 +32,8 @@ import javax.imageio.stream.ImageInputStream;
  *       is another pass over every pixel): more than {@value #MAX_JPEG_SCANS} scans, or more than
  *       {@value #MAX_SCAN_PIXELS} scan-pixels (scans × pixels), is refused;</li>
  *   <li><b>time</b>: a decode that runs past its deadline is aborted;</li>
+ *   <li><b>SVG</b>: documents are rendered by {@link SvgRasterizer} under its own bounds (size, elements,
+ *       no DTD, no scripts, nothing fetched, render time) to at most {@value SvgRasterizer#RENDER_SIDE} pixels;</li>
  *   <li><b>concurrency</b>: at most {@link #MAX_CONCURRENT_DECODES} decodes run at once in a JVM; a caller
  *       over the limit waits up to {@value #BUSY_WAIT_MILLIS} ms, then is told the server is busy.</li>
  * </ul>
@@ -39,7 +41,7 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageDecoder {
     /** Default pixel cap: 40 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
-    public static final String ACCEPTED_FORMATS = "PNG, JPEG, GIF, BMP, TIFF";
+    public static final String ACCEPTED_FORMATS = "PNG, JPEG, GIF, BMP, TIFF, SVG";
     /** Longest side of a decoded image; larger images are subsampled while decoding. */
     public static final int DECODE_SIDE = 1024;
     /** Most scans a JPEG may have (progressive JPEGs from cameras and encoders have about 10). */
@@ -123,6 +125,9 @@ public final class ImageDecoder {
                     + " ms for a turn; try again");
         }
         try {
+            if (SvgRasterizer.looksLikeSvg(bytes)) {
+                return SvgRasterizer.render(bytes, label, decodeMillis);
+            }
             return decodeBounded(bytes, label);
         } finally {
             SLOTS.release();
@@ -286,8 +291,8 @@ public final class ImageDecoder {
         if (b.length >= 12 && new String(b, 4, 4, StandardCharsets.US_ASCII).equals("ftyp")) {
             return " (it looks like HEIC/AVIF)";
         }
-        if (startsWith(b, "<svg") || startsWith(b, "<?xml")) {
-            return " (it looks like SVG/XML text)";
+        if (startsWith(b, "<?xml")) {
+            return " (it looks like XML text without an <svg> element)";
         }
         return "";
     }

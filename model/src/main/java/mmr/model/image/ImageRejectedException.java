@@ -13,6 +13,8 @@ public final class ImageRejectedException extends Exception {
         TOO_LARGE,
         /** Decoding would cost more than the budget (progressive scans × pixels, or wall-clock time). */
         TOO_COSTLY,
+        /** An SVG document asks for what is never done: a DTD or entity, a script, a reference outside it. */
+        UNSAFE,
         /** Every decoding slot stayed taken for the whole wait. */
         BUSY
     }

@@ -131,7 +131,7 @@ class ImageDecoderTest {
     void notAnImage() {
         assertRejected("hello, world".getBytes(StandardCharsets.UTF_8),
                 ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
-                "'q' is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF");
+                "'q' is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, SVG");
     }
 
     @Test

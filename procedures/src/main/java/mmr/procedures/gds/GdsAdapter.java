@@ -228,8 +228,9 @@ public final class GdsAdapter {
         if (notFound || message.contains("There is no procedure with the name `gds.")
                 || message.contains("Unknown function 'gds.")) {
             return new IllegalStateException("Graph Data Science (GDS " + SUPPORTED
-                    + ".x) is not installed on this server; mmr needs it for kNN and training. "
-                    + "Install the GDS plugin next to mmr and restart. (" + e.getMessage() + ")");
+                    + ".x) is not installed on this server; mmr.knn and mmr.train({trainer: 'gds'}) need it (search, tagging "
+                    + "and the default djl trainer do not). Copy the GDS " + SUPPORTED + " plugin jar into the server's "
+                    + "plugins/ folder next to mmr's and restart (docs/install.md). (" + e.getMessage() + ")");
         }
         return e;
     }

@@ -135,6 +135,35 @@ class SearchInputErrorsTest extends TrainedEmojiGraph {
         }
     }
 
+    /** Issue 24: SVG is a query format (bytes, base64 data URI, file); hostile documents get named errors. */
+    @Test
+    void svgQueriesAreSearchedAndHostileSvgIsNamed() throws Exception {
+        byte[] heart = mmr.model.image.CraftedImages.svg("<path fill=\"#e53935\" d=\"M12,21.35L10.55,20.03C5.4,15.36 2,12.27 "
+                + "2,8.5C2,5.41 4.42,3 7.5,3C9.24,3 10.91,3.81 12,5.08C13.09,3.81 14.76,3 16.5,3C19.58,3 22,5.41 22,8.5"
+                + "C22,12.27 18.6,15.36 13.45,20.03L12,21.35Z\"/>");
+        Files.write(importDir.resolve("heart.svg"), heart);
+        String dataUri = "data:image/svg+xml;base64," + Base64.getEncoder().encodeToString(heart);
+        for (Map<String, Object> q : List.of(Map.<String, Object>of("bytes", heart), Map.<String, Object>of("base64", dataUri),
+                Map.<String, Object>of("file", "heart.svg"))) {
+            assertThat(ids(q, Map.of("k", 5))).as(q.keySet().toString()).hasSize(5);
+        }
+        String s = "CALL mmr.search($q, $c)";
+        Map<String, Object> none = Map.of();
+        assertExactError(s, Map.of("q", Map.of("bytes", mmr.model.image.CraftedImages.svgBillionLaughs()), "c", none),
+                "mmr.search: the query bytes declares a DOCTYPE; entities are never expanded, so SVG documents with a DTD "
+                        + "are refused — remove the <!DOCTYPE …> line");
+        assertExactError(s, Map.of("q", Map.of("bytes", mmr.model.image.CraftedImages.svg(
+                        "<image href=\"http://169.254.169.254/latest\" width=\"24\" height=\"24\"/>")), "c", none),
+                "mmr.search: the query bytes refers to 'http://169.254.169.254/latest' outside the document; only references "
+                        + "to its own elements (#id) are followed — nothing is fetched, embedded images (data:) included");
+        assertExactError(s, Map.of("q", Map.of("bytes", mmr.model.image.CraftedImages.svg("<script>alert(1)</script>")), "c", none),
+                "mmr.search: the query bytes contains a <script> element; SVG scripts are never run, so such documents are refused");
+        long t0 = System.nanoTime();
+        assertExactError(s, Map.of("q", Map.of("bytes", mmr.model.image.CraftedImages.svgBlurredRectangles(9_000)), "c", none),
+                "mmr.search: the query bytes took longer than 2000 ms to render and was abandoned; at most 2000 ms are spent on one SVG");
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to abandon the render").isLessThan(5);
+    }
+
     @Test
     void aDecompressionBombIsRefusedFromItsHeader() {
         byte[] bomb = TestImages.pngHeaderOnly(100_000, 100_000);
