@@ -29,6 +29,7 @@ import org.neo4j.driver.Session;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,6 +56,9 @@ final class BenchSearch implements Callable<Integer> {
 
     @Option(names = "--db-dir", required = true, description = "Neo4j home of a built and trained catalog (opened read-only in intent; nothing is written)")
     Path home;
+
+    @Mixin
+    CacheOption cache;
 
     @Option(names = "--queries", defaultValue = "300", description = "Measured queries per kind and thread count (default: ${DEFAULT-VALUE})")
     int queries;
@@ -91,7 +95,7 @@ final class BenchSearch implements Callable<Integer> {
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         int bolt = freePort();
-        try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, bolt, EmbeddedNeo4j.OFF);
+        try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, bolt, EmbeddedNeo4j.OFF, false, null, cache.fetchedModelsRoot());
              Driver driver = GraphDatabase.driver("bolt://127.0.0.1:" + bolt, AuthTokens.none())) {
             GraphDatabaseService db = neo4j.db();
             db.executeTransactionally("CALL db.awaitIndexes(600)");

@@ -49,6 +49,16 @@ final class CacheOption {
         return folders.isEmpty() ? null : folders.get(0);
     }
 
+    /**
+     * server.mmr.models_root for a store opened by a command that does not import (its catalog's encoder is
+     * whatever it was built with): the cache's TF.js models when they have been fetched, which is where
+     * import, serve and eval found the default encoder's; null otherwise. The server checks each model
+     * against the checksum recorded at import, so pointing at a folder is never a wrong answer.
+     */
+    Path fetchedModelsRoot() {
+        return new NsfwjsModels(root()).fetched();
+    }
+
     /** A known TF.js model's folder (nsfwjs's, fetched into the cache), or null for another name. */
     private Path tfjsModel(String name) {
         if (!NsfwjsModels.MODELS.contains(name)) {

@@ -105,7 +105,7 @@ public final class ImportCommand implements Callable<Integer> {
         ImportOptions options = new ImportOptions(manifest, batchSize, maxPixels, TagFeatures.Init.parse(tagInit),
                 features, !noKnn, knn, !quiet);
         try (ImageEncoder imageEncoder = features == null ? cache.encoder(encoder) : null;
-             TargetOptions.Opened opened = target.open()) {
+             TargetOptions.Opened opened = target.open(features == null && target.embedded() ? cache.modelsRoot(encoder) : null)) {
             ImportReport report = new Importer(new GraphWriter(opened.cypher()), imageEncoder, options).run();
             print(report, opened.cypher().describe(), out);
             if (reportFile != null) {

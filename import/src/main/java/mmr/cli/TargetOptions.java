@@ -50,8 +50,18 @@ final class TargetOptions {
     }
 
     Opened open() throws IOException {
+        return open(null);
+    }
+
+    /** Whether the target is an embedded database folder (else a server over Bolt). */
+    boolean embedded() {
+        return target.dbDir != null;
+    }
+
+    /** {@code modelsRoot}: server.mmr.models_root of an embedded database (null: unset; not used over Bolt). */
+    Opened open(Path modelsRoot) throws IOException {
         if (target.dbDir != null) {
-            EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(target.dbDir, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF);
+            EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(target.dbDir, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF, false, null, modelsRoot);
             return new Opened(new EmbeddedCypher(neo4j.db(), "embedded database at " + neo4j.home()), neo4j);
         }
         return new Opened(BoltCypher.connect(target.uri, noAuth ? null : user, password, database), null);

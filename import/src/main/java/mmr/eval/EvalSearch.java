@@ -108,11 +108,15 @@ final class EvalSearch {
         return out.stream().limit(RANKED).mapToInt(Integer::intValue).toArray();
     }
 
-    /** mmr.predictTags' top 5 for a new image attached by its visual neighbours. */
-    List<String> predictTags(byte[] bytes) {
+    /** mmr.predictTags' top 5 for a new image attached by its visual neighbours; {@code voteWeight} null: the default. */
+    List<String> predictTags(byte[] bytes, Double voteWeight) {
+        Map<String, Object> config = new HashMap<>(Map.of("k", 5, "connect", "images"));
+        if (voteWeight != null) {
+            config.put("voteWeight", voteWeight);
+        }
         List<String> names = new ArrayList<>();
-        cypher.read("CALL mmr.predictTags({bytes: $b}, {k: 5, connect: 'images'}) YIELD name RETURN name",
-                Map.of("b", bytes), row -> names.add((String) row.get("name")));
+        cypher.read("CALL mmr.predictTags({bytes: $b}, $c) YIELD name RETURN name",
+                Map.of("b", bytes, "c", config), row -> names.add((String) row.get("name")));
         return names;
     }
 

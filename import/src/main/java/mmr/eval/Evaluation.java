@@ -108,7 +108,7 @@ public final class Evaluation {
             Split split = Holdout.split(all, options.holdout(), options.seed(), options.maxQueries());
             out.printf(Locale.ROOT, "mmr eval: %d catalog images, %d held-out queries (%s), dropout %s, train %s%n",
                     split.catalog().size(), split.queries().size(), split.byConcept() ? "one image of " + pct(options.holdout())
-                            + " of concepts" : pct(options.holdout()) + " of images", options.dropouts(),
+                            + " of the concepts with two or more images" : pct(options.holdout()) + " of images", options.dropouts(),
                     TrainConfigText.format(options.trainConfig()));
             for (double p : options.dropouts()) {
                 evaluate(split, p, encoder);

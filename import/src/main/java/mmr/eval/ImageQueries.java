@@ -1,25 +1,36 @@
 package mmr.eval;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import mmr.eval.Holdout.HeldOutQuery;
+import mmr.model.eval.TagProjection;
 import mmr.model.vector.Vectors;
 
 /**
  * Setting {@code image}: a held-out image alone. Baselines {@code visual} (cosine of features) and
- * {@code tagProjection} (the ridge map into tag space); mmr at every connect mode and slider position.
+ * {@code tagProjection} (the ridge map into tag space, λ {@value Round#RIDGE_LAMBDA}, and the same map at
+ * every λ of {@link #RIDGE_LAMBDAS}: a baseline at its best); mmr at every connect mode and slider position.
  */
 final class ImageQueries {
     static final double[] VISUAL_WEIGHTS = {1, 0.75, 0.5, 0.25, 0};
     static final List<String> CONNECTS = List.of("images", "tags", "both");
+    static final double[] RIDGE_LAMBDAS = {0.01, 0.03, 0.1, 0.3, 3};
 
     private ImageQueries() {}
 
     static void run(Round round) {
+        List<TagProjection> sweep = new ArrayList<>();
+        for (double lambda : RIDGE_LAMBDAS) {
+            sweep.add(new TagProjection(round.unitFeatures, round.graphTags, lambda));
+        }
         for (HeldOutQuery q : round.queries()) {
             float[] f = Vectors.normaliseInPlace(q.item().features().clone());
             round.add("image", "visual", round.baselines.visual(f, EvalSearch.RANKED));
             round.add("image", "tagProjection", round.projection.rank(q.item().features(), EvalSearch.RANKED));
+            for (int i = 0; i < RIDGE_LAMBDAS.length; i++) {
+                round.add("image", "tagProjection(lambda " + RIDGE_LAMBDAS[i] + ")", sweep.get(i).rank(q.item().features(), EvalSearch.RANKED));
+            }
             for (String connect : CONNECTS) {
                 // Without tags E = E_i whatever the weight (Searcher): one image-only search serves all five rows.
                 int[] imageOnly = round.search.search(q.bytes(), List.of(), connect, 1);

@@ -32,6 +32,8 @@ final class Round {
     final EvalRows rows;
     final Baselines baselines;
     final TagProjection projection;
+    /** The catalog's unit features, for baselines built per experiment (the ridge's λ sweep). */
+    final float[][] unitFeatures;
     final List<Judgement> judgements = new ArrayList<>();
     private final Map<String, Map<String, List<int[]>>> rankings = new LinkedHashMap<>();
     private final Map<String, List<List<String>>> predictions = new LinkedHashMap<>();
@@ -53,6 +55,7 @@ final class Round {
         }
         this.baselines = new Baselines(unit, graphTags);
         this.projection = new TagProjection(unit, graphTags, RIDGE_LAMBDA);
+        this.unitFeatures = unit;
         for (HeldOutQuery q : split.queries()) {
             judgements.add(Judgement.of(q, catalog, baselines));
         }

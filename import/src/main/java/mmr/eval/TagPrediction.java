@@ -5,18 +5,25 @@ import mmr.model.vector.Vectors;
 
 /**
  * Setting {@code tagPrediction}: five tags for a held-out image, scored against its own full tag
- * list. Baselines {@code neighbourVotes} (the tags of its five nearest images by features, voted)
- * and {@code tagProjection}; mmr.predictTags attached by its visual neighbours.
+ * list. Baselines {@code neighbourVotes} (the tags of its 5 — or 10 — nearest images by features, voted)
+ * and {@code tagProjection}; mmr.predictTags attached by its visual neighbours, at its default and across
+ * the vote weight (0: tag embeddings only, 1: the neighbours' votes only).
  */
 final class TagPrediction {
+    static final double[] VOTE_WEIGHTS = {0.0, 0.25, 0.5, 0.75};
+
     private TagPrediction() {}
 
     static void run(Round round) {
         for (HeldOutQuery q : round.queries()) {
             float[] f = Vectors.normaliseInPlace(q.item().features().clone());
             round.addPrediction("neighbourVotes", round.baselines.neighbourVotes(f, 5, 5));
+            round.addPrediction("neighbourVotes(k 10)", round.baselines.neighbourVotes(f, 10, 5));
             round.addPrediction("tagProjection", round.projection.predict(q.item().features(), 5));
-            round.addPrediction("mmr|images|1.0", round.search.predictTags(q.bytes()));
+            round.addPrediction("mmr|images|1.0", round.search.predictTags(q.bytes(), null));
+            for (double w : VOTE_WEIGHTS) {
+                round.addPrediction("mmr(voteWeight " + w + ")|images|1.0", round.search.predictTags(q.bytes(), w));
+            }
         }
         round.progress("%d tag predictions", round.queries().size());
     }

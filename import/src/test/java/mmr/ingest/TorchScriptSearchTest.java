@@ -92,6 +92,12 @@ class TorchScriptSearchTest {
             assertThat(rows("CALL mmr.search({bytes: $b}, {k: 5}) YIELD image RETURN image.id AS id", Map.of("b", bytes(id))))
                     .hasSize(5);
         }
+        // A CNN gives a blank image non-zero features: blankness is decided from the pixels, for every encoder.
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_ARGB), "png", png);
+        assertThatThrownBy(() -> rows("CALL mmr.search({bytes: $b}) YIELD image RETURN image", Map.of("b", png.toByteArray())))
+                .hasMessageContaining("mmr.search: the query bytes is blank: fully transparent or one flat colour leaves no "
+                        + "visual features to search with");
     }
 
     @Test

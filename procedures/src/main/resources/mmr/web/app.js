@@ -421,8 +421,9 @@
     try {
       const info = await getJson(api('info'));
       state.maxUploadBytes = info.maxUploadBytes;
-      $('catalog-info').textContent = info.images + ' images · ' + info.tags + ' tags · encoder ' + info.encoder
+      $('catalog-info').textContent = info.images + ' images · ' + info.tags + ' tags · encoder ' + (info.encoderSpec || info.encoder)
         + (info.model ? ' · model ' + info.model.name + ' v' + info.model.version : ' · no trained model yet (CALL mmr.train())');
+      $('catalog-info').title = info.encoder ? 'encoder identity: ' + info.encoder : '';
     } catch (e) {
       $('catalog-info').textContent = '';
       showError(e.message);

@@ -21,6 +21,12 @@ public final class NsfwjsModels {
         this.cache = cache;
     }
 
+    /** The folder holding one folder per model when it has been fetched already, else null (nothing is fetched). */
+    public Path fetched() {
+        Path out = cache.resolve(PACKAGE + "-" + VERSION);
+        return Files.exists(out.resolve(".complete")) ? out.resolve("dist/models") : null;
+    }
+
     /** The folder holding one folder per model (fetched and extracted on first use). */
     public Path prepare() throws IOException {
         Path out = cache.resolve(PACKAGE + "-" + VERSION);

@@ -188,6 +188,33 @@ public final class EncoderGrammar {
         return new StoredOther(id);
     }
 
+    /**
+     * A stored identity in the words of a spec, for people: {@code descriptor+tfjs:mobilenet_v2_mid@128}
+     * rather than {@code fused:descriptor:512:0.5:tfjs-mobilenet_v2_mid-…/960/1-cf0bedc4b43c}. Short: a
+     * TF.js layer and the models' checksums are left to the identity (shown beside it); weights are
+     * written only when a fused encoder's parts weigh differently.
+     */
+    public static String describe(Stored stored) {
+        if (stored instanceof StoredDescriptor) {
+            return DescriptorEncoder.NAME;
+        }
+        if (stored instanceof StoredTfjs t) {
+            return "tfjs:" + t.model() + (t.side() > 0 ? "@" + t.side() : "");
+        }
+        if (stored instanceof StoredTorchScript t) {
+            return "torchscript:" + t.stem();
+        }
+        if (stored instanceof StoredFused f) {
+            boolean equal = f.parts().stream().mapToDouble(WeightedStored::weight).distinct().count() == 1;
+            StringBuilder out = new StringBuilder();
+            for (WeightedStored p : f.parts()) {
+                out.append(out.length() == 0 ? "" : "+").append(equal ? "" : p.weight() + "*").append(describe(p.part()));
+            }
+            return out.toString();
+        }
+        return stored.identity().name();
+    }
+
     /** The identity name of a fused encoder's parts and weights (weights as {@link FusedEncoder} rounds them). */
     static String fusedName(List<EncoderIdentity> parts, List<String> weights) {
         StringBuilder name = new StringBuilder(FUSED_NAME);

@@ -14,6 +14,7 @@ import org.neo4j.graphdb.Transaction;
 
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.encode.ImageEncoder;
+import mmr.model.image.BlankImages;
 import mmr.model.image.ImageDecoder;
 import mmr.model.image.ImageRejectedException;
 import mmr.model.text.Bounded;
@@ -249,6 +250,10 @@ public final class QueryImage {
             image = new ImageDecoder().decode(bytes, label);
         } catch (ImageRejectedException e) {
             throw new IllegalArgumentException(procedure + ": " + e.getMessage());
+        }
+        if (BlankImages.isBlank(image)) {
+            throw new IllegalArgumentException(procedure + ": " + label + " is blank: fully transparent or one flat colour "
+                    + "leaves no visual features to search with");
         }
         float[] features = ServerEncoders.withPluginClassLoader(() -> encoder.encode(image));
         if (Vectors.norm(features) == 0) {

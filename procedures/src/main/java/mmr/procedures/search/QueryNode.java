@@ -153,6 +153,12 @@ public final class QueryNode {
             }
             attachedIds = attached.stream().mapToLong(Long::longValue).toArray();
             imageEmbedding = embedQuery(model, ownFeatures, attachedIds);
+            if (image != null && config.connect() == SearchConfig.Connect.BOTH && tags.isEmpty() && !links.isEmpty()) {
+                // An image without tags, connect 'both': the mean of the two views the other modes take — attached
+                // to its visual neighbours (and liked images) as 'images' does, and from its own pixels as 'tags'
+                // does without tags. Which view ranks higher depends on the catalog (docs/evaluation.md).
+                imageEmbedding = QueryVectors.meanOfUnits(List.of(imageEmbedding, embedQuery(model, ownFeatures, new long[0])));
+            }
         }
         float[] tagEmbedding = tagEmbedding(tags, without, config.withoutWeight());
         float[] embedding = QueryVectors.combine(imageEmbedding, tagEmbedding, config.visualWeight(), config.tagWeight());

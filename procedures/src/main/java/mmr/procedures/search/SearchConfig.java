@@ -92,7 +92,29 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
     }
 
     public static SearchConfig parse(String procedure, Map<String, Object> raw) {
-        ConfigMap c = ConfigMap.of(procedure, raw, KEYS);
+        return parse(procedure, ConfigMap.of(procedure, raw, KEYS));
+    }
+
+    /** mmr.predictTags's keys: the search keys and {@code voteWeight}. */
+    public static final List<String> PREDICT_KEYS = java.util.stream.Stream.concat(KEYS.stream(), java.util.stream.Stream.of(
+            "voteWeight")).toList();
+
+    /**
+     * Weight of the attached neighbours' votes in mmr.predictTags, against the tag embeddings' cosine
+     * (docs/evaluation.md, "Tag prediction": the one weight not below neighbour votes on both catalogs).
+     */
+    public static final double DEFAULT_VOTE_WEIGHT = 1.0;
+
+    /** mmr.predictTags's config and its vote weight. */
+    public record Prediction(SearchConfig search, double voteWeight) {}
+
+    public static Prediction parsePrediction(String procedure, Map<String, Object> raw) {
+        ConfigMap c = ConfigMap.of(procedure, raw, PREDICT_KEYS);
+        double voteWeight = c.number("voteWeight", DEFAULT_VOTE_WEIGHT, 0, 1);
+        return new Prediction(parse(procedure, c), voteWeight);
+    }
+
+    private static SearchConfig parse(String procedure, ConfigMap c) {
         Distance distance = Distance.valueOf(c.choice("distance", "auto", List.of("auto", "cosine", "geodesic"))
                 .toUpperCase(Locale.ROOT));
         if (distance == Distance.COSINE) {

@@ -48,6 +48,10 @@ public final class Searcher {
             return new Hit(node, r, score, visualScore, conceptScore, w, geodesic, hops);
         }
 
+        Hit withScore(double s) {
+            return new Hit(node, rank, s, visualScore, conceptScore, why, geodesic, hops);
+        }
+
         /** How the hit was ranked: 'geodesic' or 'cosine'. */
         public String rankedBy() {
             return geodesic == null ? "cosine" : "geodesic";
@@ -147,15 +151,54 @@ public final class Searcher {
         return new Why(carried, new ArrayList<>(near), attachedIds.containsKey(h.node().getId()), h.visualScore(), h.conceptScore());
     }
 
-    /** Tags for the query image; an existing image's own tags are not attached (they are what is predicted). */
-    public List<Hit> predictTags(Query query, SearchConfig config) {
+    /**
+     * Tags for the query image; an existing image's own tags are not attached (they are what is predicted).
+     * Two signals: the graph's — the tags of the images the query node is attached to, each image voting
+     * with its cosine, as a share of all votes (two hops: query → neighbour → tag) — and the model's, the
+     * cosine of each tag's embedding to the query's image-side embedding. Candidates are the voted tags and
+     * the nearest tags by embedding; {@code voteWeight} mixes the two, and the cosine orders equal scores.
+     */
+    public List<Hit> predictTags(Query query, SearchConfig config, double voteWeight) {
         Attachment a = queryNode.attach(query, config, false);
         queryNode.requireIndex(Schema.TAG_EMBEDDING_INDEX);
         float[] ei = a.imageEmbedding();
         Attachment visual = new Attachment(a.queryImage(), a.images(), a.tags(), a.ignoredTags(), ei, null, ei, a.model(),
                 a.withoutTags(), a.liked(), a.disliked(), a.textTags(), a.unmatchedWords(), a.queryFeatures(), a.attachedIds(),
                 a.learnedLiked());
-        return rank(Schema.TAG_EMBEDDING_INDEX, visual, config.k(), Set.of());
+        Map<Long, Double> votes = new HashMap<>();
+        double total = 0;
+        for (QueryNode.ImageLink link : a.images()) {
+            double weight = Math.max(0, link.similarity());
+            total += weight;
+            for (Relationship r : link.image().getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE)) {
+                votes.merge(r.getEndNodeId(), weight, Double::sum);
+            }
+        }
+        List<Hit> nearest = rank(Schema.TAG_EMBEDDING_INDEX, visual, Math.max(2 * config.k(), 20), Set.of());
+        Map<Long, Hit> candidates = new HashMap<>();
+        nearest.forEach(h -> candidates.put(h.node().getId(), h));
+        for (long id : votes.keySet()) {
+            if (!candidates.containsKey(id)) {
+                Node tag = tx.getNodeById(id);
+                if (tag.getProperty(Schema.EMBEDDING, null) instanceof float[] e && e.length == ei.length) {
+                    candidates.put(id, hit(tag, e, visual, null, null));
+                }
+            }
+        }
+        double share = total > 0 ? 1 / total : 0;
+        List<Hit> scored = new ArrayList<>();
+        for (Hit h : candidates.values()) {
+            double vote = votes.getOrDefault(h.node().getId(), 0.0) * share;
+            scored.add(h.withScore(voteWeight * vote + (1 - voteWeight) * h.score()));
+        }
+        // Equal scores (tags carried by the same neighbours) are ordered by the model: the cosine of their embeddings.
+        scored.sort(Comparator.comparingDouble((Hit h) -> -h.score()).thenComparingDouble(h -> -h.visualScore())
+                .thenComparingLong(h -> h.node().getId()));
+        List<Hit> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(config.k(), scored.size()); i++) {
+            out.add(scored.get(i).withRank(i + 1, null));
+        }
+        return out;
     }
 
     /**

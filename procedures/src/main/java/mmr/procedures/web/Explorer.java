@@ -15,6 +15,8 @@ import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 
+import mmr.model.encode.EncoderGrammar;
+import mmr.model.encode.EncoderIdentity;
 import mmr.model.tag.TagNames;
 import mmr.model.text.Bounded;
 import mmr.procedures.config.ConfigMap;
@@ -60,11 +62,25 @@ final class Explorer {
         this.log = log;
     }
 
+    /** The catalog's encoder as a spec a user would type; its identity when mmr cannot read it. */
+    static String encoderSpec(Object identity) {
+        if (!(identity instanceof String text)) {
+            return null;
+        }
+        try {
+            return EncoderGrammar.describe(EncoderGrammar.ofIdentity(EncoderIdentity.parse(text)));
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+    }
+
     /** The catalog, its model and the page's limits. */
     Map<String, Object> info() {
         Map<String, Object> out = new LinkedHashMap<>();
         Node catalog = new CatalogGraph(tx).catalogNode();
-        out.put("encoder", catalog == null ? null : catalog.getProperty("encoder", null));
+        Object encoder = catalog == null ? null : catalog.getProperty("encoder", null);
+        out.put("encoder", encoder);
+        out.put("encoderSpec", encoderSpec(encoder));
         out.put("images", count("MATCH (:" + Schema.IMAGE + ") RETURN count(*) AS n"));
         out.put("tags", count("MATCH (:" + Schema.TAG + ") RETURN count(*) AS n"));
         Node model = new ModelStore(tx).current(Schema.DEFAULT_NAME);
@@ -218,7 +234,7 @@ final class Explorer {
             Query imageOnly = q.imageOnly();
             SearchConfig pc = c.withK(PREDICTED_TAGS);
             List<Map<String, Object>> predicted = new ArrayList<>();
-            for (Searcher.Hit h : searcher.predictTags(imageOnly, pc)) {
+            for (Searcher.Hit h : searcher.predictTags(imageOnly, pc, SearchConfig.DEFAULT_VOTE_WEIGHT)) {
                 predicted.add(Map.of("name", h.node().getProperty("name", ""), "score", h.score()));
             }
             out.put("predictedTags", predicted);

@@ -86,6 +86,17 @@ class DocumentedConfigTest extends TrainedEmojiGraph {
     }
 
     @Test
+    void predictTagsTableIsTheCode() throws IOException {
+        List<Row> rows = new ArrayList<>(tables("search.md").get(0));
+        rows.addAll(tables("geodesic.md").get(1));
+        List<Row> own = tables("search.md").stream().filter(t -> keys(t).contains("voteWeight")).findFirst().orElseThrow();
+        rows.addAll(own);
+        check("search.md mmr.predictTags", rows,
+                Map.of("", ConfigMap.recordReads(() -> SearchConfig.parsePrediction("mmr.predictTags", Map.of()))));
+        assertThat(SearchConfig.PREDICT_KEYS).containsExactlyInAnyOrderElementsOf(new TreeSet<>(keys(rows)));
+    }
+
+    @Test
     void rerankTableIsTheCode() throws IOException {
         List<KeyRead> reads = ConfigMap.recordReads(() -> rows("CALL mmr.rerank([{image: $id, score: 1.0}]) YIELD image RETURN image",
                 Map.of("id", QUERY_ID)));

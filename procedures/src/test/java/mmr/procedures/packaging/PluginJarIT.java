@@ -78,6 +78,6 @@ class PluginJarIT {
                 .contains("images=20")
                 .contains("search with image bytes: 3 results")
                 .contains("explorer /mmr/: 200 <!doctype html>")
-                .contains("explorer /mmr/api/info: 200 {\"encoder\":\"descriptor/512/1\",\"images\":60,");
+                .contains("explorer /mmr/api/info: 200 {\"encoder\":\"descriptor/512/1\",\"encoderSpec\":\"descriptor\",\"images\":60,");
     }
 }
