@@ -27,22 +27,4 @@ final class InstallGuide {
         }
         return conf;
     }
-
-    /** The statements of a Cypher script: split at ';' ending a line, '//' comment lines dropped. */
-    static List<String> statements(Path script) throws IOException {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : Files.readAllLines(script, StandardCharsets.UTF_8)) {
-            if (line.strip().startsWith("//") || line.isBlank()) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (line.strip().endsWith(";")) {
-                String statement = current.toString().strip();
-                out.add(statement.substring(0, statement.length() - 1));
-                current.setLength(0);
-            }
-        }
-        return out;
-    }
 }

@@ -7,18 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.zip.CRC32C;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import mmr.ingest.SpreadSample;
 import mmr.ingest.npm.NpmPackages;
 
 
@@ -96,7 +94,8 @@ public final class EmojiDataset {
             }
         }
         if (options.sample() > 0) {
-            concepts = sample(concepts, options.sample(), options.seed());
+            concepts = SpreadSample.of(concepts, e -> e.path("category").asText(), e -> e.path("unified").asText(),
+                    options.sample(), options.seed());
         }
         Path target = copyTo == null ? prepared : copyTo;
         Files.createDirectories(target);
@@ -176,37 +175,5 @@ public final class EmojiDataset {
         StringBuilder sb = new StringBuilder();
         emoji.codePoints().filter(cp -> cp != 0xFE0F).forEach(cp -> sb.append(Integer.toHexString(cp)).append('-'));
         return sb.toString();
-    }
-
-    /** Deterministic sample, spread evenly over categories. */
-    private static List<JsonNode> sample(List<JsonNode> concepts, int n, long seed) {
-        Map<String, List<JsonNode>> byCategory = new TreeMap<>();
-        for (JsonNode e : concepts) {
-            byCategory.computeIfAbsent(e.path("category").asText(), k -> new ArrayList<>()).add(e);
-        }
-        for (List<JsonNode> list : byCategory.values()) {
-            list.sort(Comparator.comparingLong(e -> hash(seed, e.path("unified").asText())));
-        }
-        List<JsonNode> out = new ArrayList<>();
-        for (int round = 0; out.size() < n; round++) {
-            boolean any = false;
-            for (List<JsonNode> list : byCategory.values()) {
-                if (round < list.size() && out.size() < n) {
-                    out.add(list.get(round));
-                    any = true;
-                }
-            }
-            if (!any) {
-                break;
-            }
-        }
-        return out;
-    }
-
-    private static long hash(long seed, String s) {
-        CRC32C crc = new CRC32C();
-        crc.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
-        crc.update(s.getBytes(StandardCharsets.UTF_8));
-        return crc.getValue();
     }
 }

@@ -7,19 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.zip.CRC32C;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import mmr.ingest.SpreadSample;
 import mmr.ingest.npm.NpmPackages;
 import mmr.model.tag.TagNames;
 
@@ -152,30 +151,8 @@ public final class IconDataset {
     static List<Icon> sample(List<Icon> icons, int n, long seed) {
         Map<String, List<Icon>> byFamily = new LinkedHashMap<>();
         icons.forEach(i -> byFamily.computeIfAbsent(i.family(), f -> new ArrayList<>()).add(i));
-        Map<String, List<String>> byCategory = new TreeMap<>();
-        byFamily.forEach((family, members) -> byCategory.computeIfAbsent(members.get(0).category(),
-                c -> new ArrayList<>()).add(family));
-        byCategory.values().forEach(list -> list.sort(Comparator.comparingLong(f -> hash(seed, f))));
-        Set<String> chosen = new LinkedHashSet<>();
-        for (int round = 0; chosen.size() < n; round++) {
-            boolean any = false;
-            for (List<String> list : byCategory.values()) {
-                if (round < list.size() && chosen.size() < n) {
-                    chosen.add(list.get(round));
-                    any = true;
-                }
-            }
-            if (!any) {
-                break;
-            }
-        }
+        Set<String> chosen = new HashSet<>(SpreadSample.of(new ArrayList<>(byFamily.keySet()),
+                family -> byFamily.get(family).get(0).category(), family -> family, n, seed));
         return icons.stream().filter(i -> chosen.contains(i.family())).toList();
-    }
-
-    private static long hash(long seed, String s) {
-        CRC32C crc = new CRC32C();
-        crc.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
-        crc.update(s.getBytes(StandardCharsets.UTF_8));
-        return crc.getValue();
     }
 }

@@ -15,6 +15,8 @@ public final class NsfwjsModels {
     public static final String VERSION = "4.3.0";
     public static final List<String> MODELS = List.of("mobilenet_v2", "mobilenet_v2_mid", "inception_v3");
 
+    private static final String COMPLETE = ".complete";
+    private static final String MODELS_FOLDER = "dist/models";
     private final Path cache;
 
     public NsfwjsModels(Path cache) {
@@ -24,22 +26,22 @@ public final class NsfwjsModels {
     /** The folder holding one folder per model when it has been fetched already, else null (nothing is fetched). */
     public Path fetched() {
         Path out = cache.resolve(PACKAGE + "-" + VERSION);
-        return Files.exists(out.resolve(".complete")) ? out.resolve("dist/models") : null;
+        return Files.exists(out.resolve(COMPLETE)) ? out.resolve(MODELS_FOLDER) : null;
     }
 
     /** The folder holding one folder per model (fetched and extracted on first use). */
     public Path prepare() throws IOException {
-        Path out = cache.resolve(PACKAGE + "-" + VERSION);
-        Path models = out.resolve("dist/models");
-        if (Files.exists(out.resolve(".complete"))) {
+        Path models = fetched();
+        if (models != null) {
             return models;
         }
+        Path out = cache.resolve(PACKAGE + "-" + VERSION);
         Path npm = cache.resolve("npm");
         Files.createDirectories(npm);
         Path tgz = NpmPackages.pack(npm, PACKAGE, VERSION);
         NpmPackages.extract(tgz, out, e -> e.startsWith("package/dist/models/") || e.equals("package/LICENSE")
                 || e.equals("package/package.json"));
-        Files.writeString(out.resolve(".complete"), "ok\n");
-        return models;
+        Files.writeString(out.resolve(COMPLETE), "ok\n");
+        return out.resolve(MODELS_FOLDER);
     }
 }

@@ -251,12 +251,9 @@ public final class QueryImage {
         } catch (ImageRejectedException e) {
             throw new IllegalArgumentException(procedure + ": " + e.getMessage());
         }
-        if (BlankImages.isBlank(image)) {
-            throw new IllegalArgumentException(procedure + ": " + label + " is blank: fully transparent or one flat colour "
-                    + "leaves no visual features to search with");
-        }
-        float[] features = ServerEncoders.withPluginClassLoader(() -> encoder.encode(image));
-        if (Vectors.norm(features) == 0) {
+        // Decided from the pixels, whatever the encoder makes of them; a zero vector is refused alike.
+        float[] features = BlankImages.isBlank(image) ? null : ServerEncoders.withPluginClassLoader(() -> encoder.encode(image));
+        if (features == null || Vectors.norm(features) == 0) {
             throw new IllegalArgumentException(procedure + ": " + label + " is blank: fully transparent or one flat colour "
                     + "leaves no visual features to search with");
         }

@@ -3,6 +3,7 @@ package mmr.procedures.search;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import mmr.procedures.config.ConfigMap;
 import mmr.procedures.geodesic.PathProc;
@@ -96,8 +97,7 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
     }
 
     /** mmr.predictTags's keys: the search keys and {@code voteWeight}. */
-    public static final List<String> PREDICT_KEYS = java.util.stream.Stream.concat(KEYS.stream(), java.util.stream.Stream.of(
-            "voteWeight")).toList();
+    public static final List<String> PREDICT_KEYS = Stream.concat(KEYS.stream(), Stream.of("voteWeight")).toList();
 
     /**
      * Weight of the attached neighbours' votes in mmr.predictTags, against the tag embeddings' cosine
