@@ -44,7 +44,7 @@ import mmr.server.EmbeddedNeo4j;
 /** {@code mmr bench}: the measurements behind docs/benchmarks.md, printed as they are taken. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: encoder throughput, emoji import end to end, synthetic import at scale.",
-        subcommands = {BenchCommand.Encode.class, BenchCommand.Emoji.class, BenchCommand.Scale.class, BenchSage.class, BenchFirstQuery.class,
+        subcommands = {BenchCommand.Encode.class, BenchCommand.Emoji.class, BenchScale.class, BenchScaleReport.class, BenchSage.class, BenchFirstQuery.class,
                 BenchQuality.class, BenchSearch.class})
 public final class BenchCommand {
 
@@ -195,59 +195,11 @@ public final class BenchCommand {
         }
     }
 
-    /** A synthetic catalog of N images: import time, kNN time and peak heap. */
-    @Command(name = "scale", mixinStandardHelpOptions = true,
-            description = "Generates N synthetic images (512-d) and imports them into a fresh embedded database with kNN; prints times and peak heap.")
-    static final class Scale implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--images", defaultValue = "20000", description = "Images (default: ${DEFAULT-VALUE})")
-        long images;
-
-        @Option(names = "--seed", defaultValue = "7")
-        long seed;
-
-        @Option(names = "--no-knn", description = "Skip kNN")
-        boolean noKnn;
-
-        @Option(names = "--knn-write-batch", defaultValue = "0", description = "mmr.knn writeBatchSize (default: ${DEFAULT-VALUE}, one transaction)")
-        int knnWriteBatch;
-
-        @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            Path dir = Files.createTempDirectory("mmr-bench-scale");
-            try {
-                SyntheticCatalog.Spec s = SyntheticCatalog.Spec.forImages(images, seed);
-                Path manifest = dir.resolve("synthetic.jsonl");
-                long t0 = System.nanoTime();
-                SyntheticCatalog.write(s, manifest);
-                out.printf(Locale.ROOT, "generated %d images (%d MB manifest) in %.1f s%n", images,
-                        Files.size(manifest) >> 20, (System.nanoTime() - t0) / 1e9);
-                out.flush();
-                try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
-                    EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "fresh embedded database");
-                    System.gc();
-                    HeapPeak.reset();
-                    ImportReport report = importSynthetic(s, manifest, cypher, !noKnn,
-                            Map.of("writeBatchSize", (long) knnWriteBatch));
-                    ImportCommand.print(report, cypher.describe(), out);
-                    out.printf(Locale.ROOT, "peak heap during import%s: %d MB of %d MB max%n", noKnn ? "" : " and kNN",
-                            HeapPeak.megabytes(), HeapPeak.maxMegabytes());
-                }
-            } finally {
-                deleteTree(dir);
-            }
-            return 0;
-        }
-    }
-
     /** Imports a synthetic manifest as precomputed features (batch 256), with or without kNN. */
     static ImportReport importSynthetic(SyntheticCatalog.Spec spec, Path manifest, EmbeddedCypher cypher, boolean knn,
-                                        Map<String, Object> knnConfig) throws IOException {
+                                        Map<String, Object> knnConfig, TagFeatures.Init tagInit) throws IOException {
         ImportOptions options = new ImportOptions(manifest, 256, ImageDecoder.DEFAULT_MAX_PIXELS,
-                TagFeatures.Init.RANDOM, EncoderIdentity.parse(spec.encoderIdentity()), knn, knnConfig, false);
+                tagInit, EncoderIdentity.parse(spec.encoderIdentity()), knn, knnConfig, false);
         return new Importer(new GraphWriter(cypher), null, options).run();
     }
 

@@ -20,6 +20,7 @@ import mmr.ingest.synthetic.SyntheticCatalog;
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.SageGraph;
 import mmr.model.sage.SageWeights;
+import mmr.model.tag.TagFeatures;
 import mmr.server.EmbeddedNeo4j;
 
 /** GraphSAGE inference per node: mmr's native pass (pure and over Neo4j) against GDS's stream. */
@@ -53,7 +54,7 @@ final class BenchSage implements Callable<Integer> {
             SyntheticCatalog.write(s, manifest);
             try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(dir.resolve("neo4j"), EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
                 EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "bench");
-                BenchCommand.importSynthetic(s, manifest, cypher, true, Map.of());
+                BenchCommand.importSynthetic(s, manifest, cypher, true, Map.of(), TagFeatures.Init.RANDOM);
                 cypher.write("CALL mmr.train({trainer: 'gds', epochs: 1, maxIterations: 3})", Map.of());
                 long nodes = (Long) cypher.write("MATCH (n) WHERE n:Image OR n:Tag RETURN count(n) AS n", Map.of())
                         .get(0).get("n");

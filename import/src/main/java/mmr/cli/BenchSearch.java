@@ -487,7 +487,7 @@ final class BenchSearch implements Callable<Integer> {
         return f;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

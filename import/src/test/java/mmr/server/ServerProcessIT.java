@@ -80,15 +80,23 @@ class ServerProcessIT {
             }).isInstanceOf(AuthenticationException.class);
 
             String encoder = "descriptor+tfjs:" + TINY_TFJS + "/gap";
-            cli("import", "--uri", a.boltUri(), "--user", "neo4j", "--password", PASSWORD, "--manifest",
+            // a routing URI, as a cluster's clients use: a single Community server routes to itself
+            String routing = a.boltUri().replace("bolt://", "neo4j://");
+            cli("import", "--uri", routing, "--user", "neo4j", "--password", PASSWORD, "--manifest",
                     FIXTURE.resolve("manifest.jsonl").toString(), "--encoder", encoder, "--no-knn");
             cli("knn", "--uri", a.boltUri(), "--user", "neo4j", "--password", PASSWORD);
-            cli("train", "--uri", a.boltUri(), "--user", "neo4j", "--password", PASSWORD, "--epochs", "3");
+            cli("train", "--uri", routing, "--user", "neo4j", "--password", PASSWORD, "--epochs", "3");
 
             Map<String, Object> before;
             Map<String, Object> info;
             try (Driver driver = driver(a); Session s = driver.session()) {
                 before = answers(s);
+                try (Driver routed = GraphDatabase.driver(routing, AuthTokens.basic("neo4j", PASSWORD));
+                     Session r = routed.session()) {
+                    // a read transaction, which a cluster's driver routes to a secondary
+                    Map<String, Object> routedAnswers = r.executeRead(tx -> answers(tx));
+                    assertThat(routedAnswers).isEqualTo(before);
+                }
                 info = s.run("CALL mmr.model.info() YIELD name, version, trainer, formatVersion, encoder, embeddingDimension "
                         + "RETURN name, version, trainer, formatVersion, encoder, embeddingDimension").single().asMap();
                 assertThat(info).containsEntry("trainer", "djl").containsEntry("formatVersion", 1L);
@@ -175,7 +183,7 @@ class ServerProcessIT {
                         .single().get("names").asList()).isEmpty();
                 assertThat(s.run("MATCH (n) WHERE n:MmrModel OR n:MmrCatalog RETURN count(n) AS n").single().get("n").asLong()).isZero();
                 assertThat(s.run("MATCH ()-[r:SIMILAR|LIKED_WITH|LIKED_FOR]->() RETURN count(r) AS n").single().get("n").asLong()).isZero();
-                assertThat(s.run("MATCH (n) WHERE n.embedding IS NOT NULL OR n.sageState IS NOT NULL OR n.sageStateModel IS NOT NULL "
+                assertThat(s.run("MATCH (n) WHERE n.embedding IS NOT NULL OR n.sageState IS NOT NULL OR n.sageInput IS NOT NULL OR n.sageStateModel IS NOT NULL "
                         + "RETURN count(n) AS n").single().get("n").asLong()).isZero();
                 assertThat(s.run("MATCH (i:Image) WHERE i.features IS NOT NULL RETURN count(i) AS n").single().get("n").asLong())
                         .isEqualTo(120);
@@ -200,7 +208,7 @@ class ServerProcessIT {
     }
 
     /** Ids and scores of an id query, a tag query and tag prediction. */
-    private static Map<String, Object> answers(Session s) {
+    private static Map<String, Object> answers(org.neo4j.driver.SimpleQueryRunner s) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", s.run("CALL mmr.search({id: $id}, {k: 10}) YIELD image, score RETURN image.id AS id, score",
                 Map.of("id", QUERY_ID)).list(r -> List.of(r.get("id").asString(), r.get("score").asDouble())));

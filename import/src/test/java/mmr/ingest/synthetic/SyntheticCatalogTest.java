@@ -54,6 +54,37 @@ class SyntheticCatalogTest {
     }
 
     @Test
+    void vendorsOfOneConceptAreNearDuplicatesSharingMostTags(@TempDir Path dir) throws Exception {
+        SyntheticCatalog.Spec spec = SyntheticCatalog.Spec.scale(2000, 64, 3);
+        Path a = dir.resolve("a.jsonl");
+        SyntheticCatalog.write(spec, a);
+        List<ManifestEntry.Record> records = new ArrayList<>();
+        try (ManifestReader r = ManifestReader.open(a)) {
+            r.forEachRemaining(e -> records.add((ManifestEntry.Record) e));
+        }
+        double pair = 0;
+        double next = 0;
+        double tags = 0;
+        int n = 0;
+        for (int i = 0; i + 2 < records.size(); i += 2) {
+            ManifestEntry.Record x = records.get(i);
+            ManifestEntry.Record y = records.get(i + 1);
+            assertThat(x.metadata().get("concept")).isEqualTo(y.metadata().get("concept"));
+            assertThat(x.metadata().get("concept")).isNotEqualTo(records.get(i + 2).metadata().get("concept"));
+            pair += Vectors.cosine(x.features(), y.features());
+            next += Vectors.cosine(x.features(), records.get(i + 2).features());
+            List<String> shared = new ArrayList<>(x.tags());
+            shared.retainAll(y.tags());
+            tags += x.tags().isEmpty() ? 0 : shared.size() / (double) x.tags().size();
+            n++;
+        }
+        assertThat(pair / n).isGreaterThan(0.9);
+        assertThat(next / n).isLessThan(0.5);
+        assertThat(tags / n).isBetween(0.6, 0.95);
+        assertThat(records.stream().mapToInt(r -> r.tags().size()).average().orElseThrow()).isBetween(6.0, 8.0);
+    }
+
+    @Test
     void fixedPointFormatting() {
         StringBuilder sb = new StringBuilder();
         SyntheticCatalog.appendFloat(sb, -0.0123456f);

@@ -1,9 +1,17 @@
 package mmr.model.sage;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * GraphSAGE inference (mean aggregator), as GDS computes it: with {@code L} layers, the embedding of
@@ -60,9 +68,75 @@ public final class GraphSage {
         return new Batch(graph, known);
     }
 
+    /**
+     * Every node's embedding, and what search reads back for it (first-layer state, projected input;
+     * null arrays where the model has none), in the order of {@code nodes}.
+     */
+    public record Embedded(float[][] embeddings, float[][] states, float[][] inputs) {}
+
+    /**
+     * Embeds {@code nodes} of a graph that may be read from several threads (e.g. {@link ArraySageGraph}),
+     * in chunks of {@code chunk} nodes, one batch per chunk, on {@code threads} threads. Each node's
+     * result depends only on the graph and its seeded samples, not on the chunking or the threads.
+     */
+    public Embedded embedAll(SageGraph graph, KnownStates known, long[] nodes, int chunk, int threads) {
+        float[][] embeddings = new float[nodes.length][];
+        boolean layered = weights.layers().size() >= 2;
+        float[][] states = layered ? new float[nodes.length][] : null;
+        float[][] inputs = weights.multiLabel() ? new float[nodes.length][] : null;
+        int chunks = (nodes.length + chunk - 1) / chunk;
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                int from = c * chunk;
+                long[] part = Arrays.copyOfRange(nodes, from, Math.min(nodes.length, from + chunk));
+                Batch batch = batch(graph, known);
+                for (int i = 0; i < part.length; i++) {
+                    embeddings[from + i] = batch.embed(part[i]);
+                }
+                if (layered) {
+                    System.arraycopy(batch.firstLayerStates(part), 0, states, from, part.length);
+                }
+                if (inputs != null) {
+                    System.arraycopy(batch.projectedInputs(part), 0, inputs, from, part.length);
+                }
+            }
+        };
+        int n = Math.max(1, Math.min(threads, chunks));
+        if (n == 1) {
+            work.run();
+            return new Embedded(embeddings, states, inputs);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "mmr-embed");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                futures.add(pool.submit(work));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("embedding interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Embedded(embeddings, states, inputs);
+    }
+
     /** Inner-layer states computed earlier (for search: written at training or embedding time). */
     public interface KnownStates {
-        /** h_layer(node), or null when not known. */
+        /** h_layer(node) — layer 0 being the projected input of a multi-label model — or null when not known. */
         double[] get(int layer, long node);
     }
 
@@ -235,11 +309,8 @@ public final class GraphSage {
         }
 
         private void addInput(double[] sum, long node) {
-            float[] f = graph.features(node);
-            if (f == null) {
-                throw new IllegalArgumentException("node " + node + " has no features");
-            }
             if (!weights.multiLabel()) {
+                float[] f = features(node);
                 if (f.length != sum.length) {
                     throw new IllegalArgumentException("node " + node + " has " + f.length + " features; the model takes "
                             + sum.length);
@@ -249,14 +320,62 @@ public final class GraphSage {
                 }
                 return;
             }
-            double[] x = states[0].get(node);
-            if (x == null) {
-                x = project(node, f);
-                states[0].put(node, x);
-            }
+            double[] x = projectedInput(node);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += x[i];
             }
+        }
+
+        /**
+         * The node's input through its label's feature projection (multi-label models): cached, else
+         * known (a stored node's projection written with its state), else computed from its features.
+         */
+        private double[] projectedInput(long node) {
+            double[] x = states[0].get(node);
+            if (x != null) {
+                return x;
+            }
+            if (known != null && node >= 0) {
+                x = known.get(0, node);
+            }
+            if (x == null || x.length != projectedWidth()) {
+                x = project(node, features(node));
+            }
+            states[0].put(node, x);
+            return x;
+        }
+
+        /**
+         * The projected inputs of {@code nodes} (multi-label models; null otherwise): what a stored node
+         * contributes to the first layer of a neighbour's state. Search reads them back instead of
+         * reading and projecting the node's features.
+         */
+        public float[][] projectedInputs(long[] nodes) {
+            if (!weights.multiLabel()) {
+                return null;
+            }
+            float[][] out = new float[nodes.length][];
+            for (int j = 0; j < nodes.length; j++) {
+                double[] x = projectedInput(nodes[j]);
+                out[j] = new float[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    out[j][i] = (float) x[i];
+                }
+            }
+            return out;
+        }
+
+        /** Every label's projection has the same number of rows: the first layer's input width. */
+        private int projectedWidth() {
+            return weights.projections().values().iterator().next().rows();
+        }
+
+        private float[] features(long node) {
+            float[] f = graph.features(node);
+            if (f == null) {
+                throw new IllegalArgumentException("node " + node + " has no features");
+            }
+            return f;
         }
 
         private double[] project(long node, float[] f) {

@@ -5,7 +5,11 @@ import java.util.Map;
 
 /**
  * What one GraphSAGE training produced, whichever trainer ran it (mmr's own or GDS's): every node's
- * embedding by node id, the weights the forward pass runs, and what the training reports.
+ * embedding by node id, the weights the forward pass runs, and what the training reports. A trainer
+ * that ran the native forward pass over every node also returns what search reads back for each
+ * ({@code states}: first-layer states, {@code inputs}: projected inputs); null when it did not, or
+ * when the model has none.
  */
 public record TrainedSage(Map<Long, float[]> embeddings, SageWeights weights, long nodes, long relationships, long ranEpochs,
-                          boolean didConverge, List<Double> epochLosses, long trainMillis) {}
+                          boolean didConverge, List<Double> epochLosses, long trainMillis, Map<Long, float[]> states,
+                          Map<Long, float[]> inputs) {}

@@ -140,6 +140,44 @@ class GraphSageTest {
     }
 
     @Test
+    void embedAllGivesEachNodeTheSameResultWhateverTheChunksAndThreads() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        int n = 60;
+        long[] ids = new long[n];
+        float[][] features = new float[n][];
+        boolean[] tag = new boolean[n];
+        int[][] adjacency = new int[n][];
+        for (int i = 0; i < n; i++) {
+            ids[i] = 3L * i + 1;                  // sparse ids, as a store's are
+            features[i] = new float[] {(float) rnd.nextDouble(), (float) rnd.nextDouble(), (float) rnd.nextDouble()};
+            tag[i] = i % 5 == 0;
+            adjacency[i] = new int[] {(i + 1) % n, (i + 7) % n, (i + 13) % n, (i + n - 1) % n};
+        }
+        ArraySageGraph graph = new ArraySageGraph(ids, adjacency, features, tag, 42);
+        SageWeights.Matrix image = new SageWeights.Matrix(2, 4, new double[] {1, 0.5, 0, 0.1, 0, 1, -0.5, 0});
+        SageWeights.Matrix tags = new SageWeights.Matrix(2, 4, new double[] {0.3, 0, 1, 0, 0, 0.2, 0, 1});
+        SageWeights w = new SageWeights(List.of(new SageWeights.Layer(2, new SageWeights.Matrix(3, 2, new double[] {1, -1, 0.5, 0.5, -2, 1})),
+                new SageWeights.Layer(3, new SageWeights.Matrix(2, 3, new double[] {1, 0, 1, 0, 1, -1}))), SageWeights.Activation.SIGMOID,
+                Map.of("Image", image, "Tag", tags));
+        GraphSage sage = new GraphSage(w);
+        GraphSage.Embedded one = sage.embedAll(graph, null, ids, 1000, 1);
+        GraphSage.Embedded many = sage.embedAll(graph, null, ids, 7, 3);
+        for (int i = 0; i < n; i++) {
+            float[] alone = sage.embed(graph, ids[i]);
+            assertThat(one.embeddings()[i]).containsExactly(alone);
+            assertThat(many.embeddings()[i]).containsExactly(alone);
+            assertThat(many.states()[i]).containsExactly(one.states()[i]);
+            assertThat(many.inputs()[i]).containsExactly(one.inputs()[i]);
+        }
+        // known projected inputs replace the projection (here: zeros, so every embedding changes)
+        GraphSage.Embedded zero = sage.embedAll(graph, (layer, node) -> layer == 0 ? new double[2] : null, ids, 7, 2);
+        assertThat(zero.inputs()[0]).containsExactly(0f, 0f);
+        assertThat(zero.embeddings()[0]).isNotEqualTo(one.embeddings()[0]);
+        assertThatThrownBy(() -> new ArraySageGraph(new long[] {5, 3}, new int[2][0], new float[2][], new boolean[2], 1))
+                .hasMessage("node ids must ascend: 5 then 3");
+    }
+
+    @Test
     void inconsistentLayersAreRefused() {
         assertThatThrownBy(() -> new SageWeights(List.of(new SageWeights.Layer(5, identity2()),
                 new SageWeights.Layer(5, new SageWeights.Matrix(2, 3, new double[6]))), SageWeights.Activation.RELU, Map.of()))

@@ -15,7 +15,8 @@ import mmr.model.vector.Vectors;
 
 /**
  * Each node's first-layer GraphSAGE state, stored next to its embedding ({@code sageState}, stamped
- * with the model version that computed it in {@code sageStateModel}). A search embeds its transient
+ * with the model version that computed it in {@code sageStateModel}), and for a multi-label model
+ * the projection of its features ({@code sageInput}, same stamp). A search embeds its transient
  * query node from the states of the nodes it attaches to instead of walking their sampled
  * neighbourhoods — a handful of reads instead of hundreds, and no reads of hub tags' thousands of
  * edges. Like an embedding, a state is as of the call that wrote it ({@code mmr.train} for every
@@ -24,6 +25,8 @@ import mmr.model.vector.Vectors;
  */
 public final class SageStates {
     public static final String PROPERTY = "sageState";
+    /** A multi-label model's projection of the node's features: what its neighbours' first layer reads. */
+    public static final String INPUT_PROPERTY = "sageInput";
     public static final String MODEL_PROPERTY = "sageStateModel";
     private static final int CHUNK = 4096;
 
@@ -51,6 +54,22 @@ public final class SageStates {
         return ids.length;
     }
 
+    /** Writes states (and projected inputs, when not null) the trainer computed for every node. */
+    public static long write(Transaction tx, LoadedModel model, Map<Long, float[]> states, Map<Long, float[]> inputs) {
+        for (var e : states.entrySet()) {
+            var node = tx.getNodeById(e.getKey());
+            node.setProperty(PROPERTY, e.getValue());
+            float[] x = inputs == null ? null : inputs.get(e.getKey());
+            if (x != null) {
+                node.setProperty(INPUT_PROPERTY, x);
+            } else {
+                node.removeProperty(INPUT_PROPERTY);
+            }
+            node.setProperty(MODEL_PROPERTY, model.key());
+        }
+        return states.size();
+    }
+
     /**
      * Writes the states of {@code ids} as {@code batch} computes them — for {@code mmr.embed}, the batch
      * that has just embedded those nodes and still holds their states.
@@ -60,9 +79,15 @@ public final class SageStates {
             return;
         }
         float[][] states = batch.firstLayerStates(ids);
+        float[][] inputs = batch.projectedInputs(ids);
         for (int j = 0; j < ids.length; j++) {
             var node = tx.getNodeById(ids[j]);
             node.setProperty(PROPERTY, states[j]);
+            if (inputs != null) {
+                node.setProperty(INPUT_PROPERTY, inputs[j]);
+            } else {
+                node.removeProperty(INPUT_PROPERTY);
+            }
             node.setProperty(MODEL_PROPERTY, model.key());
         }
     }
@@ -72,30 +97,59 @@ public final class SageStates {
         return model.sage().weights().layers().size() >= 2;
     }
 
+    /** Stored first-layer states and projected inputs of some nodes, for one model. */
+    public static final class Known implements GraphSage.KnownStates {
+        private final Map<Long, double[]> states = new HashMap<>();
+        private final Map<Long, double[]> inputs = new HashMap<>();
+
+        @Override
+        public double[] get(int layer, long node) {
+            return layer == 1 ? states.get(node) : layer == 0 ? inputs.get(node) : null;
+        }
+
+        /** The nodes of {@code ids} without a stored projected input: those whose features must be read. */
+        public long[] withoutInputs(long[] ids) {
+            return Arrays.stream(ids).filter(id -> !inputs.containsKey(id)).toArray();
+        }
+    }
+
     /**
-     * The stored states of {@code ids} computed by {@code model} (others are left out), read in one
-     * query — its own cursors, see {@link LoadedModel}.
+     * The stored states and projected inputs of {@code ids} computed by {@code model} (others are
+     * left out), read in one query — its own cursors, see {@link LoadedModel}.
      */
-    public static GraphSage.KnownStates read(Transaction tx, LoadedModel model, long[] ids) {
-        Map<Long, double[]> states = new HashMap<>();
+    public static Known read(Transaction tx, LoadedModel model, long[] ids) {
+        Known known = new Known();
         List<Long> list = new ArrayList<>(ids.length);
         for (long id : ids) {
             list.add(id);
         }
         try (Result r = tx.execute("UNWIND $ids AS id MATCH (n) WHERE id(n) = id AND n." + MODEL_PROPERTY + " = $model "
-                + "RETURN id, n." + PROPERTY + " AS s", Map.of("ids", list, "model", model.key()))) {
+                + "RETURN id, n." + PROPERTY + " AS s, n." + INPUT_PROPERTY + " AS x", Map.of("ids", list, "model", model.key()))) {
             while (r.hasNext()) {
                 Map<String, Object> row = r.next();
-                float[] f = Vectors.toFloats(row.get("s"));
-                if (f != null) {
-                    double[] d = new double[f.length];
-                    for (int i = 0; i < d.length; i++) {
-                        d[i] = f[i];
-                    }
-                    states.put((Long) row.get("id"), d);
+                Long id = (Long) row.get("id");
+                double[] s = doubles(row.get("s"));
+                if (s != null) {
+                    known.states.put(id, s);
+                }
+                double[] x = doubles(row.get("x"));
+                if (x != null) {
+                    known.inputs.put(id, x);
                 }
             }
         }
-        return (layer, node) -> layer == 1 ? states.get(node) : null;
+        return known;
+    }
+
+    private static double[] doubles(Object value) {
+        float[] f = Vectors.toFloats(value);
+        if (f == null) {
+            return null;
+        }
+        double[] d = new double[f.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 }

@@ -197,11 +197,12 @@ public final class QueryNode {
 
     /** E_i: the transient node with {@code features}, attached to {@code ids}, through the stored model. */
     public float[] embedQuery(LoadedModel model, float[] features, long[] ids) {
+        // The attached nodes' first-layer states and projected inputs as stored with their embeddings
+        // (see SageStates): only nodes without a stored input have their features read.
+        SageStates.Known states = SageStates.read(tx, model, ids);
         Neo4jSageGraph stored = new Neo4jSageGraph(tx, model.randomSeed());
-        stored.prefetchFeatures(ids);
+        stored.prefetchFeatures(states.withoutInputs(ids));
         TransientGraph graph = new TransientGraph(stored, ids, features, model.randomSeed());
-        // The attached nodes' first-layer states as stored with their embeddings (see SageStates).
-        GraphSage.KnownStates states = SageStates.read(tx, model, ids);
         return model.sage().batch(graph, states).embed(TransientGraph.QUERY);
     }
 

@@ -12,9 +12,11 @@ import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 
 import mmr.model.progress.Progress;
+import mmr.model.sage.ArraySageGraph;
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.SageTrainer;
 import mmr.model.sage.SageWeights;
+import mmr.model.sage.SageWeightsCodec;
 import mmr.model.sage.TagSpace;
 import mmr.model.sage.TrainedSage;
 import mmr.model.vector.Vectors;
@@ -29,6 +31,8 @@ import mmr.procedures.graph.Schema;
  */
 final class DjlTraining {
     private static final int CHUNK = 4096;
+    /** The final pass is deterministic per node, so it uses every core (up to 8) whatever the config's concurrency. */
+    private static final int EMBED_THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
     private DjlTraining() {}
 
@@ -87,7 +91,8 @@ final class DjlTraining {
         int[][] taggedArrays = arrays(tagged);
         log.info("mmr.train: djl trainer read %d nodes and %d relationships in %d ms", n, relationships,
                 (System.nanoTime() - t0) / 1_000_000);
-        float[][] inputs = features.toArray(new float[0][]);
+        float[][] raw = features.toArray(new float[0][]);
+        float[][] inputs = raw.clone();
         Map<String, SageWeights.Matrix> projections = Map.of();
         boolean tagSpace = config.inputs().equals(TrainConfig.TAG_SPACE);
         if (tagSpace) {
@@ -106,19 +111,57 @@ final class DjlTraining {
                     result.validationLosses());
         }
 
-        GraphSage sage = new GraphSage(weights);
-        long[] all = ids.stream().mapToLong(Long::longValue).toArray();
+        progress.phase("embedding every node", 0);
+        long e0 = System.nanoTime();
+        GraphSage.Embedded all = embedAll(tx, weights, ids, index, similar, tagged, tag, raw, config.randomSeed());
         Map<Long, float[]> embeddings = new LinkedHashMap<>();
-        for (int from = 0; from < all.length; from += CHUNK) {
-            long[] chunk = Arrays.copyOfRange(all, from, Math.min(all.length, from + CHUNK));
-            Neo4jSageGraph stored = new Neo4jSageGraph(tx, config.randomSeed());
-            GraphSage.Batch batch = sage.batch(stored);
-            for (long id : chunk) {
-                embeddings.put(id, batch.embed(id));
+        Map<Long, float[]> states = all.states() == null ? null : new LinkedHashMap<>();
+        Map<Long, float[]> projected = all.inputs() == null ? null : new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            embeddings.put(ids.get(i), all.embeddings()[i]);
+            if (states != null) {
+                states.put(ids.get(i), all.states()[i]);
+            }
+            if (projected != null) {
+                projected.put(ids.get(i), all.inputs()[i]);
             }
         }
+        log.info("mmr.train: embedded %d nodes in memory on %d threads in %d ms", n, EMBED_THREADS,
+                (System.nanoTime() - e0) / 1_000_000);
         return new TrainedSage(embeddings, weights, n, relationships, result.epochLosses().size(), false,
-                result.epochLosses(), result.millis());
+                result.epochLosses(), result.millis(), states, projected);
+    }
+
+    /**
+     * The native forward pass over every node, on the graph as read for training plus the feedback
+     * edges search also aggregates over ({@link Neo4jSageGraph#TYPES}): the same neighbours, order and
+     * seeded samples, the same raw features and the weights as they are stored — so the embeddings are
+     * the ones {@code mmr.embed} computes over the database, to the bit.
+     */
+    private static GraphSage.Embedded embedAll(Transaction tx, SageWeights weights, List<Long> ids, Map<Long, Integer> index,
+                                               List<List<Integer>> similar, List<List<Integer>> tagged, boolean[] tag,
+                                               float[][] features, long seed) {
+        int n = ids.size();
+        List<List<Integer>> adjacency = lists(n);
+        for (int i = 0; i < n; i++) {
+            adjacency.get(i).addAll(similar.get(i));
+            adjacency.get(i).addAll(tagged.get(i));
+        }
+        try (Result r = tx.execute("MATCH (a)-[:" + Schema.LIKED_WITH + "|" + Schema.LIKED_FOR + "]->(b) RETURN id(a) AS a, id(b) AS b")) {
+            while (r.hasNext()) {
+                Map<String, Object> row = r.next();
+                Integer a = index.get((Long) row.get("a"));
+                Integer b = index.get((Long) row.get("b"));
+                if (a != null && b != null) {
+                    adjacency.get(a).add(b);
+                    adjacency.get(b).add(a);
+                }
+            }
+        }
+        long[] nodes = ids.stream().mapToLong(Long::longValue).toArray();
+        ArraySageGraph graph = new ArraySageGraph(nodes, arrays(adjacency), features, tag, seed);
+        SageWeights stored = SageWeightsCodec.fromProperties(SageWeightsCodec.toProperties(weights));
+        return new GraphSage(stored).embedAll(graph, null, nodes, CHUNK, EMBED_THREADS);
     }
 
     /**

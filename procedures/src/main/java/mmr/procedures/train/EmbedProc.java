@@ -28,7 +28,7 @@ public class EmbedProc {
     public Transaction tx;
 
     @Procedure(name = "mmr.embed", mode = Mode.WRITE)
-    @Description("Computes and writes `embedding` (and the first-layer state search reads, `sageState`) for the given "
+    @Description("Computes and writes `embedding` (and what search reads: the first-layer state `sageState` and projected features `sageInput`) for the given "
             + "Image and Tag nodes with the stored GraphSAGE model (the native forward pass over their current "
             + "neighbourhoods; no retraining, no GDS).")
     public Stream<EmbedResult> embed(@Name("nodes") List<Node> nodes,

@@ -50,7 +50,7 @@ public class TrainProc {
     @Procedure(name = "mmr.train", mode = Mode.SCHEMA)
     @Description("Trains GraphSAGE over Image and Tag nodes and their SIMILAR and TAGGED edges — trainer 'djl' (default: "
             + "images embedded as unseen queries are pulled toward their own tags) or 'gds' (GDS's unsupervised GraphSAGE) — "
-            + "writes every node's `embedding` and first-layer state (`sageState`), and stores the model as a new current (:MmrModel) version.")
+            + "writes every node's `embedding` and first-layer state (`sageState`) and projected features (`sageInput`), and stores the model as a new current (:MmrModel) version.")
     public Stream<TrainResult> train(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         TrainConfig config = TrainConfig.parse(rawConfig);
         config.warnings().forEach(w -> log.warn(w));
@@ -149,8 +149,9 @@ public class TrainProc {
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
         long s0 = System.nanoTime();
         progress.phase("writing first-layer states", 0);
-        long states = SageStates.writeAll(tx, LoadedModel.of(TrainConfig.PROCEDURE, tx, model),
-                trained.embeddings().keySet().stream().mapToLong(Long::longValue).sorted().toArray());
+        LoadedModel loaded = LoadedModel.of(TrainConfig.PROCEDURE, tx, model);
+        long states = trained.states() != null ? SageStates.write(tx, loaded, trained.states(), trained.inputs())
+                : SageStates.writeAll(tx, loaded, trained.embeddings().keySet().stream().mapToLong(Long::longValue).sorted().toArray());
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
         log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written "
                 + "(states in %d ms)", config.modelName(), model.getProperty("version"), trained.embeddings().size(),

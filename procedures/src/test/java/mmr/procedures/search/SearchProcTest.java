@@ -215,11 +215,17 @@ class SearchProcTest extends TrainedEmojiGraph {
     @Test
     void storedStatesMatchTheGraphAsOfTheirEmbedding() {
         String attach = "CALL mmr.attach({id: $id}) YIELD images, imageEmbedding RETURN images, imageEmbedding";
-        String fresh = "MATCH (n) WHERE n.sageState IS NOT NULL REMOVE n.sageState WITH count(*) AS removed "
+        String fresh = "MATCH (n) WHERE n.sageState IS NOT NULL REMOVE n.sageState, n.sageInput WITH count(*) AS removed "
                 + "CALL mmr.attach({id: $id}) YIELD imageEmbedding RETURN imageEmbedding";
         Map<String, Object> p = Map.of("id", QUERY_ID);
         Map<String, Object> before = rows(attach, p).get(0);
         assertVeryClose(before.get("imageEmbedding"), freshEmbedding(fresh, p));
+        // The tag-space model's projected inputs are stored with the states, for every node, and read
+        // instead of the features: the same embedding as projecting the features again.
+        assertThat(rows("MATCH (n) WHERE (n:Image OR n:Tag) AND size(n.sageInput) = 128 RETURN count(n) AS n", Map.of()).get(0).get("n"))
+                .isEqualTo(rows("MATCH (n) WHERE n:Image OR n:Tag RETURN count(n) AS n", Map.of()).get(0).get("n"));
+        assertVeryClose(before.get("imageEmbedding"), freshEmbedding("MATCH (n) WHERE n.sageInput IS NOT NULL REMOVE n.sageInput "
+                + "WITH count(*) AS removed CALL mmr.attach({id: $id}) YIELD imageEmbedding RETURN imageEmbedding", p));
         // States another model version wrote are not used (here: zeros stamped by an unknown version).
         assertVeryClose(before.get("imageEmbedding"), freshEmbedding("MATCH (n) WHERE n.sageState IS NOT NULL "
                 + "SET n.sageState = [x IN n.sageState | 0.0], n.sageStateModel = 'another version' "

@@ -33,7 +33,7 @@ public final class InMemorySageGraph implements SageGraph {
                     });
                     return null;
                 });
-        db.executeTransactionally("MATCH (a)-[:SIMILAR|TAGGED]->(b) RETURN id(a) AS a, id(b) AS b", Map.of(), r -> {
+        db.executeTransactionally("MATCH (a)-[:SIMILAR|TAGGED|LIKED_WITH|LIKED_FOR]->(b) RETURN id(a) AS a, id(b) AS b", Map.of(), r -> {
             r.forEachRemaining(row -> {
                 adjacency.get((Long) row.get("a")).add((Long) row.get("b"));
                 adjacency.get((Long) row.get("b")).add((Long) row.get("a"));

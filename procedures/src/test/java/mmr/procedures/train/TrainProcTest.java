@@ -93,6 +93,8 @@ class TrainProcTest extends HarnessTest {
         db.executeTransactionally("MATCH (c:MmrCatalog) SET c.tagFeatureInit = 'centroid'");
         db.executeTransactionally("MATCH (t:Tag)<-[:TAGGED]-(i:Image) WITH t, collect(i.features) AS fs "
                 + "SET t.features = [d IN range(0, 5) | reduce(s = 0.0, f IN fs | s + f[d]) / size(fs)]");
+        // a feedback edge: the forward pass aggregates over it, though training does not learn from it
+        db.executeTransactionally("MATCH (a:Image {id: 'i0'}), (b:Image {id: 'i17'}) CREATE (a)-[:LIKED_WITH {count: 2}]->(b)");
         Map<String, Object> r = single("CALL mmr.train({embeddingDimension: 8, epochs: 4, batchSize: 4, validationShare: 0.2})");
         assertThat(r).containsEntry("multiLabel", true);
         @SuppressWarnings("unchecked")
@@ -104,6 +106,7 @@ class TrainProcTest extends HarnessTest {
         assertThat(projections).isNotEmpty();
         assertThat(count("MATCH (n) WHERE (n:Image OR n:Tag) AND size(n.embedding) = 8 RETURN count(n)")).isEqualTo(38);
         assertStoredModelReproducesWrittenEmbeddings();
+        assertTrainedStatesEqualAPassOverTheDatabase();
 
         Map<String, Object> closedForm = single("CALL mmr.train({embeddingDimension: 8, epochs: 0})");
         assertThat((List<?>) closedForm.get("epochLosses")).isEmpty();
@@ -116,6 +119,31 @@ class TrainProcTest extends HarnessTest {
                 + "centroid features, but this catalog's tag features are 'random'; re-import with --tag-init centroid, "
                 + "or train with {inputs: 'features'}");
         assertThat(count("MATCH (n) WHERE n.embedding IS NOT NULL RETURN count(n)")).isZero();
+    }
+
+    /**
+     * The trainer embeds every node in memory (on several threads); what it writes — embedding,
+     * first-layer state, projected input — equals what mmr.embed computes over the database.
+     */
+    private void assertTrainedStatesEqualAPassOverTheDatabase() {
+        String read = "MATCH (n) WHERE n:Image OR n:Tag RETURN id(n) AS id, n.embedding AS e, n.sageState AS s, n.sageInput AS x";
+        Map<Long, List<float[]>> trained = new java.util.HashMap<>();
+        db.executeTransactionally(read, Map.of(), r -> {
+            r.forEachRemaining(row -> trained.put((Long) row.get("id"), List.of(Vectors.toFloats(row.get("e")),
+                    Vectors.toFloats(row.get("s")), Vectors.toFloats(row.get("x")))));
+            return null;
+        });
+        assertThat(trained.values()).allSatisfy(v -> assertThat(v.get(2)).hasSize(8));
+        single("MATCH (n) WHERE n:Image OR n:Tag WITH collect(n) AS ns CALL mmr.embed(ns) YIELD nodes RETURN nodes");
+        db.executeTransactionally(read, Map.of(), r -> {
+            r.forEachRemaining(row -> {
+                List<float[]> before = trained.get((Long) row.get("id"));
+                assertThat(Vectors.toFloats(row.get("e"))).containsExactly(before.get(0), within(1e-5f));
+                assertThat(Vectors.toFloats(row.get("s"))).containsExactly(before.get(1), within(1e-5f));
+                assertThat(Vectors.toFloats(row.get("x"))).containsExactly(before.get(2), within(1e-5f));
+            });
+            return null;
+        });
     }
 
     /** The current stored model alone, through mmr's forward pass, gives every written embedding. */

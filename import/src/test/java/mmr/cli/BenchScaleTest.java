@@ -1,0 +1,90 @@
+package mmr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchScaleTest {
+    private record Run(int code, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new BenchScale()).setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(err, true)).execute(args);
+        return new Run(code, err.toString());
+    }
+
+    @Test
+    void refusesImagesAndDimensionsOutOfRangeNamingTheValueAndTheRange(@TempDir Path dir) {
+        Run few = run("--images", "10", "--dir", dir.toString());
+        assertThat(few.code()).isEqualTo(2);
+        assertThat(few.err()).contains("--images must be from 1,000 to 10,000,000, got 10");
+        Run wide = run("--images", "1000", "--dimension", "5000", "--dir", dir.toString());
+        assertThat(wide.err()).contains("--dimension must be from 16 to 4096 (Neo4j's vector index limit), got 5000");
+        Run stage = run("--images", "1000", "--stages", "imprt", "--dir", dir.toString());
+        assertThat(stage.err()).contains("--stages takes generate, import, knn, train, search; got 'imprt'");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void refusesADiskTooSmallWithTheEstimateBeforeWritingAnything(@TempDir Path dir) {
+        // 10M images of 4,096 dimensions: hundreds of GB, more than a test machine's disk
+        Run big = run("--images", "10000000", "--dimension", "4096", "--dir", dir.toString());
+        assertThat(big.code()).isEqualTo(2);
+        assertThat(big.err()).containsPattern("10,000,000 images of 4096 dimensions need about [0-9.]+ GB on disk .* GB free");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void aStageNeedsTheOnesBeforeIt(@TempDir Path dir) {
+        Run knn = run("--images", "1000", "--stages", "knn", "--dir", dir.toString());
+        assertThat(knn.err()).contains("stage 'knn' needs 'generate' first; add it to --stages");
+    }
+
+    @Test
+    void aHeapTooSmallNamesTheSettingAndHowMuchToAdd() {
+        assertThat(BenchScale.heapProblem("knn", 1_000_000, 960, 14L << 30)).isNull();
+        String problem = BenchScale.heapProblem("knn", 1_000_000, 960, 4L << 30);
+        assertThat(problem).isEqualTo("stage 'knn' on 1,000,000 images of 960 dimensions needs about 9 GB of heap; this JVM has "
+                + "4.0 GB: raise it by 5 GB (MMR_JAVA_OPTS=-Xmx9g ./mmr bench scale …)");
+        assertThat(BenchScale.neededHeapBytes("train", 1_000_000, 960)).isLessThan(BenchScale.neededHeapBytes("knn", 1_000_000, 960));
+    }
+
+    @Test
+    void plannedBytesShrinkAsStagesFinish() {
+        long all = BenchScale.plannedBytes(100_000, 960, Map.of());
+        long afterImport = BenchScale.plannedBytes(100_000, 960, Map.of("generate", 1, "import", 1));
+        assertThat(all).isGreaterThan(afterImport).isGreaterThan(100_000L * 960 * 9);
+        assertThat(BenchScale.plannedBytes(100_000, 960, Map.of("generate", 1, "import", 1, "train", 1))).isZero();
+    }
+
+    @Test
+    void storeSizesGroupIndexFilesByIndex(@TempDir Path home) throws Exception {
+        Path db = home.resolve("data/databases/neo4j");
+        Files.createDirectories(db.resolve("schema/index/vector-2.0/7/a"));
+        Files.write(db.resolve("schema/index/vector-2.0/7/a/x.vec"), new byte[3 << 20]);
+        Files.write(db.resolve("schema/index/vector-2.0/7/y.vec"), new byte[1 << 20]);
+        Files.write(db.resolve("neostore.propertystore.db.arrays"), new byte[2 << 20]);
+        assertThat(BenchScale.storeSizes(home)).containsEntry("schema/index/vector-2.0/7", 4L)
+                .containsEntry("neostore.propertystore.db.arrays", 2L).containsEntry("total", 6L);
+    }
+
+    @Test
+    void theGrowthExponentIsTheLogLogSlopeFromTheGivenSizeUp() {
+        java.util.List<BenchScaleReport.Run> runs = java.util.List.of(
+                new BenchScaleReport.Run(10_000, 960, Map.of("knn", Map.of("seconds", 1.0))),
+                new BenchScaleReport.Run(100_000, 960, Map.of("knn", Map.of("seconds", 10.0))),
+                new BenchScaleReport.Run(1_000_000, 960, Map.of("knn", Map.of("seconds", 1000.0))));
+        assertThat(BenchScaleReport.exponent(runs, "knn", 100_000)).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(BenchScaleReport.exponent(runs, "knn", 10_000)).isCloseTo(1.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(BenchScaleReport.exponent(runs, "train", 10_000)).isNull();
+    }
+}
