@@ -121,6 +121,7 @@ final class BenchScale implements Callable<Integer> {
                 }
                 requirePrevious(stage, done);
                 checkHeap(stage);
+                checkMemorySplit(stage);
                 out.printf(Locale.ROOT, "%-8s ...%n", stage);
                 out.flush();
                 Map<String, Object> result = runStage(stage, s, root);
@@ -253,6 +254,48 @@ final class BenchScale implements Callable<Integer> {
         return String.format(Locale.ROOT, "stage '%s' on %,d images of %d dimensions needs about %d GB of heap; this JVM has "
                         + "%.1f GB: raise it by %d GB (MMR_JAVA_OPTS=-Xmx%dg ./mmr bench scale …)", stage, images, dimension,
                 ceilGb(needed), maxHeap / (double) (1L << 30), ceilGb(needed) - maxHeap / (1L << 30), ceilGb(needed));
+    }
+
+    private void checkMemorySplit(String stage) {
+        if (pageCache.isEmpty() || stage.equals("generate")) {
+            return;
+        }
+        long ram = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        String problem = memorySplitProblem(stage, Runtime.getRuntime().maxMemory(), parseBytes(pageCache), ram);
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), problem);
+        }
+    }
+
+    /**
+     * Why heap + page cache + the memory outside both (DJL's natives and Lucene's index buffers while
+     * training) does not fit the machine, or null. Training 1M images with -Xmx14g and a 6 GB page cache
+     * on 24 GB was killed by the kernel at 24.3 GB resident — the reason for this check.
+     */
+    static String memorySplitProblem(String stage, long heap, long pageCache, long ram) {
+        long outside = stage.equals("train") ? 4L << 30 : 2L << 30;
+        if (heap + pageCache + outside <= ram) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "stage '%s': heap %.1f GB + page cache %.1f GB + about %d GB outside both "
+                        + "(DJL's natives, Lucene's index buffers) is more than this machine's %.1f GB; lower -Xmx or --page-cache "
+                        + "(1M images of 960 dimensions train with -Xmx10g and --page-cache 3g)", stage, heap / GB, pageCache / GB,
+                outside >> 30, ram / GB);
+    }
+
+    private static final double GB = 1L << 30;
+
+    /** Neo4j's size syntax: a number with an optional k, m or g. */
+    static long parseBytes(String size) {
+        String t = size.trim().toLowerCase(Locale.ROOT);
+        long unit = t.endsWith("g") ? 1L << 30 : t.endsWith("m") ? 1L << 20 : t.endsWith("k") ? 1L << 10 : 1;
+        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+        try {
+            return (long) (Double.parseDouble(digits) * unit);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--page-cache takes a size like 3g or 512m, got '" + size + "'");
+        }
     }
 
     private static long ceilGb(long bytes) {

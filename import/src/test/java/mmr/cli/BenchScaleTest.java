@@ -87,4 +87,16 @@ class BenchScaleTest {
         assertThat(BenchScaleReport.exponent(runs, "knn", 10_000)).isCloseTo(1.5, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(BenchScaleReport.exponent(runs, "train", 10_000)).isNull();
     }
+
+    @Test
+    void heapPlusPageCacheMustLeaveRoomForWhatLivesOutsideBoth() {
+        long gb = 1L << 30;
+        String problem = BenchScale.memorySplitProblem("train", 14 * gb, BenchScale.parseBytes("6g"), 24 * gb - gb / 2);
+        assertThat(problem).startsWith("stage 'train': heap 14.0 GB + page cache 6.0 GB + about 4 GB outside both")
+                .contains("more than this machine's 23.5 GB; lower -Xmx or --page-cache");
+        assertThat(BenchScale.memorySplitProblem("train", 10 * gb, BenchScale.parseBytes("3g"), 24 * gb - gb / 2)).isNull();
+        assertThat(BenchScale.parseBytes("512m")).isEqualTo(512L << 20);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchScale.parseBytes("lots"))
+                .hasMessage("--page-cache takes a size like 3g or 512m, got 'lots'");
+    }
 }

@@ -379,23 +379,27 @@ public final class GraphSage {
         }
 
         private double[] project(long node, float[] f) {
-            String label = graph.label(node);
-            SageWeights.Matrix projection = weights.projections().get(label);
-            if (projection == null) {
-                throw new IllegalArgumentException("the model has no feature projection for label '" + label
-                        + "'; it knows " + weights.projections().keySet());
-            }
-            if (f.length + 1 != projection.cols()) {
-                throw new IllegalArgumentException("node " + node + " (" + label + ") has " + f.length
-                        + " features; the model's " + label + " projection takes " + (projection.cols() - 1));
-            }
-            double[] withBias = new double[f.length + 1];
-            for (int i = 0; i < f.length; i++) {
-                withBias[i] = f[i];
-            }
-            withBias[f.length] = 1;
-            return times(transposedProjections.get(label), projection.rows(), withBias);
+            return GraphSage.this.project(node, graph.label(node), f);
         }
+    }
+
+    /** A multi-label model's input for a node with this label and features: {@code P_label · [features, 1]}. */
+    public double[] project(long node, String label, float[] f) {
+        SageWeights.Matrix projection = weights.projections().get(label);
+        if (projection == null) {
+            throw new IllegalArgumentException("the model has no feature projection for label '" + label
+                    + "'; it knows " + weights.projections().keySet());
+        }
+        if (f.length + 1 != projection.cols()) {
+            throw new IllegalArgumentException("node " + node + " (" + label + ") has " + f.length
+                    + " features; the model's " + label + " projection takes " + (projection.cols() - 1));
+        }
+        double[] withBias = new double[f.length + 1];
+        for (int i = 0; i < f.length; i++) {
+            withBias[i] = f[i];
+        }
+        withBias[f.length] = 1;
+        return times(transposedProjections.get(label), projection.rows(), withBias);
     }
 
     private static Map<Long, double[]> lru(int limit) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
@@ -160,8 +161,16 @@ final class DjlTraining {
         }
         long[] nodes = ids.stream().mapToLong(Long::longValue).toArray();
         ArraySageGraph graph = new ArraySageGraph(nodes, arrays(adjacency), features, tag, seed);
-        SageWeights stored = SageWeightsCodec.fromProperties(SageWeightsCodec.toProperties(weights));
-        return new GraphSage(stored).embedAll(graph, null, nodes, CHUNK, EMBED_THREADS);
+        GraphSage sage = new GraphSage(SageWeightsCodec.fromProperties(SageWeightsCodec.toProperties(weights)));
+        GraphSage.KnownStates known = null;
+        if (sage.weights().multiLabel()) {
+            // each node's input projected once, with the pass's own function, rather than once per chunk
+            // whose neighbourhoods reach it (the batches' input caches are bounded)
+            double[][] projected = new double[n][];
+            IntStream.range(0, n).parallel().forEach(i -> projected[i] = sage.project(nodes[i], tag[i] ? "Tag" : "Image", features[i]));
+            known = (layer, node) -> layer == 0 ? projected[index.get(node)] : null;
+        }
+        return sage.embedAll(graph, known, nodes, CHUNK, EMBED_THREADS);
     }
 
     /**
