@@ -202,20 +202,10 @@ final class BenchScale implements Callable<Integer> {
         }
     }
 
-    /** Bytes the remaining stages will write, by the sizes measured at 100k images (docs/benchmarks.md). */
-    static long plannedBytes(long images, int dimension, Map<String, ?> done) {
-        long manifest = done.containsKey("generate") ? 0 : images * dimension * 9L;
-        // features as a float array in the store and again in the vector index, plus the HNSW graph
-        long store = done.containsKey("import") ? 0 : images * (dimension * 4L * 2 + 2_000);
-        // 128-d embedding, 256-d state, their index, the SIMILAR edges
-        long trained = done.containsKey("train") ? 0 : images * (128 * 4L * 2 + 256 * 4 + 600);
-        return manifest + store + trained;
-    }
-
     private void checkDisk(Path root, Map<String, Object> run) throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> done = (Map<String, Object>) run.get("stages");
-        long planned = plannedBytes(images, dimension, done);
+        long planned = ScaleLimits.plannedBytes(images, dimension, done);
         FileStore store = Files.getFileStore(root);
         long free = store.getUsableSpace();
         if (planned > free) {
@@ -226,34 +216,11 @@ final class BenchScale implements Callable<Integer> {
         out.printf(Locale.ROOT, "disk: about %.1f GB to write, %.1f GB free%n", planned / 1e9, free / 1e9);
     }
 
-    /** Heap a stage needs: what it holds per image, measured at 100k, with 1 GB for Neo4j itself. */
-    static long neededHeapBytes(String stage, long images, int dimension) {
-        long features = images * dimension * 4L;
-        return switch (stage) {
-            // GDS's in-memory graph holds every feature vector (as doubles) and the top-k lists
-            case "knn" -> features * 2 + images * 200L + (1L << 30);
-            // the trainer reads every image's features and keeps embeddings and states for all nodes
-            case "train" -> features + images * 3_000L + (1L << 30);
-            default -> 1L << 30;
-        };
-    }
-
     private void checkHeap(String stage) {
-        String problem = heapProblem(stage, images, dimension, Runtime.getRuntime().maxMemory());
+        String problem = ScaleLimits.heapProblem(stage, images, dimension, Runtime.getRuntime().maxMemory());
         if (problem != null) {
             throw new ParameterException(spec.commandLine(), problem);
         }
-    }
-
-    /** Why {@code maxHeap} is too small for the stage, or null when it suffices. */
-    static String heapProblem(String stage, long images, int dimension, long maxHeap) {
-        long needed = neededHeapBytes(stage, images, dimension);
-        if (needed <= maxHeap) {
-            return null;
-        }
-        return String.format(Locale.ROOT, "stage '%s' on %,d images of %d dimensions needs about %d GB of heap; this JVM has "
-                        + "%.1f GB: raise it by %d GB (MMR_JAVA_OPTS=-Xmx%dg ./mmr bench scale …)", stage, images, dimension,
-                ceilGb(needed), maxHeap / (double) (1L << 30), ceilGb(needed) - maxHeap / (1L << 30), ceilGb(needed));
     }
 
     private void checkMemorySplit(String stage) {
@@ -262,44 +229,10 @@ final class BenchScale implements Callable<Integer> {
         }
         long ram = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();
-        String problem = memorySplitProblem(stage, Runtime.getRuntime().maxMemory(), parseBytes(pageCache), ram);
+        String problem = ScaleLimits.memorySplitProblem(stage, Runtime.getRuntime().maxMemory(), ScaleLimits.parseBytes(pageCache), ram);
         if (problem != null) {
             throw new ParameterException(spec.commandLine(), problem);
         }
-    }
-
-    /**
-     * Why heap + page cache + the memory outside both (DJL's natives and Lucene's index buffers while
-     * training) does not fit the machine, or null. Training 1M images with -Xmx14g and a 6 GB page cache
-     * on 24 GB was killed by the kernel at 24.3 GB resident — the reason for this check.
-     */
-    static String memorySplitProblem(String stage, long heap, long pageCache, long ram) {
-        long outside = stage.equals("train") ? 4L << 30 : 2L << 30;
-        if (heap + pageCache + outside <= ram) {
-            return null;
-        }
-        return String.format(Locale.ROOT, "stage '%s': heap %.1f GB + page cache %.1f GB + about %d GB outside both "
-                        + "(DJL's natives, Lucene's index buffers) is more than this machine's %.1f GB; lower -Xmx or --page-cache "
-                        + "(1M images of 960 dimensions train with -Xmx10g and --page-cache 3g)", stage, heap / GB, pageCache / GB,
-                outside >> 30, ram / GB);
-    }
-
-    private static final double GB = 1L << 30;
-
-    /** Neo4j's size syntax: a number with an optional k, m or g. */
-    static long parseBytes(String size) {
-        String t = size.trim().toLowerCase(Locale.ROOT);
-        long unit = t.endsWith("g") ? 1L << 30 : t.endsWith("m") ? 1L << 20 : t.endsWith("k") ? 1L << 10 : 1;
-        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
-        try {
-            return (long) (Double.parseDouble(digits) * unit);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--page-cache takes a size like 3g or 512m, got '" + size + "'");
-        }
-    }
-
-    private static long ceilGb(long bytes) {
-        return (bytes + (1L << 30) - 1) >> 30;
     }
 
     private Map<String, Object> runStage(String stage, SyntheticCatalog.Spec s, Path root) throws Exception {
@@ -332,7 +265,7 @@ final class BenchScale implements Callable<Integer> {
             case "knn" -> {
                 try (EmbeddedNeo4j neo4j = open(home)) {
                     long batch = knnWriteBatch > 0 ? knnWriteBatch
-                            : neededHeapBytes("knn", images, dimension) + images * 1_500L < Runtime.getRuntime().maxMemory() ? 0 : 100_000;
+                            : ScaleLimits.neededHeapBytes("knn", images, dimension) + images * 1_500L < Runtime.getRuntime().maxMemory() ? 0 : 100_000;
                     Map<String, Object> row = neo4j.db().executeTransactionally(
                             "CALL mmr.knn({writeBatchSize: $b, concurrency: $c}) YIELD relationshipsWritten, meanScore, computeMillis, "
                                     + "writeMillis RETURN *", Map.of("b", batch, "c", knnConcurrency), res -> res.next());

@@ -51,19 +51,19 @@ class BenchScaleTest {
 
     @Test
     void aHeapTooSmallNamesTheSettingAndHowMuchToAdd() {
-        assertThat(BenchScale.heapProblem("knn", 1_000_000, 960, 14L << 30)).isNull();
-        String problem = BenchScale.heapProblem("knn", 1_000_000, 960, 4L << 30);
+        assertThat(ScaleLimits.heapProblem("knn", 1_000_000, 960, 14L << 30)).isNull();
+        String problem = ScaleLimits.heapProblem("knn", 1_000_000, 960, 4L << 30);
         assertThat(problem).isEqualTo("stage 'knn' on 1,000,000 images of 960 dimensions needs about 9 GB of heap; this JVM has "
                 + "4.0 GB: raise it by 5 GB (MMR_JAVA_OPTS=-Xmx9g ./mmr bench scale …)");
-        assertThat(BenchScale.neededHeapBytes("train", 1_000_000, 960)).isLessThan(BenchScale.neededHeapBytes("knn", 1_000_000, 960));
+        assertThat(ScaleLimits.neededHeapBytes("train", 1_000_000, 960)).isLessThan(ScaleLimits.neededHeapBytes("knn", 1_000_000, 960));
     }
 
     @Test
     void plannedBytesShrinkAsStagesFinish() {
-        long all = BenchScale.plannedBytes(100_000, 960, Map.of());
-        long afterImport = BenchScale.plannedBytes(100_000, 960, Map.of("generate", 1, "import", 1));
+        long all = ScaleLimits.plannedBytes(100_000, 960, Map.of());
+        long afterImport = ScaleLimits.plannedBytes(100_000, 960, Map.of("generate", 1, "import", 1));
         assertThat(all).isGreaterThan(afterImport).isGreaterThan(100_000L * 960 * 9);
-        assertThat(BenchScale.plannedBytes(100_000, 960, Map.of("generate", 1, "import", 1, "train", 1))).isZero();
+        assertThat(ScaleLimits.plannedBytes(100_000, 960, Map.of("generate", 1, "import", 1, "train", 1))).isZero();
     }
 
     @Test
@@ -91,12 +91,12 @@ class BenchScaleTest {
     @Test
     void heapPlusPageCacheMustLeaveRoomForWhatLivesOutsideBoth() {
         long gb = 1L << 30;
-        String problem = BenchScale.memorySplitProblem("train", 14 * gb, BenchScale.parseBytes("6g"), 24 * gb - gb / 2);
+        String problem = ScaleLimits.memorySplitProblem("train", 14 * gb, ScaleLimits.parseBytes("6g"), 24 * gb - gb / 2);
         assertThat(problem).startsWith("stage 'train': heap 14.0 GB + page cache 6.0 GB + about 4 GB outside both")
                 .contains("more than this machine's 23.5 GB; lower -Xmx or --page-cache");
-        assertThat(BenchScale.memorySplitProblem("train", 10 * gb, BenchScale.parseBytes("3g"), 24 * gb - gb / 2)).isNull();
-        assertThat(BenchScale.parseBytes("512m")).isEqualTo(512L << 20);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchScale.parseBytes("lots"))
+        assertThat(ScaleLimits.memorySplitProblem("train", 10 * gb, ScaleLimits.parseBytes("3g"), 24 * gb - gb / 2)).isNull();
+        assertThat(ScaleLimits.parseBytes("512m")).isEqualTo(512L << 20);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScaleLimits.parseBytes("lots"))
                 .hasMessage("--page-cache takes a size like 3g or 512m, got 'lots'");
     }
 }
