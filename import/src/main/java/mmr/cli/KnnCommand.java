@@ -14,13 +14,20 @@ import mmr.ingest.graph.GraphWriter;
 
 /** {@code mmr knn}: rebuild the visual kNN edges of an existing graph. */
 @Command(name = "knn", mixinStandardHelpOptions = true,
-        description = "Rebuilds the (:Image)-[:SIMILAR]->(:Image) edges with GDS kNN (CALL mmr.knn).")
+        description = "Rebuilds the (:Image)-[:SIMILAR]->(:Image) edges from the features vector index or GDS kNN (CALL mmr.knn).")
 public final class KnnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
     TargetOptions target;
+
+    @Option(names = "--method", defaultValue = "vectorIndex",
+            description = "vectorIndex (Neo4j's HNSW index, default) or gds (GDS kNN)")
+    String method;
+
+    @Option(names = "--concurrency", defaultValue = "1", description = "Threads (default: ${DEFAULT-VALUE})")
+    int concurrency;
 
     @Option(names = "--top-k", defaultValue = "5", description = "Neighbours per image (default: ${DEFAULT-VALUE})")
     int topK;
@@ -35,7 +42,9 @@ public final class KnnCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> config = new LinkedHashMap<>();
+        config.put("method", method);
         config.put("topK", (long) topK);
+        config.put("concurrency", (long) concurrency);
         config.put("similarityCutoff", cutoff);
         config.put("writeBatchSize", (long) writeBatch);
         try (TargetOptions.Opened opened = target.open()) {

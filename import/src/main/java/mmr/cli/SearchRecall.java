@@ -91,6 +91,50 @@ final class SearchRecall {
                 attachK, attachQueries == 0 ? Double.NaN : knnRecall / attachQueries, attachQueries);
     }
 
+    /**
+     * The share of the exact top {@code k} above {@code cutoff} (by features) that the stored SIMILAR
+     * edges of {@code queries} sampled images hold: one streaming pass over every image.
+     */
+    static double similarRecall(GraphDatabaseService db, List<String> ids, SplittableRandom rnd, int queries, int k, double cutoff) {
+        List<Long> self = new ArrayList<>();
+        List<float[]> features = new ArrayList<>();
+        List<List<Long>> similar = new ArrayList<>();
+        List<PriorityQueue<Scored>> exact = new ArrayList<>();
+        for (int q = 0; q < queries; q++) {
+            Map<String, Object> row = db.executeTransactionally("MATCH (i:Image {id: $id}) "
+                    + "RETURN id(i) AS self, i.features AS f, [(i)-[:SIMILAR]->(o) | id(o)] AS similar",
+                    Map.of("id", ids.get(rnd.nextInt(ids.size()))), r -> r.next());
+            self.add((Long) row.get("self"));
+            features.add(Vectors.normaliseInPlace(Vectors.toFloats(row.get("f")).clone()));
+            @SuppressWarnings("unchecked")
+            List<Long> s = (List<Long>) (List<?>) row.get("similar");
+            similar.add(s);
+            exact.add(new PriorityQueue<>((a, b) -> Double.compare(a.score(), b.score())));
+        }
+        db.executeTransactionally("MATCH (i:Image) RETURN id(i) AS id, i.features AS f", Map.of(), r -> {
+            r.forEachRemaining(m -> {
+                long id = (Long) m.get("id");
+                float[] f = Vectors.normaliseInPlace(Vectors.toFloats(m.get("f")).clone());
+                for (int q = 0; q < queries; q++) {
+                    double s = id == self.get(q) ? Double.NEGATIVE_INFINITY : dot(f, features.get(q));
+                    if (s >= cutoff) {
+                        offer(exact.get(q), new Scored(id, s), k);
+                    }
+                }
+            });
+            return null;
+        });
+        double recall = 0;
+        int counted = 0;
+        for (int q = 0; q < queries; q++) {
+            if (!exact.get(q).isEmpty()) {
+                counted++;
+                recall += overlap(similar.get(q), exact.get(q));
+            }
+        }
+        return counted == 0 ? Double.NaN : recall / counted;
+    }
+
     private static void offer(PriorityQueue<Scored> top, Scored s, int k) {
         if (top.size() < k) {
             top.add(s);

@@ -159,14 +159,17 @@ class ServerProcessIT {
                         Map.of("b", Files.readAllBytes(FIXTURE.resolve("img/google/64/1fabd.png")))).consume())
                         .isInstanceOf(ClientException.class).hasMessageContaining("server.mmr.models_root");
 
-                // Without GDS: everything on a trained graph works, the djl trainer too; kNN and the gds trainer name what is missing.
+                // Without GDS: everything on a trained graph works, kNN from the vector index and the djl trainer too;
+                // GDS kNN and the gds trainer name what is missing.
                 assertThat(s.run("CALL mmr.path($a, $b) YIELD found RETURN found",
                         Map.of("a", QUERY_ID, "b", "twitter:1fabd")).single().get("found").asBoolean()).isTrue();
                 assertThat(s.run("CALL mmr.tag($id, ['wing test']) YIELD created RETURN created", Map.of("id", QUERY_ID))
                         .single().get("created").asList()).containsExactly("wing test");
                 assertThat(s.run("CALL mmr.feedback({id: $id}, ['twitter:1fabd']) YIELD reembedded RETURN reembedded",
                         Map.of("id", QUERY_ID)).single().get("reembedded").asLong()).isPositive();
-                assertThatThrownBy(() -> s.run("CALL mmr.knn()").consume()).isInstanceOf(ClientException.class)
+                assertThat(s.run("CALL mmr.knn() YIELD relationshipsWritten RETURN relationshipsWritten").single()
+                        .get("relationshipsWritten").asLong()).isPositive();
+                assertThatThrownBy(() -> s.run("CALL mmr.knn({method: 'gds'})").consume()).isInstanceOf(ClientException.class)
                         .hasMessageContaining("GDS").hasMessageContaining("plugins");
                 assertThatThrownBy(() -> s.run("CALL mmr.train({trainer: 'gds'})").consume()).isInstanceOf(ClientException.class)
                         .hasMessageContaining("GDS").hasMessageContaining("plugins");

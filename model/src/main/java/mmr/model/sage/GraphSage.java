@@ -49,6 +49,29 @@ public final class GraphSage {
         return weights;
     }
 
+    /** Bytes of the arrays this decoded model holds: its weights and their transposed copies. */
+    public long decodedBytes() {
+        long values = 0;
+        for (SageWeights.Layer layer : weights.layers()) {
+            values += layer.weights().data().length;
+        }
+        for (SageWeights.Matrix m : weights.projections().values()) {
+            values += m.data().length;
+        }
+        for (double[] t : transposedLayers) {
+            values += t.length;
+        }
+        for (double[] t : transposedProjections.values()) {
+            values += t.length;
+        }
+        return values * Double.BYTES;
+    }
+
+    /** What {@link #decodedBytes()} comes to for a model of {@code parameters} weights, without decoding it. */
+    public static long decodedBytes(long parameters) {
+        return 2 * Double.BYTES * parameters;
+    }
+
     /** The L2-normalised embedding of {@code node}. */
     public float[] embed(SageGraph graph, long node) {
         return batch(graph).embed(node);

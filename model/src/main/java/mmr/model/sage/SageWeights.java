@@ -146,6 +146,18 @@ public record SageWeights(List<Layer> layers, Activation activation, Map<String,
         return !projections.isEmpty();
     }
 
+    /** Number of weights: every layer's and every projection's matrix entries. */
+    public long parameters() {
+        long n = 0;
+        for (Layer layer : layers) {
+            n += (long) layer.weights().rows() * layer.weights().cols();
+        }
+        for (Matrix m : projections.values()) {
+            n += (long) m.rows() * m.cols();
+        }
+        return n;
+    }
+
     /** Dimension of the embeddings this model produces. */
     public int embeddingDimension() {
         return layers.get(layers.size() - 1).weights().rows();

@@ -185,6 +185,18 @@ class GraphSageTest {
         assertThatThrownBy(() -> SageWeights.Activation.parse("tanh")).hasMessage("unknown activation 'tanh'; accepted: sigmoid, relu");
     }
 
+    @Test
+    void decodedBytesAreTheWeightsAndTheirTransposesKnownBeforeDecoding() {
+        SageWeights.Matrix w1 = new SageWeights.Matrix(3, 2, new double[] {1, -1, 0.5, 0.5, -2, 1});
+        SageWeights.Matrix w2 = new SageWeights.Matrix(2, 3, new double[] {0.3, -0.7, 1, 1, 0.2, -0.4});
+        SageWeights.Matrix tagProjection = new SageWeights.Matrix(2, 4, new double[8]);
+        SageWeights w = new SageWeights(List.of(new SageWeights.Layer(25, w1), new SageWeights.Layer(10, w2)),
+                SageWeights.Activation.RELU, Map.of("Tag", tagProjection));
+        assertThat(w.parameters()).isEqualTo(6 + 6 + 8);
+        GraphSage sage = new GraphSage(w);
+        assertThat(sage.decodedBytes()).isEqualTo(2L * 8 * 20).isEqualTo(GraphSage.decodedBytes(w.parameters()));
+    }
+
     private static double[] mean(double[][] rows) {
         double[] m = new double[rows[0].length];
         for (double[] r : rows) {

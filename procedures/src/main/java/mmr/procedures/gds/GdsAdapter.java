@@ -228,7 +228,7 @@ public final class GdsAdapter {
         if (notFound || message.contains("There is no procedure with the name `gds.")
                 || message.contains("Unknown function 'gds.")) {
             return new IllegalStateException("Graph Data Science (GDS " + SUPPORTED
-                    + ".x) is not installed on this server; mmr.knn and mmr.train({trainer: 'gds'}) need it (search, tagging "
+                    + ".x) is not installed on this server; mmr.knn({method: 'gds'}) and mmr.train({trainer: 'gds'}) need it (search, tagging, the default kNN method "
                     + "and the default djl trainer do not). Copy the GDS " + SUPPORTED + " plugin jar into the server's "
                     + "plugins/ folder next to mmr's and restart (docs/install.md). (" + e.getMessage() + ")");
         }

@@ -1,7 +1,7 @@
 package mmr.procedures.graph;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Result;
@@ -25,8 +25,14 @@ import mmr.model.sage.SageWeightsCodec;
  */
 public record LoadedModel(String name, long version, String elementId, GraphSage sage, long randomSeed,
                           long featureDimension, boolean multiLabel, String encoder, String key) {
-    private static final Map<String, LoadedModel> CACHE = new ConcurrentHashMap<>();
-    private static final int CACHE_LIMIT = 32;
+    /**
+     * Decoded models kept per JVM, least recently used dropped first: a server with many stored
+     * versions (each database's, each retraining's) holds at most this much of them.
+     */
+    public static final long CACHE_BYTES = 256L << 20;
+    private static final Map<String, LoadedModel> CACHE = new LinkedHashMap<>(16, 0.75f, true);
+    private static long cachedBytes;
+    private static long budget = CACHE_BYTES;
 
     /**
      * The decoded model stored at {@code node}; a model in a format this plugin cannot read is refused
@@ -35,9 +41,11 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
     public static LoadedModel of(String procedure, Transaction tx, Node node) {
         String key = node.getElementId() + "|" + node.getProperty("version", 0L) + "|" + node.getProperty("createdAt", "")
                 + "|" + ModelStore.formatVersion(node);
-        LoadedModel cached = CACHE.get(key);
-        if (cached != null) {
-            return cached;
+        synchronized (CACHE) {
+            LoadedModel cached = CACHE.get(key);
+            if (cached != null) {
+                return cached;
+            }
         }
         ModelStore.requireReadable(procedure, node);
         Map<String, Object> props;
@@ -51,10 +59,41 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
                 new GraphSage(SageWeightsCodec.fromProperties(props)), (Long) props.getOrDefault("randomSeed", 42L),
                 (Long) props.get("featureDimension"), Boolean.TRUE.equals(props.get("multiLabel")),
                 (String) props.get("encoder"), key);
-        if (CACHE.size() >= CACHE_LIMIT) {
-            CACHE.clear();
+        synchronized (CACHE) {
+            LoadedModel raced = CACHE.get(key);
+            if (raced != null) {
+                return raced;
+            }
+            CACHE.put(key, model);
+            cachedBytes += model.sage().decodedBytes();
+            evictBeyondBudget();
         }
-        CACHE.put(key, model);
         return model;
+    }
+
+    /** Drops the least recently used versions until the rest fit the budget, keeping at least the newest. */
+    private static void evictBeyondBudget() {
+        var eldest = CACHE.entrySet().iterator();
+        while (cachedBytes > budget && CACHE.size() > 1) {
+            cachedBytes -= eldest.next().getValue().sage().decodedBytes();
+            eldest.remove();
+        }
+    }
+
+    /** Sets the cache's budget (a test shrinks it to see eviction); returns the previous one. */
+    static long budget(long bytes) {
+        synchronized (CACHE) {
+            long was = budget;
+            budget = bytes;
+            evictBeyondBudget();
+            return was;
+        }
+    }
+
+    /** Bytes of the decoded models cached now (at most {@link #CACHE_BYTES}, or one model larger than that). */
+    public static long cachedBytes() {
+        synchronized (CACHE) {
+            return cachedBytes;
+        }
     }
 }

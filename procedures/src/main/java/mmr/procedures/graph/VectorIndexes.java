@@ -4,10 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import java.util.concurrent.TimeUnit;
+
+import org.neo4j.exceptions.KernelException;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.Result;
+import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.internal.kernel.api.IndexQueryConstraints;
+import org.neo4j.internal.kernel.api.IndexReadSession;
+import org.neo4j.internal.kernel.api.NodeValueIndexCursor;
+import org.neo4j.internal.kernel.api.PropertyIndexQuery;
+import org.neo4j.internal.kernel.api.exceptions.schema.IndexNotFoundKernelException;
+import org.neo4j.internal.schema.IndexDescriptor;
+import org.neo4j.internal.schema.IndexType;
+import org.neo4j.kernel.api.KernelTransaction;
+import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 
 import mmr.model.vector.Vectors;
 
@@ -42,28 +54,24 @@ public final class VectorIndexes {
      */
     public static List<Nearest> nearest(Transaction tx, String index, int candidates, float[] vector, double minCosine, int limit) {
         List<Nearest> out = new ArrayList<>();
-        try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node, score "
-                + "WHERE score >= $minScore RETURN node, score LIMIT $m",
-                Map.of("index", index, "n", candidates, "v", vector, "minScore", (1 + minCosine) / 2 - 1e-6, "m", limit))) {
-            while (r.hasNext()) {
-                Map<String, Object> row = r.next();
-                out.add(new Nearest((Node) row.get("node"), cosine(row.get("score"))));
-            }
+        if (limit <= 0) {
+            return out;
         }
+        seek(tx, index, candidates, vector, (node, cosine) -> {
+            if (cosine >= minCosine - 1e-6) {
+                Node n = existing(tx, node);
+                if (n != null) {
+                    out.add(new Nearest(n, cosine));
+                }
+            }
+            return out.size() < limit;
+        });
         return out;
     }
 
     /** The index's {@code candidates} nearest nodes to {@code vector}, every one, in the index's order. */
     public static List<Nearest> nearest(Transaction tx, String index, int candidates, float[] vector) {
-        List<Nearest> out = new ArrayList<>();
-        try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node, score RETURN node, score",
-                Map.of("index", index, "n", candidates, "v", vector))) {
-            while (r.hasNext()) {
-                Map<String, Object> row = r.next();
-                out.add(new Nearest((Node) row.get("node"), cosine(row.get("score"))));
-            }
-        }
-        return out;
+        return nearest(tx, index, candidates, vector, Double.NEGATIVE_INFINITY, Integer.MAX_VALUE);
     }
 
     /**
@@ -73,21 +81,91 @@ public final class VectorIndexes {
     public static List<NearestVector> nearestVectors(Transaction tx, String index, int candidates, int limit, float[] vector,
                                                      String property) {
         List<NearestVector> out = new ArrayList<>();
-        try (Result r = tx.execute("CALL db.index.vector.queryNodes($index, $n, $v) YIELD node "
-                + "WITH node LIMIT $m RETURN node, node." + property + " AS e",
-                Map.of("index", index, "n", candidates, "m", limit, "v", vector))) {
-            while (r.hasNext()) {
-                Map<String, Object> row = r.next();
-                out.add(new NearestVector((Node) row.get("node"), Vectors.toFloats(row.get("e"))));
-            }
+        if (limit <= 0) {
+            return out;
         }
+        seek(tx, index, candidates, vector, (node, cosine) -> {
+            Node n = existing(tx, node);
+            if (n != null) {
+                out.add(new NearestVector(n, Vectors.toFloats(n.getProperty(property, null))));
+            }
+            return out.size() < limit;
+        });
         return out;
     }
 
-    /** The index reports (1 + cos) / 2. */
-    private static double cosine(Object score) {
-        return 2 * ((Number) score).doubleValue() - 1;
+    /** The node, or null when a concurrent transaction deleted it after the index saw it. */
+    private static Node existing(Transaction tx, long node) {
+        try {
+            return tx.getNodeById(node);
+        } catch (NotFoundException deleted) {
+            return null;
+        }
     }
+
+    /** Receives the index's hits in order; returns false to stop. */
+    private interface Hits {
+        boolean accept(long node, double cosine);
+    }
+
+    /**
+     * One nearest-neighbour seek through the kernel's index cursor — what {@code db.index.vector.queryNodes}
+     * does, without a Cypher query around it for each lookup. The vector is normalised first, which a
+     * cosine index's order and scores do not depend on. An index still populating is waited for, as
+     * that procedure waits.
+     */
+    private static void seek(Transaction tx, String name, int candidates, float[] vector, Hits hits) {
+        if (candidates <= 0) {
+            return;
+        }
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        IndexDescriptor index = ktx.schemaRead().indexGetForName(name);
+        if (index == IndexDescriptor.NO_INDEX || index.getIndexType() != IndexType.VECTOR) {
+            throw new IllegalStateException("there is no vector index " + name);
+        }
+        float[] query = Vectors.normaliseInPlace(vector.clone());
+        IndexReadSession session;
+        try {
+            session = ktx.dataRead().indexReadSession(index);
+        } catch (IndexNotFoundKernelException populating) {
+            tx.schema().awaitIndexOnline(name, AWAIT_QUERY_SECONDS, TimeUnit.SECONDS);
+            try {
+                session = ktx.dataRead().indexReadSession(index);
+            } catch (IndexNotFoundKernelException e) {
+                throw new IllegalStateException("the vector index " + name + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        try (NodeValueIndexCursor cursor = ktx.cursors().allocateNodeValueIndexCursor(ktx.cursorContext(), ktx.memoryTracker())) {
+            ktx.dataRead().nodeIndexSeek(ktx.queryContext(), session, cursor, IndexQueryConstraints.unconstrained(),
+                    PropertyIndexQuery.nearestNeighbors(candidates, query));
+            while (cursor.next()) {
+                if (!hits.accept(cursor.nodeReference(), cosine(cursor.score()))) {
+                    return;
+                }
+            }
+        } catch (KernelException e) {
+            throw new IllegalStateException("the vector index " + name + " cannot be queried: " + e.getMessage(), e);
+        }
+    }
+
+    /** How long a query waits for an index that is still populating (as db.index.vector.queryNodes does). */
+    private static final long AWAIT_QUERY_SECONDS = 30;
+
+    /** The index reports (1 + cos) / 2. */
+    private static double cosine(double score) {
+        return 2 * score - 1;
+    }
+
+    /**
+     * Waits until the index is online. Populating an HNSW index over a large catalog takes minutes,
+     * so the wait is long; a failed population is reported by Neo4j's own error.
+     */
+    public static void awaitOnline(GraphDatabaseService db, String name) {
+        db.executeTransactionally("CALL db.awaitIndex($name, $seconds)", Map.of("name", name, "seconds", AWAIT_SECONDS));
+    }
+
+    /** How long {@link #awaitOnline} waits: a day, since the caller of a rebuild asked for its result, however long. */
+    static final long AWAIT_SECONDS = 86_400;
 
     /** Creates the index, or drops and recreates it when its dimension or quantization differ. */
     public static void ensure(GraphDatabaseService db, String name, String label, String property, long dimensions) {

@@ -8,22 +8,41 @@ import mmr.procedures.config.ConfigMap;
 import mmr.procedures.gds.GdsAdapter;
 
 /**
- * Settings of {@code mmr.knn}: the paper's K=5 visual neighbours with cosine ≥ 0.65, computed by
- * GDS kNN. {@code similarityCutoff} is a plain cosine in [-1, 1] (GDS's own scale is (1+cos)/2).
+ * Settings of {@code mmr.knn}: the paper's K=5 visual neighbours with cosine ≥ 0.65, found by one of
+ * two methods. {@code vectorIndex} asks Neo4j's HNSW index over {@code Image.features} for each
+ * image's {@code candidates} nearest; {@code gds} runs GDS kNN (NN-descent), whose recall falls as
+ * the catalog grows (docs/benchmarks.md), and which alone reads the GDS keys (sampleRate,
+ * deltaThreshold, maxIterations, randomSeed). {@code similarityCutoff} is a plain cosine in [-1, 1].
  * {@code writeBatchSize} 0 replaces all edges in the caller's transaction (atomic); N &gt; 0 rewrites
  * N images per transaction, bounding memory for very large catalogs.
  */
-public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int concurrency,
+public record KnnConfig(String method, int topK, double similarityCutoff, int candidates, Long randomSeed, int concurrency,
                         double sampleRate, double deltaThreshold, int maxIterations, int writeBatchSize) {
     public static final String PROCEDURE = "mmr.knn";
-    public static final List<String> KEYS = List.of("topK", "similarityCutoff", "randomSeed", "concurrency",
+    public static final String VECTOR_INDEX = "vectorIndex";
+    public static final String GDS = "gds";
+    public static final List<String> METHODS = List.of(VECTOR_INDEX, GDS);
+    public static final List<String> KEYS = List.of("method", "topK", "similarityCutoff", "candidates", "randomSeed", "concurrency",
             "sampleRate", "deltaThreshold", "maxIterations", "writeBatchSize");
+    private static final List<String> GDS_KEYS = List.of("randomSeed", "sampleRate", "deltaThreshold", "maxIterations");
+    /** Candidates asked of the index per image, as a multiple of topK + 1 (the image itself comes back too). */
+    static final int CANDIDATE_FACTOR = 4;
 
     /** The seed when none is given and concurrency is 1. */
     static final long DEFAULT_SEED = 42;
 
     public static KnnConfig parse(Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(PROCEDURE, raw, KEYS);
+        String method = c.choice("method", VECTOR_INDEX, METHODS);
+        if (method.equals(VECTOR_INDEX)) {
+            for (String key : GDS_KEYS) {
+                if (c.has(key)) {
+                    throw new IllegalArgumentException(PROCEDURE + ": '" + key + "' applies to method 'gds' only; "
+                            + "drop it or add method: 'gds'");
+                }
+            }
+        }
+        int topK = c.integer("topK", 5, 1, 100);
         int concurrency = c.integer("concurrency", 1, 1, 64);
         Long seed;
         if (c.has("randomSeed")) {
@@ -37,10 +56,10 @@ public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int 
             seed = concurrency == 1 ? DEFAULT_SEED : null;
             ConfigMap.read(PROCEDURE, "randomSeed", "integer", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE, null);
         }
-        return new KnnConfig(
-                c.integer("topK", 5, 1, 100),
-                c.number("similarityCutoff", 0.65, -1.0, 1.0),
-                seed,
+        double cutoff = c.number("similarityCutoff", 0.65, -1.0, 1.0);
+        int candidates = c.integer("candidates", CANDIDATE_FACTOR * (topK + 1), topK + 1, 10_000);
+        return new KnnConfig(method, topK, cutoff, candidates,
+                method.equals(GDS) ? seed : null,
                 concurrency,
                 c.number("sampleRate", 0.5, 0.0001, 1.0),
                 c.number("deltaThreshold", 0.001, 0.0, 1.0),
@@ -57,13 +76,19 @@ public record KnnConfig(int topK, double similarityCutoff, Long randomSeed, int 
     /** The effective settings, as returned to the caller. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", method);
         m.put("topK", (long) topK);
         m.put("similarityCutoff", similarityCutoff);
-        m.put("randomSeed", randomSeed);
+        if (method.equals(VECTOR_INDEX)) {
+            m.put("candidates", (long) candidates);
+        }
         m.put("concurrency", (long) concurrency);
-        m.put("sampleRate", sampleRate);
-        m.put("deltaThreshold", deltaThreshold);
-        m.put("maxIterations", (long) maxIterations);
+        if (method.equals(GDS)) {
+            m.put("randomSeed", randomSeed);
+            m.put("sampleRate", sampleRate);
+            m.put("deltaThreshold", deltaThreshold);
+            m.put("maxIterations", (long) maxIterations);
+        }
         m.put("writeBatchSize", (long) writeBatchSize);
         return m;
     }

@@ -24,6 +24,7 @@ import mmr.model.progress.Progress;
 import mmr.procedures.gds.GdsAdapter;
 import mmr.procedures.graph.CatalogGraph;
 import mmr.procedures.graph.Schema;
+import mmr.procedures.graph.VectorIndexes;
 import mmr.procedures.progress.RunningTasks;
 
 /** {@code mmr.knn}: (re)builds the visual nearest-neighbour edges of the paper's graph. */
@@ -38,27 +39,40 @@ public class KnnProc {
     @Context
     public Log log;
 
-    @Procedure(name = "mmr.knn", mode = Mode.WRITE)
-    @Description("Rebuilds (:Image)-[:SIMILAR {score}]->(:Image) edges with GDS kNN over Image.features "
-            + "(cosine; topK 5, similarityCutoff 0.65 by default); old SIMILAR edges are replaced in the same transaction "
-            + "(or writeBatchSize images per transaction).")
+    @Procedure(name = "mmr.knn", mode = Mode.SCHEMA)
+    @Description("Rebuilds (:Image)-[:SIMILAR {score}]->(:Image) edges: each image's topK nearest by cosine of "
+            + "Image.features (topK 5, similarityCutoff 0.65 by default), from Neo4j's vector index (method 'vectorIndex', "
+            + "the default; the index is created if missing) or GDS kNN (method 'gds'); old SIMILAR edges are replaced in "
+            + "the same transaction (or writeBatchSize images per transaction).")
     public Stream<KnnResult> knn(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         KnnConfig config = KnnConfig.parse(rawConfig);
-        long images = new CatalogGraph(tx).requireUniformFeatures(KnnConfig.PROCEDURE);
+        CatalogGraph catalog = new CatalogGraph(tx);
+        long images = catalog.requireUniformFeatures(KnnConfig.PROCEDURE);
+        long dimension = catalog.featureDimensions().get(0).dimension();
         Progress progress = RunningTasks.start(db.databaseName(), KnnConfig.PROCEDURE);
         try {
-            return Stream.of(knn(config, images, progress));
+            return Stream.of(knn(config, images, dimension, progress));
         } finally {
             RunningTasks.finish(db.databaseName(), KnnConfig.PROCEDURE, progress);
         }
     }
 
-    private KnnResult knn(KnnConfig config, long images, Progress progress) {
+    private KnnResult knn(KnnConfig config, long images, long dimension, Progress progress) {
         long t0 = System.nanoTime();
-        progress.phase("GDS kNN (its own progress: CALL gds.listProgress())", 0);
-        GdsAdapter.Neighbours pairs = new GdsAdapter(tx).visualNeighbours(config.gdsParameters());
+        GdsAdapter.Neighbours pairs;
+        if (config.method().equals(KnnConfig.GDS)) {
+            progress.phase("GDS kNN (its own progress: CALL gds.listProgress())", 0);
+            pairs = new GdsAdapter(tx).visualNeighbours(config.gdsParameters());
+        } else {
+            progress.phase("building the vector index " + Schema.IMAGE_FEATURES_INDEX + " (SHOW INDEXES shows populationPercent)", 0);
+            VectorIndexes.ensure(db, Schema.IMAGE_FEATURES_INDEX, Schema.IMAGE, Schema.FEATURES, dimension);
+            VectorIndexes.awaitOnline(db, Schema.IMAGE_FEATURES_INDEX);
+            log.info("mmr.knn: vector index %s online after %d ms", Schema.IMAGE_FEATURES_INDEX, (System.nanoTime() - t0) / 1_000_000);
+            progress.phase("querying the vector index for each image's neighbours", images);
+            pairs = IndexNeighbours.find(db, tx, config, progress);
+        }
         long computeMillis = (System.nanoTime() - t0) / 1_000_000;
-        log.info("mmr.knn: GDS kNN found %d neighbour pairs among %d images in %d ms", pairs.size(), images, computeMillis);
+        log.info("mmr.knn: %s found %d neighbour pairs among %d images in %d ms", config.method(), pairs.size(), images, computeMillis);
 
         long t1 = System.nanoTime();
         progress.phase("writing SIMILAR edges", images);
@@ -160,7 +174,8 @@ public class KnnProc {
         public final Double meanScore;
         @Description("Highest cosine among written edges (null when none).")
         public final Double maxScore;
-        @Description("Milliseconds spent in GDS (projection, kNN, drop).")
+        @Description("Milliseconds spent finding the neighbours (vectorIndex: building the index if needed and querying it; "
+                + "gds: projection, kNN, drop).")
         public final long computeMillis;
         @Description("Milliseconds spent replacing edges.")
         public final long writeMillis;

@@ -20,6 +20,7 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
 import mmr.model.progress.Progress;
+import mmr.model.sage.GraphSage;
 import mmr.model.sage.TrainedSage;
 import mmr.model.vector.Vectors;
 import mmr.procedures.gds.GdsAdapter;
@@ -192,9 +193,21 @@ public class TrainProc {
                     (String) n.getProperty("encoder", null), (Long) n.getProperty("embeddingDimension", null),
                     (String) n.getProperty("activation", null), toList((long[]) n.getProperty("sampleSizes", new long[0])),
                     (Boolean) n.getProperty("multiLabel", false), (String) n.getProperty("trainer", null),
-                    ModelStore.formatVersion(n)));
+                    ModelStore.formatVersion(n), parameters(n)));
         }
         return out.stream();
+    }
+
+    /** The stored weights' count, from each matrix's recorded shape (nothing decoded). */
+    private static long parameters(Node model) {
+        long n = 0;
+        for (String key : model.getPropertyKeys()) {
+            if (key.endsWith("_rows")) {
+                Object cols = model.getProperty(key.substring(0, key.length() - "rows".length()) + "cols", 0L);
+                n += ((Number) model.getProperty(key)).longValue() * ((Number) cols).longValue();
+            }
+        }
+        return n;
     }
 
     private static List<Long> toList(long[] a) {
@@ -271,10 +284,15 @@ public class TrainProc {
         public final String trainer;
         @Description("The format its weights are stored in; this plugin reads format " + ModelStore.FORMAT_VERSION + ".")
         public final long formatVersion;
+        @Description("Number of weights.")
+        public final long parameters;
+        @Description("Heap bytes this version takes when search decodes it (decoded versions are cached per server, least "
+                + "recently used dropped beyond " + (LoadedModel.CACHE_BYTES >> 20) + " MB).")
+        public final long decodedBytes;
 
         public ModelInfo(String name, long version, boolean current, String createdAt, String encoder,
                          Long embeddingDimension, String activation, List<Long> sampleSizes, boolean multiLabel, String trainer,
-                         long formatVersion) {
+                         long formatVersion, long parameters) {
             this.name = name;
             this.version = version;
             this.current = current;
@@ -286,6 +304,8 @@ public class TrainProc {
             this.multiLabel = multiLabel;
             this.trainer = trainer;
             this.formatVersion = formatVersion;
+            this.parameters = parameters;
+            this.decodedBytes = GraphSage.decodedBytes(parameters);
         }
     }
 }

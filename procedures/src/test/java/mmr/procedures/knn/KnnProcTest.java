@@ -51,7 +51,42 @@ class KnnProcTest extends HarnessTest {
 
     @Test
     void writesTheExactTopKAboveTheCutoffWithPlainCosineScores() {
-        Map<String, Object> result = single("CALL mmr.knn()");
+        assertThat(exactShare(single("CALL mmr.knn()"))).isEqualTo(1.0);
+    }
+
+    @Test
+    void gdsFindsAlmostEveryExactNeighbourOnASmallGraph() {
+        // GDS kNN is approximate (NN-descent); on a 60-node graph it should find (almost) every exact neighbour.
+        assertThat(exactShare(single("CALL mmr.knn({method: 'gds'})"))).isGreaterThanOrEqualTo(0.98);
+    }
+
+    @Test
+    void theVectorIndexIsCreatedWhenMissingAndReused() {
+        db.executeTransactionally("DROP INDEX " + mmr.procedures.graph.Schema.IMAGE_FEATURES_INDEX + " IF EXISTS");
+        single("CALL mmr.knn({topK: 3})");
+        Set<String> first = edgeKeys();
+        assertThat(indexCount()).isEqualTo(1L);
+        single("CALL mmr.knn({topK: 3})");
+        assertThat(indexCount()).isEqualTo(1L);
+        assertThat(edgeKeys()).isEqualTo(first);
+    }
+
+    @Test
+    void theVectorIndexMethodSpreadsOverThreadsWithTheSameEdges() {
+        single("CALL mmr.knn({topK: 4})");
+        Set<String> one = edgeKeys();
+        Map<String, Object> r = single("CALL mmr.knn({topK: 4, concurrency: 3})");
+        assertThat(edgeKeys()).isEqualTo(one);
+        assertThat(r.get("relationshipsWritten")).isEqualTo((long) one.size());
+    }
+
+    private long indexCount() {
+        return db.executeTransactionally("SHOW VECTOR INDEXES YIELD name WHERE name = $n RETURN count(*) AS c",
+                Map.of("n", mmr.procedures.graph.Schema.IMAGE_FEATURES_INDEX), r -> (Long) r.next().get("c"));
+    }
+
+    /** Checks the written edges (scores, cutoff, at most 5 each) and returns the share of the exact top 5 they hold. */
+    private double exactShare(Map<String, Object> result) {
         assertThat(result.get("images")).isEqualTo(60L);
         assertThat(result.get("relationshipsDeleted")).isEqualTo(0L);
 
@@ -74,8 +109,7 @@ class KnnProcTest extends HarnessTest {
                 }
             }
         }
-        // GDS kNN is approximate; on a 60-node graph it should find (almost) every exact neighbour.
-        assertThat(exactMatches / (double) expectedTotal).isGreaterThanOrEqualTo(0.98);
+        return exactMatches / (double) expectedTotal;
     }
 
     @Test
@@ -111,8 +145,11 @@ class KnnProcTest extends HarnessTest {
     void returnsTheEffectiveConfig() {
         @SuppressWarnings("unchecked")
         Map<String, Object> config = (Map<String, Object>) single("CALL mmr.knn({topK: 2})").get("config");
-        assertThat(config).containsEntry("topK", 2L).containsEntry("similarityCutoff", 0.65)
-                .containsEntry("randomSeed", 42L).containsEntry("concurrency", 1L);
+        assertThat(config).containsEntry("method", "vectorIndex").containsEntry("topK", 2L).containsEntry("similarityCutoff", 0.65)
+                .containsEntry("candidates", 12L).containsEntry("concurrency", 1L).doesNotContainKey("randomSeed");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> gds = (Map<String, Object>) single("CALL mmr.knn({method: 'gds', topK: 2})").get("config");
+        assertThat(gds).containsEntry("method", "gds").containsEntry("randomSeed", 42L).doesNotContainKey("candidates");
     }
 
     @Test
@@ -120,13 +157,16 @@ class KnnProcTest extends HarnessTest {
         single("CALL mmr.knn()");
         Set<String> before = edgeKeys();
         assertError("CALL mmr.knn({topk: 3})",
-                "Unknown config key 'topk' for mmr.knn (did you mean 'topK'?); known keys: concurrency, deltaThreshold, maxIterations, randomSeed, sampleRate, similarityCutoff, topK, writeBatchSize");
+                "Unknown config key 'topk' for mmr.knn (did you mean 'topK'?); known keys: candidates, concurrency, deltaThreshold, maxIterations, method, randomSeed, sampleRate, similarityCutoff, topK, writeBatchSize");
+        assertError("CALL mmr.knn({method: 'hnsw'})", "mmr.knn: 'method' must be one of 'vectorIndex', 'gds', got 'hnsw' (String)");
+        assertError("CALL mmr.knn({sampleRate: 0.8})", "mmr.knn: 'sampleRate' applies to method 'gds' only; drop it or add method: 'gds'");
+        assertError("CALL mmr.knn({topK: 5, candidates: 5})", "mmr.knn: 'candidates' must be an integer from 6 to 10000, got 5 (Integer)");
         assertError("CALL mmr.knn({writeBatchSize: -1})", "mmr.knn: 'writeBatchSize' must be an integer from 0 to 1000000, got -1 (Integer)");
         assertError("CALL mmr.knn({topK: 0})", "mmr.knn: 'topK' must be an integer from 1 to 100, got 0 (Integer)");
         assertError("CALL mmr.knn({topK: 'five'})", "mmr.knn: 'topK' must be an integer from 1 to 100, got 'five' (String)");
         assertError("CALL mmr.knn({similarityCutoff: 1.5})",
                 "mmr.knn: 'similarityCutoff' must be a number from -1.0 to 1.0, got 1.5 (Float)");
-        assertError("CALL mmr.knn({concurrency: 2, randomSeed: 1})",
+        assertError("CALL mmr.knn({method: 'gds', concurrency: 2, randomSeed: 1})",
                 "mmr.knn: 'randomSeed' gives a deterministic result only with 'concurrency' 1, got concurrency 2");
         assertThat(edgeKeys()).isEqualTo(before);
     }
@@ -142,11 +182,13 @@ class KnnProcTest extends HarnessTest {
     }
 
     @Test
-    void withoutGdsTheErrorSaysSo() {
+    void withoutGdsTheVectorIndexMethodWorksAndTheGdsMethodSaysWhatIsMissing() {
         try (Neo4j bare = TestDatabases.builder(false).build()) {
             GraphDatabaseService plain = bare.defaultDatabaseService();
-            plain.executeTransactionally("CREATE (:Image {id: 'a', features: [1.0, 0.0]}), (:Image {id: 'b', features: [0.0, 1.0]})");
-            assertThatThrownBy(() -> plain.executeTransactionally("CALL mmr.knn()"))
+            plain.executeTransactionally("CREATE (:Image {id: 'a', features: [1.0, 0.0]}), (:Image {id: 'b', features: [0.8, 0.6]})");
+            Object written = plain.executeTransactionally("CALL mmr.knn()", Map.of(), r -> r.next().get("relationshipsWritten"));
+            assertThat(written).isEqualTo(2L);
+            assertThatThrownBy(() -> plain.executeTransactionally("CALL mmr.knn({method: 'gds'})"))
                     .hasMessageContaining("Graph Data Science (GDS 2.13.x) is not installed on this server");
         }
     }

@@ -18,6 +18,7 @@ import org.neo4j.harness.Neo4j;
 
 import mmr.model.sage.GraphSage;
 import mmr.model.vector.Vectors;
+import mmr.procedures.graph.LoadedModel;
 import mmr.procedures.graph.ModelStore;
 import mmr.procedures.testing.HarnessTest;
 import mmr.procedures.testing.InMemorySageGraph;
@@ -190,6 +191,16 @@ class TrainProcTest extends HarnessTest {
         assertThat(infos.get(0)).containsEntry("encoder", "test/6/1").containsEntry("embeddingDimension", 8L)
                 .containsEntry("activation", "relu").containsEntry("sampleSizes", List.of(25L, 10L))
                 .containsEntry("formatVersion", ModelStore.FORMAT_VERSION);
+        // what a version takes decoded is reported without decoding it, and is what decoding it takes
+        for (Map<String, Object> info : infos) {
+            long decoded;
+            try (org.neo4j.graphdb.Transaction tx = db.beginTx()) {
+                decoded = LoadedModel.of("test", tx, tx.findNode(org.neo4j.graphdb.Label.label("MmrModel"), "version", info.get("version")))
+                        .sage().decodedBytes();
+            }
+            assertThat((Long) info.get("parameters")).isPositive();
+            assertThat(info.get("decodedBytes")).isEqualTo(decoded);
+        }
     }
 
     /** A model stored in another format is refused by name, with the way out, before any weight is read. */

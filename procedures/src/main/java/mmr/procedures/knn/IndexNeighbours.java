@@ -1,0 +1,130 @@
+package mmr.procedures.knn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.ResourceIterator;
+import org.neo4j.graphdb.Transaction;
+
+import mmr.model.progress.Progress;
+import mmr.model.vector.Vectors;
+import mmr.procedures.gds.GdsAdapter;
+import mmr.procedures.graph.Schema;
+import mmr.procedures.graph.VectorIndexes;
+
+/**
+ * Each image's visual neighbours from Neo4j's HNSW index over {@code Image.features}: one index
+ * query per image for its {@code candidates} nearest, the image itself dropped, the first
+ * {@code topK} at or above the cutoff kept. The queries run on {@code concurrency} threads, each in
+ * its own read transactions of {@link #CHUNK} images, so no transaction grows with the catalog; the
+ * result is kept as flat arrays of {@code images × topK}.
+ */
+final class IndexNeighbours {
+    static final int CHUNK = 1_000;
+
+    private IndexNeighbours() {}
+
+    static GdsAdapter.Neighbours find(GraphDatabaseService db, Transaction tx, KnnConfig config, Progress progress) {
+        long[] images = imageIds(tx);
+        int k = config.topK();
+        long[] target = new long[images.length * k];
+        double[] cosine = new double[images.length * k];
+        int[] found = new int[images.length];
+        AtomicInteger nextChunk = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        int chunks = (images.length + CHUNK - 1) / CHUNK;
+        ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), r -> {
+            Thread t = new Thread(r, "mmr-knn-index");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < config.concurrency(); w++) {
+                workers.add(pool.submit(() -> {
+                    for (int c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
+                        int from = c * CHUNK;
+                        int to = Math.min(images.length, from + CHUNK);
+                        try (Transaction read = db.beginTx()) {
+                            for (int i = from; i < to; i++) {
+                                found[i] = nearest(read, images[i], config, target, cosine, i * k);
+                            }
+                        }
+                        progress.step(done.addAndGet(to - from));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(KnnConfig.PROCEDURE + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return pack(images, k, found, target, cosine);
+    }
+
+    private static long[] imageIds(Transaction tx) {
+        long[] ids = new long[1024];
+        int n = 0;
+        try (ResourceIterator<Node> it = tx.findNodes(Schema.IMAGE_LABEL)) {
+            while (it.hasNext()) {
+                if (n == ids.length) {
+                    ids = java.util.Arrays.copyOf(ids, n * 2);
+                }
+                ids[n++] = it.next().getId();
+            }
+        }
+        return java.util.Arrays.copyOf(ids, n);
+    }
+
+    /** Writes up to topK neighbours of {@code image} at {@code offset}; returns how many. */
+    private static int nearest(Transaction tx, long image, KnnConfig config, long[] target, double[] cosine, int offset) {
+        float[] features = Vectors.toFloats(tx.getNodeById(image).getProperty(Schema.FEATURES));
+        int n = 0;
+        for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_FEATURES_INDEX, config.candidates(), features,
+                config.similarityCutoff(), config.candidates())) {
+            if (near.node().getId() == image) {
+                continue;
+            }
+            target[offset + n] = near.node().getId();
+            cosine[offset + n] = near.cosine();
+            if (++n == config.topK()) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    private static GdsAdapter.Neighbours pack(long[] images, int k, int[] found, long[] target, double[] cosine) {
+        int size = 0;
+        for (int f : found) {
+            size += f;
+        }
+        long[] s = new long[size];
+        long[] t = new long[size];
+        double[] c = new double[size];
+        int at = 0;
+        for (int i = 0; i < images.length; i++) {
+            for (int j = 0; j < found[i]; j++) {
+                s[at] = images[i];
+                t[at] = target[i * k + j];
+                c[at] = cosine[i * k + j];
+                at++;
+            }
+        }
+        return new GdsAdapter.Neighbours(s, t, c, size);
+    }
+}
