@@ -96,6 +96,14 @@ final class BenchScale implements Callable<Integer> {
     @Option(names = "--knn-method", defaultValue = "vectorIndex", description = "mmr.knn method: vectorIndex (default) or gds")
     String knnMethod;
 
+    @Option(names = "--ef-construction", defaultValue = "0", description = "Create the features vector index with this "
+            + "vector.hnsw.ef_construction before the kNN stage (default: 0, mmr.knn creates it with Neo4j's default)")
+    int efConstruction;
+
+    @Option(names = "--knn-candidates", defaultValue = "0",
+            description = "mmr.knn candidates per image (default: 0, mmr.knn's own default)")
+    int knnCandidates;
+
     @Option(names = "--page-cache", defaultValue = "",
             description = "server.memory.pagecache.size for every stage (default: Neo4j's own choice)")
     String pageCache;
@@ -160,6 +168,10 @@ final class BenchScale implements Callable<Integer> {
         }
         if (knnConcurrency < 1 || knnConcurrency > 64) {
             throw new ParameterException(cl, "--knn-concurrency must be from 1 to 64, got " + knnConcurrency);
+        }
+        if (efConstruction < 0 || knnCandidates < 0) {
+            throw new ParameterException(cl, "--ef-construction and --knn-candidates must be 0 (the default) or positive, got "
+                    + efConstruction + " and " + knnCandidates);
         }
         if (queries < 10 || queries > 10_000) {
             throw new ParameterException(cl, "--queries must be from 10 to 10000, got " + queries);
@@ -268,13 +280,19 @@ final class BenchScale implements Callable<Integer> {
             }
             case "knn" -> {
                 try (EmbeddedNeo4j neo4j = open(home)) {
+                    if (efConstruction > 0) {
+                        neo4j.db().executeTransactionally("CREATE VECTOR INDEX mmr_image_features IF NOT EXISTS FOR (n:Image) ON (n.features) "
+                                + "OPTIONS {indexConfig: {`vector.dimensions`: " + dimension + ", `vector.similarity_function`: 'cosine', "
+                                + "`vector.quantization.enabled`: false, `vector.hnsw.ef_construction`: " + efConstruction + "}}");
+                        r.put("efConstruction", efConstruction);
+                    }
                     long batch = knnWriteBatch > 0 ? knnWriteBatch
                             : ScaleLimits.neededHeapBytes("knn", images, dimension) + images * 1_500L < Runtime.getRuntime().maxMemory() ? 0 : 100_000;
                     Map<String, Object> row = neo4j.db().executeTransactionally(
-                            "CALL mmr.knn({method: $m, writeBatchSize: $b, concurrency: $c}) YIELD relationshipsWritten, meanScore, "
-                                    + "computeMillis, writeMillis RETURN *", Map.of("m", knnMethod, "b", batch, "c", knnConcurrency),
-                            res -> res.next());
+                            "CALL mmr.knn($config) YIELD relationshipsWritten, meanScore, computeMillis, writeMillis RETURN *",
+                            Map.of("config", knnConfig(batch)), res -> res.next());
                     r.put("method", knnMethod);
+                    r.put("candidates", knnCandidates > 0 ? knnCandidates : null);
                     r.put("writeBatchSize", batch);
                     r.put("concurrency", knnConcurrency);
                     r.putAll(row);
@@ -321,6 +339,14 @@ final class BenchScale implements Callable<Integer> {
         }
         r.put("finished", java.time.Instant.now().toString());
         return r;
+    }
+
+    private Map<String, Object> knnConfig(long batch) {
+        Map<String, Object> config = new LinkedHashMap<>(Map.of("method", knnMethod, "writeBatchSize", batch, "concurrency", knnConcurrency));
+        if (knnCandidates > 0) {
+            config.put("candidates", knnCandidates);
+        }
+        return config;
     }
 
     private EmbeddedNeo4j open(Path home) throws IOException {

@@ -31,6 +31,8 @@ class BenchScaleTest {
         assertThat(wide.err()).contains("--dimension must be from 16 to 4096 (Neo4j's vector index limit), got 5000");
         Run stage = run("--images", "1000", "--stages", "imprt", "--dir", dir.toString());
         assertThat(stage.err()).contains("--stages takes generate, import, knn, train, search; got 'imprt'");
+        Run ef = run("--images", "1000", "--ef-construction", "-5", "--dir", dir.toString());
+        assertThat(ef.err()).contains("--ef-construction and --knn-candidates must be 0 (the default) or positive, got -5 and 0");
         assertThat(dir).isEmptyDirectory();
     }
 
