@@ -157,9 +157,9 @@ public final class CatalogGraph {
 
     /**
      * Checks that there are Image nodes and that all carry features of one dimension, matching
-     * the catalog's encoder when one is recorded. Returns the number of images.
+     * the catalog's encoder when one is recorded. Returns that one group: dimension and number of images.
      */
-    public long requireUniformFeatures(String procedure) {
+    public DimensionGroup requireUniformFeatures(String procedure) {
         List<DimensionGroup> groups = featureDimensions();
         if (groups.isEmpty()) {
             throw new IllegalArgumentException(procedure + ": the graph has no Image nodes; import a catalog first");
@@ -188,6 +188,6 @@ public final class CatalogGraph {
                         + "-d but the catalog's encoder " + catalog.getProperty("encoder", "?") + " is " + n + "-d");
             }
         }
-        return only.images();
+        return only;
     }
 }

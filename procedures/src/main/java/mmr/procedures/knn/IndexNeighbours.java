@@ -1,6 +1,7 @@
 package mmr.procedures.knn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -82,12 +83,12 @@ final class IndexNeighbours {
         try (ResourceIterator<Node> it = tx.findNodes(Schema.IMAGE_LABEL)) {
             while (it.hasNext()) {
                 if (n == ids.length) {
-                    ids = java.util.Arrays.copyOf(ids, n * 2);
+                    ids = Arrays.copyOf(ids, n * 2);
                 }
                 ids[n++] = it.next().getId();
             }
         }
-        return java.util.Arrays.copyOf(ids, n);
+        return Arrays.copyOf(ids, n);
     }
 
     /** Writes up to topK neighbours of {@code image} at {@code offset}; returns how many. */

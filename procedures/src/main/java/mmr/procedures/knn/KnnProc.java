@@ -46,9 +46,9 @@ public class KnnProc {
             + "the same transaction (or writeBatchSize images per transaction).")
     public Stream<KnnResult> knn(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         KnnConfig config = KnnConfig.parse(rawConfig);
-        CatalogGraph catalog = new CatalogGraph(tx);
-        long images = catalog.requireUniformFeatures(KnnConfig.PROCEDURE);
-        long dimension = catalog.featureDimensions().get(0).dimension();
+        CatalogGraph.DimensionGroup features = new CatalogGraph(tx).requireUniformFeatures(KnnConfig.PROCEDURE);
+        long images = features.images();
+        long dimension = features.dimension();
         Progress progress = RunningTasks.start(db.databaseName(), KnnConfig.PROCEDURE);
         try {
             return Stream.of(knn(config, images, dimension, progress));
