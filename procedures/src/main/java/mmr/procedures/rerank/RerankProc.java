@@ -41,7 +41,7 @@ public class RerankProc {
     public Transaction tx;
 
     @Procedure(name = "mmr.rerank", mode = Mode.READ)
-    @Description("Re-ranks candidates [{image: node or id, score}] (≤ 1000) by propagating their scores over their visual "
+    @Description("Experimental (in mmr eval it lifts no input; docs/rerank.md). Re-ranks candidates [{image: node or id, score}] (≤ 1000) by propagating their scores over their visual "
             + "graph: s_(t+1) = (1 − alpha)·s_0 + alpha·D⁻¹W·s_t for `steps` steps, W = cosine on each candidate's topK most "
             + "similar candidates (vectors 'features' or 'embedding') and/or their SIMILAR edges. Read-only, deterministic.")
     public Stream<RerankResult> rerank(@Name("candidates") List<Object> candidates,

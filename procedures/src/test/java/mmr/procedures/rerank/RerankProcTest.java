@@ -53,4 +53,17 @@ class RerankProcTest extends TrainedEmojiGraph {
         assertExactError("MATCH (t:Tag {name: 'sea'}) CALL mmr.rerank([{image: t, score: 1}]) YIELD rank RETURN rank", Map.of(),
                 "mmr.rerank: candidate 1's 'image' is not an Image node (labels ['Tag'])");
     }
+
+    /** It lifts no input in mmr eval (docs/evaluation.md): it says so where users meet it, and the explorer leaves it out. */
+    @Test
+    void rerankIsMarkedExperimentalAndTheExplorerDoesNotOfferIt() throws Exception {
+        assertThat((String) rows("SHOW PROCEDURES YIELD name, description WHERE name = 'mmr.rerank' RETURN description", Map.of())
+                .get(0).get("description")).startsWith("Experimental");
+        for (String file : List.of("index.html", "app.js")) {
+            try (var page = getClass().getResourceAsStream("/mmr/web/" + file)) {
+                assertThat(new String(page.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).as(file)
+                        .doesNotContainIgnoringCase("rerank");
+            }
+        }
+    }
 }
