@@ -30,7 +30,7 @@ import mmr.model.progress.Progress;
  * neighbours (and, for a share of them, one of their own tags attached as a keyword). A second batch
  * of <em>catalog</em> images keeps its tags, as stored images do. Every image of both batches is
  * pulled toward its own tags and away from every other tag: a softmax over all tag embeddings
- * (cosine ÷ temperature) against the image's tags weighted by inverse document frequency, so hub
+ * (over at most {@link #MAX_STEP_TAGS} of them per step in a larger vocabulary; cosine ÷ temperature) against the image's tags weighted by inverse document frequency, so hub
  * tags ({@code face}, {@code symbol}) count for little. Tag embeddings come from the same pass over
  * the same message graph. Neighbours are sampled afresh each step; Adam with weight decay.
  */
@@ -107,6 +107,14 @@ public final class SageTrainer {
     private final int[] tagIndex;     // node -> tag column, -1 for images
     private final int[] tags;         // tag column -> node
     private final double[] idf;       // per tag column
+    private final int[] stepColumn;   // tag column -> its column in the step being prepared, -1 outside it
+
+    /**
+     * Tag columns of one step's softmax, at most. A catalog with more tags trains each step on its
+     * images' own tags plus a uniform sample of the others (a sampled softmax): every step embeds each
+     * of its tags, and with all of a large vocabulary that is most of the graph's memory and time.
+     */
+    static final int MAX_STEP_TAGS = 8_192;
 
     private SageTrainer(Graph g, Config c) {
         this.g = g;
@@ -127,6 +135,43 @@ public final class SageTrainer {
         for (int j = 0; j < tags.length; j++) {
             idf[j] = Math.log((1.0 + images) / (1.0 + g.tagged()[tags[j]].length)) + 1;
         }
+        stepColumn = new int[tags.length];
+        Arrays.fill(stepColumn, -1);
+    }
+
+    /**
+     * The tag columns of a step with these images: all of them while the catalog has at most
+     * {@link #MAX_STEP_TAGS} tags, else the images' own tags and uniformly drawn others up to that many.
+     */
+    private int[] stepTags(int[] q, int[] p, SplittableRandom rng) {
+        if (tags.length <= MAX_STEP_TAGS) {
+            int[] all = new int[tags.length];
+            for (int j = 0; j < all.length; j++) {
+                all[j] = j;
+            }
+            return all;
+        }
+        List<Integer> chosen = new ArrayList<>();
+        boolean[] in = new boolean[tags.length];
+        for (int[] batch : new int[][] {q, p}) {
+            for (int img : batch) {
+                for (int tNode : g.tagged()[img]) {
+                    int j = tagIndex[tNode];
+                    if (!in[j] && chosen.size() < MAX_STEP_TAGS) {
+                        in[j] = true;
+                        chosen.add(j);
+                    }
+                }
+            }
+        }
+        while (chosen.size() < MAX_STEP_TAGS) {
+            int j = rng.nextInt(tags.length);
+            if (!in[j]) {
+                in[j] = true;
+                chosen.add(j);
+            }
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public static Result train(Graph graph, Config config, Consumer<String> progress) {
@@ -332,10 +377,16 @@ public final class SageTrainer {
             }
         }
         int images = q.length + p.length;
-        int[] targets = new int[images + tags.length];
+        int[] columns = stepTags(q, p, rng);
+        for (int j = 0; j < columns.length; j++) {
+            stepColumn[columns[j]] = j;
+        }
+        int[] targets = new int[images + columns.length];
         System.arraycopy(q, 0, targets, 0, q.length);
         System.arraycopy(p, 0, targets, q.length, p.length);
-        System.arraycopy(tags, 0, targets, images, tags.length);
+        for (int j = 0; j < columns.length; j++) {
+            targets[images + j] = tags[columns[j]];
+        }
 
         int s2 = c.sampleSizes().get(1);
         int s1 = c.sampleSizes().get(0);
@@ -379,9 +430,10 @@ public final class SageTrainer {
             }
             counts[j] = Math.max(1, second[j].length);
         }
-        float[] labels = new float[images * tags.length];
-        float[] columns = new float[images * tags.length];
-        float[] columnCounts = new float[tags.length];
+        int width = columns.length;
+        float[] labels = new float[images * width];
+        float[] columnShares = new float[images * width];
+        float[] columnCounts = new float[width];
         for (int r = 0; r < images; r++) {
             int img = r < q.length ? q[r] : p[r - q.length];
             double total = 0;
@@ -389,32 +441,40 @@ public final class SageTrainer {
                 total += idf[tagIndex[tNode]];
             }
             for (int tNode : g.tagged()[img]) {
-                labels[r * tags.length + tagIndex[tNode]] = (float) (idf[tagIndex[tNode]] / total);
-                columnCounts[tagIndex[tNode]]++;
+                int j = stepColumn[tagIndex[tNode]];
+                if (j >= 0) {
+                    labels[r * width + j] = (float) (idf[tagIndex[tNode]] / total);
+                    columnCounts[j]++;
+                }
             }
         }
-        float[] columnWeights = new float[tags.length];
+        float[] columnWeights = new float[width];
         double weightSum = 0;
-        for (int j = 0; j < tags.length; j++) {
+        for (int j = 0; j < width; j++) {
             if (columnCounts[j] > 0) {
-                columnWeights[j] = (float) idf[j];
-                weightSum += idf[j];
+                columnWeights[j] = (float) idf[columns[j]];
+                weightSum += idf[columns[j]];
             }
         }
-        for (int j = 0; j < tags.length; j++) {
+        for (int j = 0; j < width; j++) {
             columnWeights[j] /= (float) Math.max(weightSum, 1e-12);
         }
         for (int r = 0; r < images; r++) {
             int img = r < q.length ? q[r] : p[r - q.length];
             for (int tNode : g.tagged()[img]) {
-                int j = tagIndex[tNode];
-                columns[r * tags.length + j] = 1f / columnCounts[j];
+                int j = stepColumn[tagIndex[tNode]];
+                if (j >= 0) {
+                    columnShares[r * width + j] = 1f / columnCounts[j];
+                }
             }
+        }
+        for (int column : columns) {
+            stepColumn[column] = -1;
         }
         return new Step(manager.create(x1, new Shape(layer1.size(), 2L * d)), manager.create(self),
                 manager.create(nb), manager.create(counts, new Shape(targets.length, 1)),
-                manager.create(labels, new Shape(images, tags.length)), manager.create(columns, new Shape(images, tags.length)),
-                manager.create(columnWeights, new Shape(1, tags.length)), images, targets.length, s2);
+                manager.create(labels, new Shape(images, width)), manager.create(columnShares, new Shape(images, width)),
+                manager.create(columnWeights, new Shape(1, width)), images, targets.length, s2);
     }
 
     private NDArray forward(Step st, NDArray w1, NDArray w2, int hidden) {

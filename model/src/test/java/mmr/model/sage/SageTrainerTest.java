@@ -45,13 +45,28 @@ class SageTrainerTest {
 
     @Test
     void unseenImagesLandNextToTheirClustersTag() {
+        clustersAreLearned(PER, 0, 30);
+    }
+
+    /**
+     * A vocabulary larger than one step's softmax ({@link SageTrainer#MAX_STEP_TAGS}: filler tags, each
+     * on one image) trains on sampled tag columns and still learns the clusters.
+     */
+    @Test
+    void aVocabularyLargerThanOneStepsSoftmaxIsSampledAndStillLearns() {
+        int fillers = SageTrainer.MAX_STEP_TAGS + 800;
+        clustersAreLearned(300, fillers, 4);
+    }
+
+    private void clustersAreLearned(int per, int fillerTags, int epochs) {
         SplittableRandom rng = new SplittableRandom(3);
         float[][] centres = new float[CLUSTERS][];
         for (int c = 0; c < CLUSTERS; c++) {
             centres[c] = noise(rng, 1.0f);
         }
-        int images = CLUSTERS * PER;
-        int n = images + CLUSTERS + 1;             // cluster tags, then the hub tag
+        int images = CLUSTERS * per;
+        int n = images + CLUSTERS + 1 + fillerTags;   // cluster tags, the hub tag, then one-image filler tags
+        int hub = images + CLUSTERS;
         float[][] f = new float[n][];
         boolean[] tag = new boolean[n];
         List<List<Integer>> sim = new ArrayList<>();
@@ -61,24 +76,27 @@ class SageTrainerTest {
             tagged.add(new ArrayList<>());
         }
         for (int i = 0; i < images; i++) {
-            f[i] = around(centres[i / PER], rng);
+            f[i] = around(centres[i / per], rng);
         }
         for (int t = images; t < n; t++) {
             tag[t] = true;
             f[t] = noise(rng, 1.0f);
         }
         for (int i = 0; i < images; i++) {
-            int c = i / PER;
+            int c = i / per;
             for (int k = 1; k <= 2; k++) {              // a ring of visual neighbours inside the cluster
-                int j = c * PER + (i % PER + k) % PER;
+                int j = c * per + (i % per + k) % per;
                 sim.get(i).add(j);
                 sim.get(j).add(i);
             }
             link(tagged, i, images + c);
-            link(tagged, i, n - 1);
+            link(tagged, i, hub);
+        }
+        for (int t = hub + 1; t < n; t++) {
+            link(tagged, rng.nextInt(images), t);
         }
         SageTrainer.Graph g = new SageTrainer.Graph(f, tag, arrays(sim), arrays(tagged));
-        SageTrainer.Result r = SageTrainer.train(g, new SageTrainer.Config(8, List.of(5, 5), 30, 8, 0.01, 0.1, 0.3, 0, 7),
+        SageTrainer.Result r = SageTrainer.train(g, new SageTrainer.Config(8, List.of(5, 5), epochs, 8, 0.01, 0.1, 0.3, 0, 7),
                 null);
         assertThat(r.epochLosses().get(r.epochLosses().size() - 1)).isLessThan(r.epochLosses().get(0));
         assertThat(r.weights().aggregator()).isEqualTo(SageWeights.Aggregator.CONCAT);
@@ -89,11 +107,11 @@ class SageTrainerTest {
         for (int c = 0; c < CLUSTERS; c++) {
             for (int trial = 0; trial < 5; trial++) {
                 float[] query = around(centres[c], rng);
-                long[] attached = {c * PER + trial, c * PER + trial + 1};
+                long[] attached = {c * per + trial, c * per + trial + 1};
                 float[] e = sage.embed(new Transient(graph, query, attached), -1);
                 int best = -1;
                 double bestScore = -2;
-                for (int t = images; t < n - 1; t++) {
+                for (int t = images; t < hub; t++) {
                     double s = Vectors.cosine(e, sage.embed(graph, t));
                     if (s > bestScore) {
                         bestScore = s;
