@@ -18,16 +18,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.io.pagecache.PageCache;
-import org.neo4j.io.pagecache.tracing.PageCacheTracer;
-import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +34,8 @@ import mmr.ingest.ImportReport;
 import mmr.ingest.graph.EmbeddedCypher;
 import mmr.ingest.synthetic.SyntheticCatalog;
 import mmr.model.tag.TagFeatures;
+import mmr.procedures.graph.Schema;
+import mmr.procedures.graph.VectorIndexes;
 import mmr.server.EmbeddedNeo4j;
 
 /**
@@ -54,7 +51,9 @@ import mmr.server.EmbeddedNeo4j;
                 + "resumable: wall time, peak heap, store size per file and index, page cache use, search latency and recall.",
                 "Finished stages are kept in DIR/scale.json; run the same command again to resume."})
 final class BenchScale implements Callable<Integer> {
-    static final List<String> STAGES = List.of("generate", "import", "knn", "train", "search");
+    static final List<String> STAGES = List.of("generate", "import", "knn", "candidates", "train", "search");
+    /** Stages no later stage needs: measurements of the store as it is. */
+    static final List<String> PROBES = List.of("candidates");
     static final long MIN_IMAGES = 1_000;
     static final long MAX_IMAGES = 10_000_000;
     static final int MIN_DIMENSION = 16;
@@ -103,6 +102,10 @@ final class BenchScale implements Callable<Integer> {
     @Option(names = "--knn-candidates", defaultValue = "0",
             description = "mmr.knn candidates per image (default: 0, mmr.knn's own default)")
     int knnCandidates;
+
+    @Option(names = "--probe-candidates", split = ",", defaultValue = "24,48,96,192", paramLabel = "C", description = "Stage "
+            + "candidates: the features index's recall of each image's exact top 5 when asked C nearest (default: ${DEFAULT-VALUE})")
+    List<Integer> probeCandidates;
 
     @Option(names = "--page-cache", defaultValue = "",
             description = "server.memory.pagecache.size for every stage (default: Neo4j's own choice)")
@@ -210,7 +213,7 @@ final class BenchScale implements Callable<Integer> {
     private void requirePrevious(String stage, Map<String, Object> done) {
         int i = STAGES.indexOf(stage);
         for (int p = 0; p < i; p++) {
-            if (!done.containsKey(STAGES.get(p))) {
+            if (!done.containsKey(STAGES.get(p)) && !PROBES.contains(STAGES.get(p))) {
                 throw new ParameterException(spec.commandLine(), "stage '" + stage + "' needs '" + STAGES.get(p)
                         + "' first; add it to --stages");
             }
@@ -275,15 +278,13 @@ final class BenchScale implements Callable<Integer> {
                     r.put("indexSeconds", round((System.nanoTime() - t0) / 1e9 - written));
                     r.put("images", report.imported());
                     r.put("tags", report.tagsCreated());
-                    pageCache(neo4j, r);
+                    StoreMeasures.pageCache(neo4j, r);
                 }
             }
             case "knn" -> {
                 try (EmbeddedNeo4j neo4j = open(home)) {
                     if (efConstruction > 0) {
-                        neo4j.db().executeTransactionally("CREATE VECTOR INDEX mmr_image_features IF NOT EXISTS FOR (n:Image) ON (n.features) "
-                                + "OPTIONS {indexConfig: {`vector.dimensions`: " + dimension + ", `vector.similarity_function`: 'cosine', "
-                                + "`vector.quantization.enabled`: false, `vector.hnsw.ef_construction`: " + efConstruction + "}}");
+                        VectorIndexes.ensure(neo4j.db(), Schema.IMAGE_FEATURES_INDEX, "Image", "features", dimension, efConstruction);
                         r.put("efConstruction", efConstruction);
                     }
                     long batch = knnWriteBatch > 0 ? knnWriteBatch
@@ -297,12 +298,16 @@ final class BenchScale implements Callable<Integer> {
                     r.put("concurrency", knnConcurrency);
                     r.putAll(row);
                     long recallStart = System.nanoTime();
-                    List<String> ids = neo4j.db().executeTransactionally("MATCH (i:Image) RETURN i.id AS id LIMIT 100000", Map.of(),
-                            res -> res.stream().map(m -> (String) m.get("id")).toList());
                     // the cutoff and k mmr.knn used: its defaults
-                    r.put("similarRecall", round(SearchRecall.similarRecall(neo4j.db(), ids, new SplittableRandom(seed), 100, 5, 0.65)));
+                    r.put("similarRecall", round(SearchRecall.similarRecall(neo4j.db(), sampleIds(neo4j), new SplittableRandom(seed), 100, 5, 0.65)));
                     excludedNanos = System.nanoTime() - recallStart;
-                    pageCache(neo4j, r);
+                    StoreMeasures.pageCache(neo4j, r);
+                }
+            }
+            case "candidates" -> {
+                try (EmbeddedNeo4j neo4j = open(home, true)) {
+                    r.put("candidateRecall", SearchRecall.candidateRecall(neo4j.db(), sampleIds(neo4j), new SplittableRandom(seed), 100,
+                            5, 0.65, probeCandidates));
                 }
             }
             case "train" -> {
@@ -310,7 +315,7 @@ final class BenchScale implements Callable<Integer> {
                     Map<String, Object> row = neo4j.db().executeTransactionally(
                             "CALL mmr.train() YIELD version, nodes, epochs, trainMillis, writeMillis RETURN *", Map.of(), res -> res.next());
                     r.putAll(row);
-                    pageCache(neo4j, r);
+                    StoreMeasures.pageCache(neo4j, r);
                 }
             }
             case "search" -> {
@@ -324,7 +329,7 @@ final class BenchScale implements Callable<Integer> {
                 r.put("searchBenchmark", text.toString().lines().toList());
                 try (EmbeddedNeo4j neo4j = open(home, true)) {
                     r.putAll(procedures(neo4j));
-                    pageCache(neo4j, r);
+                    StoreMeasures.pageCache(neo4j, r);
                 }
             }
             default -> throw new IllegalArgumentException(stage);
@@ -335,7 +340,7 @@ final class BenchScale implements Callable<Integer> {
         r.put("peakHeapMB", HeapPeak.megabytes());
         r.put("maxHeapMB", HeapPeak.maxMegabytes());
         if (Files.isDirectory(home)) {
-            r.put("storeMB", storeSizes(home));
+            r.put("storeMB", StoreMeasures.storeSizes(home));
         }
         r.put("finished", java.time.Instant.now().toString());
         return r;
@@ -425,50 +430,15 @@ final class BenchScale implements Callable<Integer> {
         return List.of(round(s[s.length / 2] / 1e6), round(s[(int) Math.ceil(s.length * 0.99) - 1] / 1e6));
     }
 
-    /** The page cache's size, the part of it in use, evictions and hit ratio since the database started. */
-    private static void pageCache(EmbeddedNeo4j neo4j, Map<String, Object> r) {
-        var deps = ((GraphDatabaseAPI) neo4j.db()).getDependencyResolver();
-        PageCache cache = deps.resolveDependency(PageCache.class);
-        PageCacheTracer tracer = deps.resolveDependency(PageCacheTracer.class);
-        long sizeMB = cache.maxCachedPages() * cache.pageSize() >> 20;
-        r.put("pageCacheMB", sizeMB);
-        // pages brought in and not evicted since the database started: the share of the cache this stage filled
-        long resident = Math.min(cache.maxCachedPages(), Math.max(0, tracer.faults() - tracer.evictions()));
-        r.put("pageCacheUsedMB", resident * cache.pageSize() >> 20);
-        r.put("pageCacheEvictions", tracer.evictions());
-        r.put("pageCacheHitRatio", round(tracer.hitRatio()));
-    }
-
-    /** Store size by file and by index (named), in MB. */
-    static Map<String, Long> storeSizes(Path home) throws IOException {
-        Path db = home.resolve("data/databases/neo4j");
-        Map<String, Long> bytes = new TreeMap<>();
-        if (!Files.isDirectory(db)) {
-            return Map.of();
-        }
-        try (Stream<Path> walk = Files.walk(db)) {
-            for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                Path rel = db.relativize(p);
-                String key = rel.getNameCount() >= 4 && rel.getName(0).toString().equals("schema")
-                        ? rel.subpath(0, 4).toString() : rel.toString();
-                bytes.merge(key, Files.size(p), Long::sum);
-            }
-        }
-        Map<String, Long> mb = new LinkedHashMap<>();
-        long total = 0;
-        for (var e : bytes.entrySet()) {
-            total += e.getValue();
-            if (e.getValue() >= 1 << 20) {
-                mb.put(e.getKey(), e.getValue() >> 20);
-            }
-        }
-        mb.put("total", total >> 20);
-        return mb;
+    /** Ids to sample queries from: the first 100,000 images (the synthetic catalog's order is random). */
+    private static List<String> sampleIds(EmbeddedNeo4j neo4j) {
+        return neo4j.db().executeTransactionally("MATCH (i:Image) RETURN i.id AS id LIMIT 100000", Map.of(),
+                res -> res.stream().map(m -> (String) m.get("id")).toList());
     }
 
     private static String summary(Map<String, Object> r) {
         List<String> parts = new ArrayList<>();
-        for (String k : List.of("seconds", "imagesPerSecond", "writeSeconds", "indexSeconds", "relationshipsWritten", "similarRecall",
+        for (String k : List.of("seconds", "imagesPerSecond", "writeSeconds", "indexSeconds", "relationshipsWritten", "similarRecall", "candidateRecall",
                 "computeMillis",
                 "writeMillis", "epochs", "trainMillis", "peakHeapMB", "pageCacheUsedMB")) {
             if (r.containsKey(k)) {

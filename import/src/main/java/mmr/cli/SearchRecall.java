@@ -99,7 +99,6 @@ final class SearchRecall {
         List<Long> self = new ArrayList<>();
         List<float[]> features = new ArrayList<>();
         List<List<Long>> similar = new ArrayList<>();
-        List<PriorityQueue<Scored>> exact = new ArrayList<>();
         for (int q = 0; q < queries; q++) {
             Map<String, Object> row = db.executeTransactionally("MATCH (i:Image {id: $id}) "
                     + "RETURN id(i) AS self, i.features AS f, [(i)-[:SIMILAR]->(o) | id(o)] AS similar",
@@ -109,21 +108,8 @@ final class SearchRecall {
             @SuppressWarnings("unchecked")
             List<Long> s = (List<Long>) (List<?>) row.get("similar");
             similar.add(s);
-            exact.add(new PriorityQueue<>((a, b) -> Double.compare(a.score(), b.score())));
         }
-        db.executeTransactionally("MATCH (i:Image) RETURN id(i) AS id, i.features AS f", Map.of(), r -> {
-            r.forEachRemaining(m -> {
-                long id = (Long) m.get("id");
-                float[] f = Vectors.normaliseInPlace(Vectors.toFloats(m.get("f")).clone());
-                for (int q = 0; q < queries; q++) {
-                    double s = id == self.get(q) ? Double.NEGATIVE_INFINITY : dot(f, features.get(q));
-                    if (s >= cutoff) {
-                        offer(exact.get(q), new Scored(id, s), k);
-                    }
-                }
-            });
-            return null;
-        });
+        List<PriorityQueue<Scored>> exact = exactTop(db, self, features, k, cutoff);
         double recall = 0;
         int counted = 0;
         for (int q = 0; q < queries; q++) {
@@ -133,6 +119,77 @@ final class SearchRecall {
             }
         }
         return counted == 0 ? Double.NaN : recall / counted;
+    }
+
+    /**
+     * Per number of candidates asked of the features index: the share of each sampled image's exact top
+     * {@code k} above {@code cutoff} that the index's answer holds (self dropped, as mmr.knn does), and
+     * the median milliseconds of one index query; one streaming pass over every image for the exact side.
+     */
+    static Map<String, Object> candidateRecall(GraphDatabaseService db, List<String> ids, SplittableRandom rnd, int queries, int k,
+                                               double cutoff, List<Integer> candidates) {
+        List<Long> self = new ArrayList<>();
+        List<float[]> features = new ArrayList<>();
+        List<List<List<Long>>> found = new ArrayList<>();           // per query, per candidates value
+        long[][] nanos = new long[candidates.size()][queries];
+        for (int q = 0; q < queries; q++) {
+            Map<String, Object> row = db.executeTransactionally("MATCH (i:Image {id: $id}) RETURN id(i) AS self, i.features AS f",
+                    Map.of("id", ids.get(rnd.nextInt(ids.size()))), r -> r.next());
+            long me = (Long) row.get("self");
+            self.add(me);
+            features.add(Vectors.normaliseInPlace(Vectors.toFloats(row.get("f")).clone()));
+            List<List<Long>> perC = new ArrayList<>();
+            for (int c = 0; c < candidates.size(); c++) {
+                long t0 = System.nanoTime();
+                List<Long> top = db.executeTransactionally("CALL db.index.vector.queryNodes('" + mmr.procedures.graph.Schema.IMAGE_FEATURES_INDEX
+                        + "', $c, $f) YIELD node, score WHERE id(node) <> $self AND score >= $cutoff RETURN id(node) AS id LIMIT $k",
+                        Map.of("c", candidates.get(c), "f", row.get("f"), "self", me, "cutoff", cutoff, "k", k),
+                        r -> r.stream().map(m -> (Long) m.get("id")).toList());
+                nanos[c][q] = System.nanoTime() - t0;
+                perC.add(top);
+            }
+            found.add(perC);
+        }
+        List<PriorityQueue<Scored>> exact = exactTop(db, self, features, k, cutoff);
+        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        for (int c = 0; c < candidates.size(); c++) {
+            double recall = 0;
+            int counted = 0;
+            for (int q = 0; q < queries; q++) {
+                if (!exact.get(q).isEmpty()) {
+                    counted++;
+                    recall += overlap(found.get(q).get(c), exact.get(q));
+                }
+            }
+            long[] sorted = nanos[c].clone();
+            java.util.Arrays.sort(sorted);
+            result.put(String.valueOf(candidates.get(c)), Map.of("recall", Math.round(recall / counted * 1000) / 1000.0,
+                    "p50Millis", Math.round(sorted[queries / 2] / 1e4) / 100.0));
+        }
+        return result;
+    }
+
+    /** Per query image, its exact top {@code k} other images by features cosine at or above {@code cutoff}. */
+    private static List<PriorityQueue<Scored>> exactTop(GraphDatabaseService db, List<Long> self, List<float[]> features, int k,
+                                                        double cutoff) {
+        List<PriorityQueue<Scored>> exact = new ArrayList<>();
+        for (int q = 0; q < self.size(); q++) {
+            exact.add(new PriorityQueue<>((a, b) -> Double.compare(a.score(), b.score())));
+        }
+        db.executeTransactionally("MATCH (i:Image) RETURN id(i) AS id, i.features AS f", Map.of(), r -> {
+            r.forEachRemaining(m -> {
+                long id = (Long) m.get("id");
+                float[] f = Vectors.normaliseInPlace(Vectors.toFloats(m.get("f")).clone());
+                for (int q = 0; q < self.size(); q++) {
+                    double s = id == self.get(q) ? Double.NEGATIVE_INFINITY : dot(f, features.get(q));
+                    if (s >= cutoff) {
+                        offer(exact.get(q), new Scored(id, s), k);
+                    }
+                }
+            });
+            return null;
+        });
+        return exact;
     }
 
     private static void offer(PriorityQueue<Scored> top, Scored s, int k) {

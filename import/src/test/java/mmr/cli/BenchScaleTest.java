@@ -30,7 +30,7 @@ class BenchScaleTest {
         Run wide = run("--images", "1000", "--dimension", "5000", "--dir", dir.toString());
         assertThat(wide.err()).contains("--dimension must be from 16 to 4096 (Neo4j's vector index limit), got 5000");
         Run stage = run("--images", "1000", "--stages", "imprt", "--dir", dir.toString());
-        assertThat(stage.err()).contains("--stages takes generate, import, knn, train, search; got 'imprt'");
+        assertThat(stage.err()).contains("--stages takes generate, import, knn, candidates, train, search; got 'imprt'");
         Run ef = run("--images", "1000", "--ef-construction", "-5", "--dir", dir.toString());
         assertThat(ef.err()).contains("--ef-construction and --knn-candidates must be 0 (the default) or positive, got -5 and 0");
         assertThat(dir).isEmptyDirectory();
@@ -49,6 +49,24 @@ class BenchScaleTest {
     void aStageNeedsTheOnesBeforeIt(@TempDir Path dir) {
         Run knn = run("--images", "1000", "--stages", "knn", "--dir", dir.toString());
         assertThat(knn.err()).contains("stage 'knn' needs 'generate' first; add it to --stages");
+    }
+
+    /** The smallest catalog through import and kNN, then the candidates probe: what it records, and that it is sane. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theCandidatesProbeRecordsRecallAndTimePerCandidateCount(@TempDir Path dir) throws Exception {
+        Run r = run("--images", "1000", "--dimension", "64", "--dir", dir.toString(), "--stages", "generate,import,knn,candidates",
+                "--probe-candidates", "6,48", "--queries", "10");
+        assertThat(r.code()).as(r.err()).isZero();
+        Map<String, Object> stages = (Map<String, Object>) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(dir.resolve("scale.json").toFile(), Map.class).get("stages");
+        Map<String, Map<String, Number>> probe = (Map<String, Map<String, Number>>) ((Map<String, Object>) stages.get("candidates"))
+                .get("candidateRecall");
+        assertThat(probe).containsOnlyKeys("6", "48");
+        assertThat(probe.get("48").get("recall").doubleValue()).isGreaterThanOrEqualTo(probe.get("6").get("recall").doubleValue())
+                .isGreaterThan(0.9).isLessThanOrEqualTo(1.0);
+        assertThat(probe.get("6").get("p50Millis").doubleValue()).isPositive();
+        assertThat(((Number) ((Map<String, Object>) stages.get("knn")).get("similarRecall")).doubleValue()).isGreaterThan(0.9);
     }
 
     @Test
@@ -75,7 +93,7 @@ class BenchScaleTest {
         Files.write(db.resolve("schema/index/vector-2.0/7/a/x.vec"), new byte[3 << 20]);
         Files.write(db.resolve("schema/index/vector-2.0/7/y.vec"), new byte[1 << 20]);
         Files.write(db.resolve("neostore.propertystore.db.arrays"), new byte[2 << 20]);
-        assertThat(BenchScale.storeSizes(home)).containsEntry("schema/index/vector-2.0/7", 4L)
+        assertThat(StoreMeasures.storeSizes(home)).containsEntry("schema/index/vector-2.0/7", 4L)
                 .containsEntry("neostore.propertystore.db.arrays", 2L).containsEntry("total", 6L);
     }
 

@@ -169,6 +169,12 @@ public final class VectorIndexes {
 
     /** Creates the index, or drops and recreates it when its dimension or quantization differ. */
     public static void ensure(GraphDatabaseService db, String name, String label, String property, long dimensions) {
+        ensure(db, name, label, property, dimensions, 0);
+    }
+
+    /** {@link #ensure} creating a missing index with HNSW's {@code ef_construction} beam ({@code 0}: Neo4j's default). */
+    public static void ensure(GraphDatabaseService db, String name, String label, String property, long dimensions,
+                              int efConstruction) {
         Map<String, Object> existing = db.executeTransactionally("SHOW VECTOR INDEXES YIELD name, options WHERE name = $name "
                 + "RETURN options.indexConfig.`vector.dimensions` AS dims, options.indexConfig.`vector.quantization.enabled` AS q",
                 Map.of("name", name), r -> r.hasNext() ? r.next() : null);
@@ -181,6 +187,7 @@ public final class VectorIndexes {
         }
         db.executeTransactionally("CREATE VECTOR INDEX " + name + " IF NOT EXISTS FOR (n:" + label + ") ON (n." + property + ") "
                 + "OPTIONS {indexConfig: {`vector.dimensions`: " + dimensions + ", `vector.similarity_function`: 'cosine', "
-                + "`vector.quantization.enabled`: false}}");
+                + "`vector.quantization.enabled`: false" + (efConstruction > 0 ? ", `vector.hnsw.ef_construction`: " + efConstruction : "")
+                + "}}");
     }
 }
