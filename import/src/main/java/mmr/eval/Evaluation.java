@@ -196,8 +196,9 @@ public final class Evaluation {
             row = search.train(options.trainConfig());
         }
         List<?> losses = (List<?>) row.get("epochLosses");
-        progress("dropout %s: trained in %.1f s (final loss %s)", dropout, (System.nanoTime() - t0) / 1e9,
-                losses.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4f", ((Number) losses.get(losses.size() - 1)).doubleValue()));
+        progress("dropout %s: trained in %.1f s (final loss %s, ridge lambda %s)", dropout, (System.nanoTime() - t0) / 1e9,
+                losses.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4f", ((Number) losses.get(losses.size() - 1)).doubleValue()),
+                row.get("config") instanceof Map<?, ?> config ? config.get("ridgeLambda") : "-");
     }
 
     private void progress(String format, Object... args) {

@@ -1,6 +1,7 @@
 package mmr.model.sage;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import mmr.model.linalg.Cholesky;
 import mmr.model.linalg.SymmetricEigen;
@@ -22,21 +23,60 @@ import mmr.model.linalg.SymmetricEigen;
  * the forward pass applies them as GraphSAGE's per-label input projections. (The evaluation's
  * {@code tagProjection} baseline, {@code mmr.model.eval.TagProjection}, is this ridge uncentred and
  * full-rank, ranking by its projections directly.)
+ *
+ * <p>λ may be chosen from the catalog itself ({@link #AUTO}): a seeded share of the tagged images is
+ * held out, the ridge is fitted on the rest at each penalty of {@link #RELATIVE_LAMBDAS} (relative to
+ * the mean eigenvalue of the held-out-free {@code X̃ᵀX̃}, so the grid follows the catalog's size), and
+ * the penalty whose predictions point closest to the held-out images' own tag vectors (mean cosine)
+ * is refitted on every image. The best penalty differs by catalog (the evaluation's sweep: 0.1 on
+ * emoji, 0.01 on icons), which is why it is not one constant.
  */
 public final class TagSpace {
     private TagSpace() {}
 
-    /** The fitted maps, each {@code r × (d + 1)}. */
-    public record Maps(SageWeights.Matrix image, SageWeights.Matrix tag, double[] eigenvalues, long millis) {}
+    /** Asks {@link #fit} to choose λ on held-out catalog images. */
+    public static final double AUTO = Double.NaN;
+    /** The penalties tried, as multiples of the mean eigenvalue of {@code X̃ᵀX̃}. */
+    static final double[] RELATIVE_LAMBDAS = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
+    /** Held-out share and cap of the choice; below {@link #MIN_HELD_OUT} images λ falls back to {@link #FALLBACK_LAMBDA}. */
+    static final double HELD_OUT_SHARE = 0.1;
+    static final int MAX_HELD_OUT = 1000;
+    static final int MIN_HELD_OUT = 10;
+    static final double FALLBACK_LAMBDA = 1;
+
+    /**
+     * The fitted maps, each {@code r × (d + 1)}, and the λ they used.
+     *
+     * @param choice how λ was chosen; null when it was given
+     */
+    public record Maps(SageWeights.Matrix image, SageWeights.Matrix tag, double[] eigenvalues, double lambda,
+                       LambdaChoice choice, long millis) {}
+
+    /**
+     * The held-out comparison behind an {@link #AUTO} λ: each penalty tried and the mean cosine of its
+     * predictions to the held-out images' tag vectors ({@code heldOut} 0: too few images, the fallback).
+     */
+    public record LambdaChoice(double[] lambdas, double[] meanCosines, int heldOut) {
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder("held out " + heldOut + " images; mean cosine by lambda:");
+            for (int i = 0; i < lambdas.length; i++) {
+                b.append(String.format(java.util.Locale.ROOT, " %.3g=%.4f", lambdas[i], meanCosines[i]));
+            }
+            return b.toString();
+        }
+    }
 
     /**
      * @param imageFeatures per image, its features (d each)
      * @param imageTags     per image, its tags as columns 0..tagCount-1
      * @param tagFeatures   per tag column, its centroid features (null rows are skipped when scaling)
      * @param rank          r; rows beyond the feature dimension d are zero
-     * @param lambda        ridge penalty, &gt; 0
+     * @param lambda        ridge penalty, &gt; 0, or {@link #AUTO}
+     * @param seed          picks the held-out images when λ is {@link #AUTO}
      */
-    public static Maps fit(float[][] imageFeatures, int[][] imageTags, float[][] tagFeatures, int rank, double lambda) {
+    public static Maps fit(float[][] imageFeatures, int[][] imageTags, float[][] tagFeatures, int rank, double lambda,
+                           long seed) {
         long t0 = System.nanoTime();
         int n = imageFeatures.length;
         int tCount = tagFeatures.length;
@@ -47,50 +87,15 @@ public final class TagSpace {
         int d = imageFeatures[0].length;
         int r = rank;
         int filled = Math.min(rank, d);
-        double[] mu = new double[d];
-        for (float[] f : imageFeatures) {
-            for (int a = 0; a < d; a++) {
-                mu[a] += f[a] / (double) n;
-            }
-        }
-        double[] df = new double[tCount];
-        for (int[] ts : imageTags) {
-            for (int t : ts) {
-                df[t]++;
-            }
-        }
-        double[] idf = new double[tCount];
-        for (int t = 0; t < tCount; t++) {
-            idf[t] = df[t] == 0 ? 0 : Math.log((double) n / df[t]);
-        }
+        double[] mu = mean(imageFeatures);
+        double[] idf = idf(imageTags, tCount);
         double[][] gram = new double[d][d];
         double[][] b = new double[d][tCount];            // X̃ᵀY
-        double[] x = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int a = 0; a < d; a++) {
-                x[a] = imageFeatures[i][a] - mu[a];
-            }
-            for (int a = 0; a < d; a++) {
-                double xa = x[a];
-                double[] ga = gram[a];
-                for (int c = a; c < d; c++) {
-                    ga[c] += xa * x[c];
-                }
-            }
-            double norm = 0;
-            for (int t : imageTags[i]) {
-                norm += idf[t] * idf[t];
-            }
-            if (norm == 0) {
-                continue;
-            }
-            norm = Math.sqrt(norm);
-            for (int t : imageTags[i]) {
-                double y = idf[t] / norm;
-                for (int a = 0; a < d; a++) {
-                    b[a][t] += x[a] * y;
-                }
-            }
+        accumulate(imageFeatures, imageTags, null, mu, idf, gram, b);
+        LambdaChoice choice = null;
+        if (Double.isNaN(lambda)) {
+            choice = choose(imageFeatures, imageTags, mu, idf, gram, b, seed);
+            lambda = choice.lambdas()[argmax(choice.meanCosines())];
         }
         for (int a = 0; a < d; a++) {
             for (int c = 0; c < a; c++) {
@@ -154,7 +159,244 @@ public final class TagSpace {
         }
         double[] values = Arrays.copyOf(eigen.values(), filled);
         return new Maps(new SageWeights.Matrix(r, d + 1, image), new SageWeights.Matrix(r, d + 1, tag), values,
-                (System.nanoTime() - t0) / 1_000_000);
+                lambda, choice, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    static double[] mean(float[][] rows) {
+        int d = rows[0].length;
+        double[] mu = new double[d];
+        for (float[] f : rows) {
+            for (int a = 0; a < d; a++) {
+                mu[a] += f[a] / (double) rows.length;
+            }
+        }
+        return mu;
+    }
+
+    /** Per tag column, {@code log(N / df)} (0 for a tag on no image). */
+    static double[] idf(int[][] imageTags, int tagCount) {
+        double[] df = new double[tagCount];
+        for (int[] ts : imageTags) {
+            for (int t : ts) {
+                df[t]++;
+            }
+        }
+        double[] idf = new double[tagCount];
+        for (int t = 0; t < tagCount; t++) {
+            idf[t] = df[t] == 0 ? 0 : Math.log((double) imageTags.length / df[t]);
+        }
+        return idf;
+    }
+
+    /** The held-out comparison on a given sample (what {@link #fit} runs with its seeded one). */
+    static LambdaChoice choose(float[][] imageFeatures, int[][] imageTags, int tagCount, int[] sample) {
+        double[] mu = mean(imageFeatures);
+        double[] idf = idf(imageTags, tagCount);
+        double[][] gram = new double[mu.length][mu.length];
+        double[][] b = new double[mu.length][tagCount];
+        accumulate(imageFeatures, imageTags, null, mu, idf, gram, b);
+        return choose(imageFeatures, imageTags, mu, idf, gram, b, sample);
+    }
+
+    /**
+     * Adds the upper triangle of {@code X̃ᵀX̃} to {@code gram} and {@code X̃ᵀY} to {@code b}, over the
+     * images in {@code only} (every image when null).
+     */
+    private static void accumulate(float[][] imageFeatures, int[][] imageTags, int[] only, double[] mu, double[] idf,
+                                   double[][] gram, double[][] b) {
+        int d = mu.length;
+        double[] x = new double[d];
+        int count = only == null ? imageFeatures.length : only.length;
+        for (int j = 0; j < count; j++) {
+            int i = only == null ? j : only[j];
+            for (int a = 0; a < d; a++) {
+                x[a] = imageFeatures[i][a] - mu[a];
+            }
+            for (int a = 0; a < d; a++) {
+                double xa = x[a];
+                double[] ga = gram[a];
+                for (int c = a; c < d; c++) {
+                    ga[c] += xa * x[c];
+                }
+            }
+            double norm = tagNorm(imageTags[i], idf);
+            if (norm == 0) {
+                continue;
+            }
+            for (int t : imageTags[i]) {
+                double y = idf[t] / norm;
+                for (int a = 0; a < d; a++) {
+                    b[a][t] += x[a] * y;
+                }
+            }
+        }
+    }
+
+    private static double tagNorm(int[] tags, double[] idf) {
+        double norm = 0;
+        for (int t : tags) {
+            norm += idf[t] * idf[t];
+        }
+        return Math.sqrt(norm);
+    }
+
+    /**
+     * Fits the ridge without a held-out sample at every relative penalty and scores each by the mean
+     * cosine of the held-out images' predicted tag vectors {@code Aᵀx̃} to their own {@code y}. With
+     * {@code G = V·S·Vᵀ} (G: the rest's upper-triangle gram, B: their {@code X̃ᵀY}), {@code z = Vᵀx̃},
+     * {@code q = Vᵀ·B·y} and {@code u = z / (S + λ)}: {@code ŷ·y = q·u} and {@code |ŷ|² = uᵀ·(Vᵀ·B·Bᵀ·V)·u},
+     * so one decomposition serves every λ.
+     */
+    private static LambdaChoice choose(float[][] imageFeatures, int[][] imageTags, double[] mu, double[] idf,
+                                       double[][] gramAll, double[][] bAll, long seed) {
+        int n = imageFeatures.length;
+        int d = mu.length;
+        int tCount = idf.length;
+        int[] tagged = java.util.stream.IntStream.range(0, n).filter(i -> tagNorm(imageTags[i], idf) > 0).toArray();
+        int heldOut = (int) Math.min(MAX_HELD_OUT, Math.round(tagged.length * HELD_OUT_SHARE));
+        if (heldOut < MIN_HELD_OUT || n - heldOut < 2) {
+            return new LambdaChoice(new double[] {FALLBACK_LAMBDA}, new double[] {Double.NaN}, 0);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < heldOut; i++) {                 // partial Fisher–Yates: the first heldOut are the sample
+            int j = i + random.nextInt(tagged.length - i);
+            int swap = tagged[i];
+            tagged[i] = tagged[j];
+            tagged[j] = swap;
+        }
+        return choose(imageFeatures, imageTags, mu, idf, gramAll, bAll, Arrays.copyOf(tagged, heldOut));
+    }
+
+    /** {@link #choose} with its held-out images given. */
+    static LambdaChoice choose(float[][] imageFeatures, int[][] imageTags, double[] mu, double[] idf,
+                               double[][] gramAll, double[][] bAll, int[] sample) {
+        int d = mu.length;
+        int tCount = idf.length;
+        int heldOut = sample.length;
+        double[][] gram = new double[d][d];
+        double[][] b = new double[d][tCount];
+        accumulate(imageFeatures, imageTags, sample, mu, idf, gram, b);
+        double trace = 0;
+        for (int a = 0; a < d; a++) {
+            for (int c = a; c < d; c++) {
+                gram[a][c] = gramAll[a][c] - gram[a][c];
+            }
+            for (int c = 0; c < a; c++) {
+                gram[a][c] = gram[c][a];
+            }
+            trace += gram[a][a];
+            for (int t = 0; t < tCount; t++) {
+                b[a][t] = bAll[a][t] - b[a][t];
+            }
+        }
+        SymmetricEigen eigen = SymmetricEigen.of(gram);
+        double[][] v = eigen.vectors();                      // row k: eigenvector k
+        double[] s = eigen.values();
+        double[][] bbt = new double[d][d];
+        for (int a = 0; a < d; a++) {
+            double[] ba = b[a];
+            for (int c = a; c < d; c++) {
+                double[] bc = b[c];
+                double sum = 0;
+                for (int t = 0; t < tCount; t++) {
+                    sum += ba[t] * bc[t];
+                }
+                bbt[a][c] = sum;
+                bbt[c][a] = sum;
+            }
+        }
+        double[][] m = rotate(v, bbt);
+        double[][] z = new double[heldOut][];
+        double[][] q = new double[heldOut][];
+        double[] x = new double[d];
+        double[] by = new double[d];
+        for (int j = 0; j < heldOut; j++) {
+            int i = sample[j];
+            for (int a = 0; a < d; a++) {
+                x[a] = imageFeatures[i][a] - mu[a];
+            }
+            Arrays.fill(by, 0);
+            double norm = tagNorm(imageTags[i], idf);
+            for (int t : imageTags[i]) {
+                double y = idf[t] / norm;
+                for (int a = 0; a < d; a++) {
+                    by[a] += b[a][t] * y;
+                }
+            }
+            z[j] = times(v, x);
+            q[j] = times(v, by);
+        }
+        double mean = trace / d;
+        double[] lambdas = new double[RELATIVE_LAMBDAS.length];
+        double[] cosines = new double[RELATIVE_LAMBDAS.length];
+        double[] u = new double[d];
+        for (int l = 0; l < lambdas.length; l++) {
+            lambdas[l] = RELATIVE_LAMBDAS[l] * mean;
+            double total = 0;
+            for (int j = 0; j < heldOut; j++) {
+                double dot = 0;
+                for (int k = 0; k < d; k++) {
+                    u[k] = z[j][k] / (Math.max(s[k], 0) + lambdas[l]);
+                    dot += q[j][k] * u[k];
+                }
+                double sq = 0;
+                for (int k = 0; k < d; k++) {
+                    double[] mk = m[k];
+                    double row = 0;
+                    for (int c = 0; c < d; c++) {
+                        row += mk[c] * u[c];
+                    }
+                    sq += u[k] * row;
+                }
+                total += sq > 0 ? dot / Math.sqrt(sq) : 0;
+            }
+            cosines[l] = total / heldOut;
+        }
+        return new LambdaChoice(lambdas, cosines, heldOut);
+    }
+
+    /** {@code V·A·Vᵀ} for V given by rows (here: eigenvectors as rows, so this is {@code Vᵀ·A·V} in column terms). */
+    private static double[][] rotate(double[][] v, double[][] a) {
+        int d = a.length;
+        double[][] av = new double[d][];                     // row k: A·v_k
+        for (int k = 0; k < d; k++) {
+            av[k] = times(a, v[k]);
+        }
+        double[][] out = new double[d][d];
+        for (int k = 0; k < d; k++) {
+            for (int l = k; l < d; l++) {
+                double sum = 0;
+                for (int c = 0; c < d; c++) {
+                    sum += v[k][c] * av[l][c];
+                }
+                out[k][l] = sum;
+                out[l][k] = sum;
+            }
+        }
+        return out;
+    }
+
+    private static double[] times(double[][] rows, double[] x) {
+        double[] out = new double[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            double sum = 0;
+            double[] r = rows[k];
+            for (int a = 0; a < x.length; a++) {
+                sum += r[a] * x[a];
+            }
+            out[k] = sum;
+        }
+        return out;
+    }
+
+    private static int argmax(double[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /** {@code P·[f, 1]} for a row-major {@code r × (d + 1)} matrix. */

@@ -8,8 +8,9 @@ import java.util.Map;
  * embedding by node id, the weights the forward pass runs, and what the training reports. A trainer
  * that ran the native forward pass over every node also returns what search reads back for each
  * ({@code states}: first-layer states, {@code inputs}: projected inputs); null when it did not, or
- * when the model has none.
+ * when the model has none. {@code ridgeLambda}: the tag space's penalty as fitted (chosen, when
+ * asked to), NaN without a tag space.
  */
 public record TrainedSage(Map<Long, float[]> embeddings, SageWeights weights, long nodes, long relationships, long ranEpochs,
                           boolean didConverge, List<Double> epochLosses, long trainMillis, Map<Long, float[]> states,
-                          Map<Long, float[]> inputs) {}
+                          Map<Long, float[]> inputs, double ridgeLambda) {}

@@ -95,10 +95,13 @@ final class DjlTraining {
         float[][] raw = features.toArray(new float[0][]);
         float[][] inputs = raw.clone();
         Map<String, SageWeights.Matrix> projections = Map.of();
+        double ridgeLambda = Double.NaN;
         boolean tagSpace = config.inputs().equals(TrainConfig.TAG_SPACE);
         if (tagSpace) {
             progress.phase("tag space", 0);
-            projections = tagSpace(tx, inputs, tag, taggedArrays, config, log);
+            TagSpace.Maps maps = tagSpace(tx, inputs, tag, taggedArrays, config, log);
+            projections = Map.of("Image", maps.image(), "Tag", maps.tag());
+            ridgeLambda = maps.lambda();
             for (int i = 0; i < n; i++) {
                 inputs[i] = TagSpace.apply(projections.get(tag[i] ? "Tag" : "Image"), inputs[i]);
             }
@@ -130,7 +133,7 @@ final class DjlTraining {
         log.info("mmr.train: embedded %d nodes in memory on %d threads in %d ms", n, EMBED_THREADS,
                 (System.nanoTime() - e0) / 1_000_000);
         return new TrainedSage(embeddings, weights, n, relationships, result.epochLosses().size(), false,
-                result.epochLosses(), result.millis(), states, projected);
+                result.epochLosses(), result.millis(), states, projected, ridgeLambda);
     }
 
     /**
@@ -177,7 +180,7 @@ final class DjlTraining {
      * The tag-space input maps (see {@link TagSpace}), fitted on the images' features and TAGGED edges;
      * tags enter through their centroid features, so the catalog must have been imported with them.
      */
-    private static Map<String, SageWeights.Matrix> tagSpace(Transaction tx, float[][] features, boolean[] tag,
+    private static TagSpace.Maps tagSpace(Transaction tx, float[][] features, boolean[] tag,
                                                            int[][] tagged, TrainConfig config, Log log) {
         String init = null;
         try (Result r = tx.execute("MATCH (c:" + Schema.CATALOG + " {" + Schema.NAME + ": '" + Schema.DEFAULT_NAME + "'}) RETURN c.tagFeatureInit AS init")) {
@@ -212,10 +215,11 @@ final class DjlTraining {
             }
         }
         TagSpace.Maps maps = TagSpace.fit(imageFeatures.toArray(new float[0][]), imageTags,
-                tagFeatures.toArray(new float[0][]), config.embeddingDimension(), config.ridgeLambda());
-        log.info("mmr.train: tag space fitted on %d images and %d tags in %d ms (rank %d)", imageFeatures.size(),
-                tagFeatures.size(), maps.millis(), maps.image().rows());
-        return Map.of("Image", maps.image(), "Tag", maps.tag());
+                tagFeatures.toArray(new float[0][]), config.embeddingDimension(), config.ridgeLambda(), config.randomSeed());
+        log.info("mmr.train: tag space fitted on %d images and %d tags in %d ms (rank %d, ridge lambda %.4g%s)",
+                imageFeatures.size(), tagFeatures.size(), maps.millis(), maps.image().rows(), maps.lambda(),
+                maps.choice() == null ? "" : ", chosen: " + maps.choice());
+        return maps;
     }
 
     private static List<List<Integer>> lists(int n) {

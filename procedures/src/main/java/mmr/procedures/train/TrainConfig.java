@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import mmr.model.sage.SageTrainer;
+import mmr.model.sage.TagSpace;
 import mmr.procedures.config.ConfigLists;
 import mmr.procedures.config.ConfigMap;
 import mmr.procedures.gds.GdsAdapter;
@@ -84,7 +85,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         double temperature = c.number("temperature", DJL_TEMPERATURE, 1e-3, 10);
         double keywordShare = c.number("keywordShare", DJL_KEYWORD_SHARE, 0, 1);
         double weightDecay = c.number("weightDecay", DJL_WEIGHT_DECAY, 0, 1);
-        double ridgeLambda = c.number("ridgeLambda", DJL_RIDGE_LAMBDA, 1e-6, 1e6);
+        double ridgeLambda = ridgeLambda(raw);
         double validationShare = c.number("validationShare", DJL_VALIDATION_SHARE, 0, 0.5);
         int patience = c.integer("patience", DJL_PATIENCE, 0, 1000);
         List<Double> neighborInit = ConfigLists.numbers(PROCEDURE, "neighborInit", raw == null ? null : raw.get("neighborInit"),
@@ -125,12 +126,34 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
     static final double DJL_TEMPERATURE = 0.1;
     static final double DJL_KEYWORD_SHARE = 0.3;
     static final double DJL_WEIGHT_DECAY = 1e-5;
+    /** The tag space's penalty when none is given; 'auto' measured worse on emoji (docs/evaluation.md, "The ridge's penalty"). */
     static final double DJL_RIDGE_LAMBDA = 1;
+    static final double RIDGE_LAMBDA_MIN = 1e-6;
+    static final double RIDGE_LAMBDA_MAX = 1e6;
+    static final String RIDGE_AUTO = "auto";
     static final double DJL_VALIDATION_SHARE = 0.05;
     static final int DJL_PATIENCE = 3;
     static final List<Double> DJL_NEIGHBOR_INIT = List.of(0.25, 0.0);
     static final double DJL_KEYWORD_LOSS_WEIGHT = 0.5;
     static final int DJL_QUERIES_PER_EPOCH = 5_000;
+
+    /** The given penalty, {@link #DJL_RIDGE_LAMBDA} when none, or {@link TagSpace#AUTO} for 'auto' (chosen on held-out catalog images). */
+    private static double ridgeLambda(Map<String, Object> raw) {
+        ConfigMap.read(PROCEDURE, "ridgeLambda", "number or 'auto'", DJL_RIDGE_LAMBDA, RIDGE_LAMBDA_MIN, RIDGE_LAMBDA_MAX, null);
+        Object v = raw == null ? null : raw.get("ridgeLambda");
+        if (v == null) {
+            return DJL_RIDGE_LAMBDA;
+        }
+        if (v instanceof String s && s.strip().equalsIgnoreCase(RIDGE_AUTO)) {
+            return TagSpace.AUTO;
+        }
+        if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() < RIDGE_LAMBDA_MIN
+                || n.doubleValue() > RIDGE_LAMBDA_MAX) {
+            throw new IllegalArgumentException(PROCEDURE + ": 'ridgeLambda' must be 'auto' or a number from "
+                    + RIDGE_LAMBDA_MIN + " to " + RIDGE_LAMBDA_MAX + ", got " + ConfigMap.describe(v));
+        }
+        return n.doubleValue();
+    }
 
     public boolean djl() {
         return trainer.equals(DJL);
@@ -173,7 +196,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             m.put("keywordShare", djlTrainer.keywordShare());
             m.put("weightDecay", djlTrainer.weightDecay());
             m.put("inputs", inputs);
-            m.put("ridgeLambda", ridgeLambda);
+            m.put("ridgeLambda", Double.isNaN(ridgeLambda) ? RIDGE_AUTO : ridgeLambda);
             m.put("validationShare", djlTrainer.validationShare());
             m.put("patience", (long) djlTrainer.patience());
             m.put("neighborInit", Arrays.stream(djlTrainer.neighbourInit()).boxed().toList());

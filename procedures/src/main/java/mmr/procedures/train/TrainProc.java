@@ -139,13 +139,17 @@ public class TrainProc {
             tx.getNodeById(e.getKey()).setProperty(Schema.EMBEDDING, e.getValue());
             progress.step(++written);
         }
+        Map<String, Object> effective = config.toMap();
+        if (!Double.isNaN(trained.ridgeLambda())) {
+            effective.put("ridgeLambda", trained.ridgeLambda());   // the penalty fitted, also when 'auto' chose it
+        }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("encoder", shape.get("encoder"));
         metadata.put("featureDimension", imageDim);
         metadata.put("multiLabel", trained.weights().multiLabel());
         metadata.put("randomSeed", config.randomSeed());
         metadata.put("epochLosses", trained.epochLosses().stream().mapToDouble(Double::doubleValue).toArray());
-        metadata.put("config", config.toMap().toString());
+        metadata.put("config", effective.toString());
         metadata.put("trainer", config.trainer());
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
         long s0 = System.nanoTime();
@@ -159,7 +163,7 @@ public class TrainProc {
                 states, (System.nanoTime() - s0) / 1_000_000);
         return new TrainResult(config.modelName(), (Long) model.getProperty("version"), trained.nodes(),
                 trained.relationships(), trained.ranEpochs(), trained.epochLosses(), trained.didConverge(), trained.weights().multiLabel(),
-                trained.trainMillis(), writeMillis, config.toMap());
+                trained.trainMillis(), writeMillis, effective);
     }
 
     private void requireFinite(String p) {

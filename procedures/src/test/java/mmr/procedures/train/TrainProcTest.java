@@ -234,7 +234,8 @@ class TrainProcTest extends HarnessTest {
         assertError("CALL mmr.train({trainer: 'gds', inputs: 'features'})", "mmr.train: 'inputs' applies to trainer 'djl' only, not to 'gds'");
         assertError("CALL mmr.train({inputs: 'pixels'})", "mmr.train: 'inputs' must be one of 'tagSpace', 'features', got 'pixels' (String)");
         assertError("CALL mmr.train({validationShare: 0.9})", "mmr.train: 'validationShare' must be a number from 0.0 to 0.5, got 0.9");
-        assertError("CALL mmr.train({ridgeLambda: 0})", "mmr.train: 'ridgeLambda' must be a number from");
+        assertError("CALL mmr.train({ridgeLambda: 0})", "mmr.train: 'ridgeLambda' must be 'auto' or a number from 1.0E-6 to 1000000.0, got 0 (Integer)");
+        assertError("CALL mmr.train({ridgeLambda: 'big'})", "mmr.train: 'ridgeLambda' must be 'auto' or a number from 1.0E-6 to 1000000.0, got 'big' (String)");
         assertError("CALL mmr.train({queriesPerEpoch: 0})", "mmr.train: 'queriesPerEpoch' must be an integer from 1 to 100000000, got 0");
         assertError("CALL mmr.train({neighborInit: [0.5]})", "mmr.train: 'neighborInit' must be a list of 2 numbers from 0.0 to 10.0, got [0.5] (List)");
         // the old spelling is still read (with a warning in the log), and names the new one when wrong
