@@ -103,19 +103,7 @@ public final class TagSpace {
             }
             gram[a][a] += lambda;
         }
-        double[][] bbt = new double[d][d];               // X̃ᵀY·YᵀX̃
-        for (int a = 0; a < d; a++) {
-            double[] ba = b[a];
-            for (int c = a; c < d; c++) {
-                double[] bc = b[c];
-                double s = 0;
-                for (int t = 0; t < tCount; t++) {
-                    s += ba[t] * bc[t];
-                }
-                bbt[a][c] = s;
-                bbt[c][a] = s;
-            }
-        }
+        double[][] bbt = outer(b);                       // X̃ᵀY·YᵀX̃
         double[][] left = Cholesky.solve(gram, bbt);      // G⁻¹·BBᵀ
         double[][] m = Cholesky.solve(gram, transpose(left));   // G⁻¹·(G⁻¹·BBᵀ)ᵀ = G⁻¹·BBᵀ·G⁻¹ = AAᵀ
         for (int a = 0; a < d; a++) {                    // symmetrise rounding
@@ -250,8 +238,6 @@ public final class TagSpace {
     private static LambdaChoice choose(float[][] imageFeatures, int[][] imageTags, double[] mu, double[] idf,
                                        double[][] gramAll, double[][] bAll, long seed) {
         int n = imageFeatures.length;
-        int d = mu.length;
-        int tCount = idf.length;
         int[] tagged = java.util.stream.IntStream.range(0, n).filter(i -> tagNorm(imageTags[i], idf) > 0).toArray();
         int heldOut = (int) Math.min(MAX_HELD_OUT, Math.round(tagged.length * HELD_OUT_SHARE));
         if (heldOut < MIN_HELD_OUT || n - heldOut < 2) {
@@ -292,20 +278,7 @@ public final class TagSpace {
         SymmetricEigen eigen = SymmetricEigen.of(gram);
         double[][] v = eigen.vectors();                      // row k: eigenvector k
         double[] s = eigen.values();
-        double[][] bbt = new double[d][d];
-        for (int a = 0; a < d; a++) {
-            double[] ba = b[a];
-            for (int c = a; c < d; c++) {
-                double[] bc = b[c];
-                double sum = 0;
-                for (int t = 0; t < tCount; t++) {
-                    sum += ba[t] * bc[t];
-                }
-                bbt[a][c] = sum;
-                bbt[c][a] = sum;
-            }
-        }
-        double[][] m = rotate(v, bbt);
+        double[][] m = rotate(v, outer(b));
         double[][] z = new double[heldOut][];
         double[][] q = new double[heldOut][];
         double[] x = new double[d];
@@ -434,6 +407,25 @@ public final class TagSpace {
             count++;
         }
         return count == 0 ? 0 : sum / count;
+    }
+
+    /** {@code B·Bᵀ} of a {@code d × t} matrix given by rows. */
+    private static double[][] outer(double[][] b) {
+        int d = b.length;
+        double[][] out = new double[d][d];
+        for (int a = 0; a < d; a++) {
+            double[] ba = b[a];
+            for (int c = a; c < d; c++) {
+                double[] bc = b[c];
+                double s = 0;
+                for (int t = 0; t < ba.length; t++) {
+                    s += ba[t] * bc[t];
+                }
+                out[a][c] = s;
+                out[c][a] = s;
+            }
+        }
+        return out;
     }
 
     private static double[][] transpose(double[][] a) {
