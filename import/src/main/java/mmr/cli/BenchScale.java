@@ -88,6 +88,10 @@ final class BenchScale implements Callable<Integer> {
             description = "mmr.knn writeBatchSize (default: ${DEFAULT-VALUE}: one transaction if the heap allows it, else 100,000)")
     int knnWriteBatch;
 
+    @Option(names = "--train-write-batch", defaultValue = "0", description = "mmr.train writeBatchSize (default: "
+            + "${DEFAULT-VALUE}: one transaction if about 4 KB per image fits a third of the heap, else 100,000)")
+    int trainWriteBatch;
+
     @Option(names = "--knn-concurrency", defaultValue = "1",
             description = "mmr.knn concurrency (default: ${DEFAULT-VALUE}; with method gds more threads drop the seed)")
     int knnConcurrency;
@@ -171,6 +175,10 @@ final class BenchScale implements Callable<Integer> {
         }
         if (knnConcurrency < 1 || knnConcurrency > 64) {
             throw new ParameterException(cl, "--knn-concurrency must be from 1 to 64, got " + knnConcurrency);
+        }
+        if (knnWriteBatch < 0 || trainWriteBatch < 0) {
+            throw new ParameterException(cl, "--knn-write-batch and --train-write-batch must be 0 (chosen by the heap) or positive, got "
+                    + knnWriteBatch + " and " + trainWriteBatch);
         }
         if (efConstruction < 0 || knnCandidates < 0) {
             throw new ParameterException(cl, "--ef-construction and --knn-candidates must be 0 (the default) or positive, got "
@@ -313,7 +321,9 @@ final class BenchScale implements Callable<Integer> {
             case "train" -> {
                 try (EmbeddedNeo4j neo4j = open(home)) {
                     Map<String, Object> row = neo4j.db().executeTransactionally(
-                            "CALL mmr.train() YIELD version, nodes, epochs, trainMillis, writeMillis RETURN *", Map.of(), res -> res.next());
+                            "CALL mmr.train($config) YIELD version, nodes, epochs, trainMillis, writeMillis RETURN *",
+                            Map.of("config", Map.of("writeBatchSize", trainWriteBatch())), res -> res.next());
+                    r.put("writeBatchSize", trainWriteBatch());
                     r.putAll(row);
                     StoreMeasures.pageCache(neo4j, r);
                 }
@@ -428,6 +438,15 @@ final class BenchScale implements Callable<Integer> {
         long[] s = nanos.clone();
         Arrays.sort(s);
         return List.of(round(s[s.length / 2] / 1e6), round(s[(int) Math.ceil(s.length * 0.99) - 1] / 1e6));
+    }
+
+    /**
+     * The train stage's writeBatchSize: as given, else one transaction while its state (an embedding, a
+     * first-layer state and a projected input per node: about 4 KB) fits a third of the heap — Neo4j's
+     * transaction pool is 70 % of it and the trainer's arrays share it — else 100,000 nodes at a time.
+     */
+    private long trainWriteBatch() {
+        return trainWriteBatch > 0 ? trainWriteBatch : images * 4_096L < Runtime.getRuntime().maxMemory() / 3 ? 0 : 100_000;
     }
 
     /** Ids to sample queries from: the first 100,000 images (the synthetic catalog's order is random). */

@@ -21,13 +21,15 @@ import mmr.procedures.graph.Schema;
  * one {@link SageTrainer.Config} ({@code djlTrainer}, null for GDS's trainer), plus what it trains on
  * ({@code inputs}, {@code ridgeLambda}: the tag space); GDS's are the fields only it reads.
  *
+ * @param writeBatchSize 0: every embedding and state in the caller's transaction (atomic); N: N nodes per
+ *                       transaction, the new model version current when the caller's commits
  * @param warnings deprecated keys that were accepted, for the procedure to log
  */
 public record TrainConfig(String modelName, int embeddingDimension, List<Integer> sampleSizes, String activation,
                           int epochs, int maxIterations, int batchSize, double learningRate, int searchDepth,
                           int negativeSampleWeight, double tolerance, long randomSeed, int concurrency,
                           int projectedFeatureDimension, double batchSamplingRatio, String trainer, String inputs,
-                          double ridgeLambda, SageTrainer.Config djlTrainer, List<String> warnings) {
+                          double ridgeLambda, SageTrainer.Config djlTrainer, int writeBatchSize, List<String> warnings) {
     public static final String GDS = "gds";
     public static final String DJL = "djl";
     public static final String PROCEDURE = "mmr.train";
@@ -36,7 +38,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             "maxIterations", "batchSize", "learningRate", "searchDepth", "negativeSampleWeight", "tolerance",
             "randomSeed", "concurrency", "projectedFeatureDimension", "batchSamplingRatio", "trainer", "temperature",
             "keywordShare", "weightDecay", "inputs", "ridgeLambda", "validationShare", "patience", "neighborInit",
-            "keywordLossWeight", "queriesPerEpoch");
+            "keywordLossWeight", "queriesPerEpoch", "writeBatchSize");
     /** Keys renamed for one spelling ("neighbor", as in search's 'neighbors'): the old name is accepted with a warning. */
     static final Map<String, String> RENAMED = Map.of("neighbourInit", "neighborInit");
     /** Keys only GDS's trainer reads, and keys only mmr's (djl) trainer reads: the other trainer refuses them. */
@@ -115,6 +117,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                 inputs,
                 ridgeLambda,
                 djlConfig,
+                c.integer("writeBatchSize", 0, 0, 1_000_000),
                 List.copyOf(warnings));
     }
 
@@ -165,6 +168,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         train.remove("activation");
         train.remove("trainer");
         train.remove("projectedFeatureDimension");
+        train.remove("writeBatchSize");
         if (batchSamplingRatio == 0) {
             train.remove("batchSamplingRatio");   // GDS's default: batchSize × concurrency / nodes
         }
@@ -190,6 +194,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         m.put("concurrency", (long) concurrency);
         m.put("projectedFeatureDimension", (long) projectedFeatureDimension);
         m.put("batchSamplingRatio", batchSamplingRatio);
+        m.put("writeBatchSize", (long) writeBatchSize);
         if (djl()) {
             GDS_ONLY.forEach(m::remove);
             m.put("temperature", djlTrainer.temperature());

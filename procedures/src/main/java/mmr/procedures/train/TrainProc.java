@@ -2,6 +2,8 @@ package mmr.procedures.train;
 
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,12 +135,6 @@ public class TrainProc {
         TrainedSage trained = config.djl() ? DjlTraining.train(tx, config, log, progress)
                 : gds.trainGraphSage(config.gdsParameters(), labels, types, multiLabel);
         long w0 = System.nanoTime();
-        progress.phase("writing embeddings", trained.embeddings().size());
-        long written = 0;
-        for (Map.Entry<Long, float[]> e : trained.embeddings().entrySet()) {
-            tx.getNodeById(e.getKey()).setProperty(Schema.EMBEDDING, e.getValue());
-            progress.step(++written);
-        }
         Map<String, Object> effective = config.toMap();
         if (!Double.isNaN(trained.ridgeLambda())) {
             effective.put("ridgeLambda", trained.ridgeLambda());   // the penalty fitted, also when 'auto' chose it
@@ -151,19 +147,54 @@ public class TrainProc {
         metadata.put("epochLosses", trained.epochLosses().stream().mapToDouble(Double::doubleValue).toArray());
         metadata.put("config", effective.toString());
         metadata.put("trainer", config.trainer());
+        // The new version becomes current when this transaction commits, whichever way the nodes are written.
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
-        long s0 = System.nanoTime();
-        progress.phase("writing first-layer states", 0);
         LoadedModel loaded = LoadedModel.of(TrainConfig.PROCEDURE, tx, model);
-        long states = trained.states() != null ? SageStates.write(tx, loaded, trained.states(), trained.inputs())
-                : SageStates.writeAll(tx, loaded, trained.embeddings().keySet().stream().mapToLong(Long::longValue).sorted().toArray());
+        long[] ids = trained.embeddings().keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        progress.phase("writing embeddings and first-layer states", ids.length);
+        long s0 = System.nanoTime();
+        long states = 0;
+        if (config.writeBatchSize() == 0) {
+            states = writeNodes(tx, trained, loaded, ids);
+            progress.step(ids.length);
+        } else {
+            for (int from = 0; from < ids.length; from += config.writeBatchSize()) {
+                long[] batch = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + config.writeBatchSize()));
+                try (Transaction own = db.beginTx()) {
+                    states += writeNodes(own, trained, loaded, batch);
+                    own.commit();
+                }
+                progress.step(from + batch.length);
+            }
+        }
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
-        log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written "
-                + "(states in %d ms)", config.modelName(), model.getProperty("version"), trained.embeddings().size(),
-                states, (System.nanoTime() - s0) / 1_000_000);
+        log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written in %d ms (%s)",
+                config.modelName(), model.getProperty("version"), ids.length, states, (System.nanoTime() - s0) / 1_000_000,
+                config.writeBatchSize() == 0 ? "one transaction" : "batches of " + config.writeBatchSize());
         return new TrainResult(config.modelName(), (Long) model.getProperty("version"), trained.nodes(),
                 trained.relationships(), trained.ranEpochs(), trained.epochLosses(), trained.didConverge(), trained.weights().multiLabel(),
                 trained.trainMillis(), writeMillis, effective);
+    }
+
+    /** Embeddings and first-layer states of {@code ids}, written in {@code into}; returns the states written. */
+    private static long writeNodes(Transaction into, TrainedSage trained, LoadedModel loaded, long[] ids) {
+        for (long id : ids) {
+            into.getNodeById(id).setProperty(Schema.EMBEDDING, trained.embeddings().get(id));
+        }
+        if (trained.states() == null) {
+            return SageStates.writeAll(into, loaded, ids);
+        }
+        Map<Long, float[]> states = new LinkedHashMap<>();
+        Map<Long, float[]> inputs = trained.inputs() == null ? null : new HashMap<>();
+        for (long id : ids) {
+            if (trained.states().get(id) != null) {
+                states.put(id, trained.states().get(id));
+            }
+            if (inputs != null && trained.inputs().get(id) != null) {
+                inputs.put(id, trained.inputs().get(id));
+            }
+        }
+        return SageStates.write(into, loaded, states, inputs);
     }
 
     private void requireFinite(String p) {

@@ -70,6 +70,9 @@ class TrainProcTest extends HarnessTest {
 
         // The stored model alone reproduces the written (= GDS) embeddings: GDS's catalog is empty now.
         assertStoredModelReproducesWrittenEmbeddings();
+
+        single("CALL mmr.train(" + SMALL.replace("}", ", writeBatchSize: 7}") + ")");   // states computed per batch
+        assertStoredModelReproducesWrittenEmbeddings();
     }
 
     @Test
@@ -112,6 +115,13 @@ class TrainProcTest extends HarnessTest {
         Map<String, Object> closedForm = single("CALL mmr.train({embeddingDimension: 8, epochs: 0})");
         assertThat((List<?>) closedForm.get("epochLosses")).isEmpty();
         assertStoredModelReproducesWrittenEmbeddings();
+
+        // Written in transactions of 5 nodes (38 nodes: 8 of them): the same embeddings and states as one transaction.
+        Map<String, Object> batched = single("CALL mmr.train({embeddingDimension: 8, epochs: 0, writeBatchSize: 5})");
+        assertThat((Long) batched.get("version")).isEqualTo((Long) closedForm.get("version") + 1);
+        assertThat(count("MATCH (n) WHERE (n:Image OR n:Tag) AND size(n.embedding) = 8 RETURN count(n)")).isEqualTo(38);
+        assertStoredModelReproducesWrittenEmbeddings();
+        assertTrainedStatesEqualAPassOverTheDatabase();
     }
 
     @Test
@@ -234,6 +244,7 @@ class TrainProcTest extends HarnessTest {
         assertError("CALL mmr.train({trainer: 'gds', inputs: 'features'})", "mmr.train: 'inputs' applies to trainer 'djl' only, not to 'gds'");
         assertError("CALL mmr.train({inputs: 'pixels'})", "mmr.train: 'inputs' must be one of 'tagSpace', 'features', got 'pixels' (String)");
         assertError("CALL mmr.train({validationShare: 0.9})", "mmr.train: 'validationShare' must be a number from 0.0 to 0.5, got 0.9");
+        assertError("CALL mmr.train({writeBatchSize: -1})", "mmr.train: 'writeBatchSize' must be an integer from 0 to 1000000, got -1 (Integer)");
         assertError("CALL mmr.train({ridgeLambda: 0})", "mmr.train: 'ridgeLambda' must be 'auto' or a number from 1.0E-6 to 1000000.0, got 0 (Integer)");
         assertError("CALL mmr.train({ridgeLambda: 'big'})", "mmr.train: 'ridgeLambda' must be 'auto' or a number from 1.0E-6 to 1000000.0, got 'big' (String)");
         assertError("CALL mmr.train({queriesPerEpoch: 0})", "mmr.train: 'queriesPerEpoch' must be an integer from 1 to 100000000, got 0");
