@@ -57,8 +57,15 @@ final class EvalSearch {
      * issue 13 (and the input of rerank(mmr)).
      */
     int[] search(byte[] bytes, List<String> tags, String connect, double w, int feedbackNeighbors, int k) {
-        return ranking(query(bytes, tags), Map.of("k", (long) k, "connect", connect, "visualWeight", w,
-                "feedbackNeighbors", (long) feedbackNeighbors, "distance", "cosine")).positions();
+        return search(bytes, tags, connect, w, feedbackNeighbors, k, Map.of());
+    }
+
+    /** {@link #search} with more settings ({@code extra}, e.g. the ablation's {@code concept}). */
+    int[] search(byte[] bytes, List<String> tags, String connect, double w, int feedbackNeighbors, int k, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(extra);
+        config.putAll(Map.of("k", (long) k, "connect", connect, "visualWeight", w, "feedbackNeighbors", (long) feedbackNeighbors,
+                "distance", "cosine"));
+        return ranking(query(bytes, tags), config).positions();
     }
 
     /** mmr.search with the default config (connect both, the default weight, distance 'auto') and {@code extra}, k RANKED unless given. */

@@ -1,6 +1,7 @@
 package mmr.eval;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import mmr.eval.Holdout.HeldOutQuery;
@@ -9,7 +10,8 @@ import mmr.model.vector.Vectors;
 /**
  * Setting {@code imageKeyword}: a held-out image with one of its keywords. Baselines {@code visual},
  * {@code hardFilter} (visual ranking of the images tagged with the keyword in the graph) and
- * {@code lateFusion}; mmr at every connect mode and slider position.
+ * {@code lateFusion}; mmr at every connect mode and slider position, with the keywords' proximity along the
+ * graph (the default) and, as the ablation, with their mean embedding inside E (the paper's).
  */
 final class ImageKeywordQueries {
     static final double LATE_FUSION_WEIGHT = 0.5;
@@ -28,6 +30,8 @@ final class ImageKeywordQueries {
                 for (double w : ImageQueries.VISUAL_WEIGHTS) {
                     round.add("imageKeyword", "mmr|" + connect + "|" + w,
                             keyword ? round.search.search(q.bytes(), List.of(q.keyword()), connect, w) : null);
+                    round.add("imageKeyword", "mmr(concept embedding)|" + connect + "|" + w, keyword ? round.search.search(q.bytes(),
+                            List.of(q.keyword()), connect, w, 0, EvalSearch.RANKED, Map.of("concept", "embedding")) : null);
                 }
             }
         }

@@ -28,7 +28,9 @@ import mmr.procedures.graph.Schema;
  * one {@code −δ·…} — where {@code a = 1/|E|} when feedback normalised E first, else 1. The image side
  * is not linear in its attachments (it is GraphSAGE of them), so each attached image's share is
  * estimated by leaving it out: the image side's contribution minus what it is when E_i is computed
- * without that attachment ({@code attribution: 'leave-one-out'}; these do not sum exactly).
+ * without that attachment ({@code attribution: 'leave-one-out'}; these do not sum exactly). An image +
+ * keyword query ranked with the graph's conceptual side ({@link KeywordSide}) splits as that ranking
+ * scores: the image side {@code w·cos(E_i, Ê_r)} and each keyword {@code (1 − w)·proximity/n}.
  */
 final class Explainer {
     /** Most paths returned. */
@@ -59,6 +61,9 @@ final class Explainer {
                     + " has no embedding of this model yet; run CALL mmr.embed on it or retrain");
         }
         float[] r = Vectors.normalised(er);
+        if (KeywordSide.applies(query, a, config)) {
+            return explainKeywordSide(a, config, result, er);
+        }
         boolean feedback = !a.liked().isEmpty() || !a.disliked().isEmpty();
         float[] base = QueryVectors.combine(a.imageEmbedding(), a.tagEmbedding(), config.visualWeight(), config.tagWeight());
         double scale = feedback ? 1 / Math.max(1e-12, Vectors.norm(base)) : 1;
@@ -105,6 +110,41 @@ final class Explainer {
         Double visual = a.imageEmbedding() == null ? null : Vectors.cosine(er, a.imageEmbedding());
         Double concept = a.tagEmbedding() == null ? null : Vectors.cosine(er, a.tagEmbedding());
         return new Story(score, visual, concept, imageSide, parts);
+    }
+
+    /**
+     * The story of an image + keyword result ranked with the graph's conceptual side:
+     * {@code score = w·cos(E_i, Ê_r) + Σ_t (1 − w)/n·proximity_t} — the image side (its attachments' shares
+     * by leave-one-out, as above) and each keyword's exact share.
+     */
+    private Story explainKeywordSide(QueryNode.Attachment a, SearchConfig config, Node result, float[] er) {
+        double w = config.visualWeight();
+        double visual = Vectors.cosine(er, a.imageEmbedding());
+        double imageSide = w * visual;
+        List<Part> parts = new ArrayList<>();
+        long[] ids = a.attachedIds();
+        for (int i = 0; i < ids.length; i++) {
+            Node n = searcher.tx().getNodeById(ids[i]);
+            long[] rest = new long[ids.length - 1];
+            for (int j = 0, k = 0; j < ids.length; j++) {
+                if (j != i) {
+                    rest[k++] = ids[j];
+                }
+            }
+            float[] without = searcher.queryNode().embedQuery(a.model(), a.queryFeatures(), rest);
+            parts.add(new Part(n.hasLabel(Schema.TAG_LABEL) ? "attachedTag" : "attachedImage", n,
+                    imageSide - w * Vectors.cosine(er, without), "leave-one-out", paths(n, result)));
+        }
+        KeywordSide side = new KeywordSide(searcher.tx(), a.tags(), false);
+        double[] proximities = side.proximities(result);
+        double concept = 0;
+        for (int k = 0; k < proximities.length; k++) {
+            concept += proximities[k] / proximities.length;
+            parts.add(new Part("queryTag", a.tags().get(k), (1 - w) * proximities[k] / proximities.length, "exact",
+                    paths(a.tags().get(k), result)));
+        }
+        parts.sort(Comparator.comparingDouble((Part p) -> -Math.abs(p.contribution())));
+        return new Story(imageSide + (1 - w) * concept, visual, concept, imageSide, parts);
     }
 
     private Part tagPart(String kind, Node t, double weight, float[] r, double norm, Node result) {

@@ -29,13 +29,25 @@ import mmr.procedures.graph.Schema;
  * @param distance         how results are ranked: by cosine to E, along the graph, or (auto) along the graph for a
  *                         query without an image side and by cosine otherwise
  * @param geodesic         how results are found along the graph, when they are
+ * @param concept          the conceptual side of a query with an image and keywords: the keywords' proximity along
+ *                         the graph beside the image's cosine, or (the paper's) their mean embedding inside E
  */
 public record SearchConfig(int k, double visualWeight, Connect connect, int neighbors, double similarityCutoff,
                            boolean excludeQuery, String model, double withoutWeight, double likeWeight, double dislikeWeight,
-                           boolean explain, int feedbackNeighbors, Distance distance, Geodesic geodesic) {
+                           boolean explain, int feedbackNeighbors, Distance distance, Geodesic geodesic,
+                           Concept concept) {
     public static final List<String> KEYS = List.of("k", "visualWeight", "connect", "neighbors", "similarityCutoff",
             "excludeQuery", "model", "withoutWeight", "likeWeight", "dislikeWeight", "explain", "feedbackNeighbors",
-            "distance", "imagesOnly", "maxHops", "maxExpanded", "tagFanout");
+            "distance", "imagesOnly", "maxHops", "maxExpanded", "tagFanout", "concept");
+
+    /**
+     * How a query with an image and keywords (given tags or text; not steered by without, liked or
+     * disliked; ranked by cosine) weighs its keywords. GRAPH: each image scores
+     * {@code w·cos(E_i, e) + (1 − w)·proximity}, the proximity read from TAGGED and SIMILAR edges
+     * ({@link mmr.model.rank.KeywordProximity}); EMBEDDING: the paper's
+     * {@code E = (w·E_i + (1 − w)·mean(E_tags)) / 2}, ranked by cosine to E. Other queries use E.
+     */
+    public enum Concept { GRAPH, EMBEDDING }
     /**
      * How results are ranked. AUTO, the default: geodesic for a query of tags or text only, where it
      * measured better than cosine (and than a hard tag filter) at tag dropout 0 and 0.5; cosine for
@@ -72,7 +84,7 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
     /** The same settings with another k. */
     public SearchConfig withK(int newK) {
         return new SearchConfig(newK, visualWeight, connect, neighbors, similarityCutoff, excludeQuery, model, withoutWeight,
-                likeWeight, dislikeWeight, explain, feedbackNeighbors, distance, geodesic);
+                likeWeight, dislikeWeight, explain, feedbackNeighbors, distance, geodesic, concept);
     }
 
     /** Which edges attach the transient query node. */
@@ -140,6 +152,7 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
                 c.number("likeWeight", 0.5, 0, 10),
                 c.number("dislikeWeight", 0.5, 0, 10),
                 c.bool("explain", false),
-                c.integer("feedbackNeighbors", DEFAULT_FEEDBACK_NEIGHBORS, 0, 100), distance, g);
+                c.integer("feedbackNeighbors", DEFAULT_FEEDBACK_NEIGHBORS, 0, 100), distance, g,
+                Concept.valueOf(c.choice("concept", "graph", List.of("graph", "embedding")).toUpperCase(Locale.ROOT)));
     }
 }

@@ -19,6 +19,7 @@ import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 
 import mmr.model.rank.Geodesic;
+import mmr.model.rank.KeywordProximity;
 import mmr.model.vector.Vectors;
 import mmr.procedures.graph.JointGraph;
 import mmr.procedures.graph.Schema;
@@ -119,6 +120,7 @@ public final class Searcher {
         a.disliked().forEach(n -> exclude.add(n.getId()));   // a disliked image is not shown again
         boolean tagsOnly = a.imageEmbedding() == null && a.withoutTags().isEmpty() && a.liked().isEmpty() && a.disliked().isEmpty();
         List<Hit> hits = config.distance().geodesic(tagsOnly) ? geodesic(a, config, exclude)
+                : KeywordSide.applies(query, a, config) ? keywordRanked(a, config, exclude)
                 : rank(Schema.IMAGE_EMBEDDING_INDEX, a, config.k(), exclude);
         List<Hit> out = new ArrayList<>(hits.size());
         for (Hit h : hits) {
@@ -192,10 +194,15 @@ public final class Searcher {
             scored.add(h.withScore(voteWeight * vote + (1 - voteWeight) * h.score()));
         }
         // Equal scores (tags carried by the same neighbours) are ordered by the model: the cosine of their embeddings.
+        return top(scored, config.k());
+    }
+
+    /** The {@code k} best by score, then by visual score, then by node id, ranked from 1. */
+    private static List<Hit> top(List<Hit> scored, int k) {
         scored.sort(Comparator.comparingDouble((Hit h) -> -h.score()).thenComparingDouble(h -> -h.visualScore())
                 .thenComparingLong(h -> h.node().getId()));
         List<Hit> out = new ArrayList<>();
-        for (int i = 0; i < Math.min(config.k(), scored.size()); i++) {
+        for (int i = 0; i < Math.min(k, scored.size()); i++) {
             out.add(scored.get(i).withRank(i + 1, null));
         }
         return out;
@@ -229,6 +236,36 @@ public final class Searcher {
             out.add(hits.get(i).withRank(i + 1, null));
         }
         return out;
+    }
+
+    /**
+     * An image + keyword query with the conceptual side read from the graph ({@link KeywordSide}): the
+     * images nearest the image side E_i in the embedding index, and every carrier of a keyword carried by
+     * at most {@link KeywordSide#CARRIER_CAP} images, each scored {@code w·cos(E_i, e) + (1 − w)·proximity};
+     * ties by the visual cosine, then node id. {@code visualScore} is the cosine, {@code conceptScore}
+     * the proximity.
+     */
+    private List<Hit> keywordRanked(Attachment a, SearchConfig config, Set<Long> exclude) {
+        float[] ei = a.imageEmbedding();
+        Map<Long, Node> candidates = new LinkedHashMap<>();
+        int wanted = config.k() + exclude.size();
+        for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_EMBEDDING_INDEX,
+                Math.max(RANK_CANDIDATES, 10 * wanted), ei)) {
+            candidates.put(near.node().getId(), near.node());
+        }
+        KeywordSide side = new KeywordSide(tx, a.tags(), true);
+        side.carriers().forEach(n -> candidates.putIfAbsent(n.getId(), n));
+        List<Hit> scored = new ArrayList<>();
+        for (Node n : candidates.values()) {
+            if (exclude.contains(n.getId()) || !(n.getProperty(Schema.EMBEDDING, null) instanceof float[] e) || e.length != ei.length) {
+                continue;
+            }
+            double visual = Vectors.cosine(ei, e);
+            double proximity = side.proximity(n);
+            scored.add(new Hit(n, 0, KeywordProximity.score(config.visualWeight(), visual, proximity), visual, proximity, null,
+                    null, null));
+        }
+        return top(scored, config.k());
     }
 
     private static Hit hit(Node n, float[] e, Attachment a, Double geodesic, Integer hops) {

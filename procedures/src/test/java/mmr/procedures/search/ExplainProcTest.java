@@ -33,16 +33,20 @@ class ExplainProcTest extends TrainedEmojiGraph {
 
     @Test
     void explainSplitsTheScoreExactlyAndShowsPaths() {
-        for (Map<String, Object> query : List.of(Map.<String, Object>of("id", QUERY_ID, "tags", List.of("sea", "animal")),
-                Map.<String, Object>of("id", QUERY_ID, "without", List.of("fish"), "liked", List.of("twitter:1f40e"),
-                        "disliked", List.of("google:1f40e")),
-                Map.<String, Object>of("tags", List.of("animal", "nature")))) {
+        Map<String, Object> imageAndKeywords = Map.of("id", QUERY_ID, "tags", List.of("sea", "animal"));
+        for (Map.Entry<Map<String, Object>, Map<String, Object>> run : List.of(
+                Map.entry(imageAndKeywords, Map.<String, Object>of("k", 3)),                          // the graph's conceptual side
+                Map.entry(imageAndKeywords, Map.<String, Object>of("k", 3, "concept", "embedding", "visualWeight", 0.3)),
+                Map.entry(Map.<String, Object>of("id", QUERY_ID, "without", List.of("fish"), "liked", List.of("twitter:1f40e"),
+                        "disliked", List.of("google:1f40e")), Map.<String, Object>of("k", 3)),
+                Map.entry(Map.<String, Object>of("tags", List.of("animal", "nature")), Map.<String, Object>of("k", 3)))) {
+            Map<String, Object> query = run.getKey();
             String before = checksum();
-            List<Map<String, Object>> top = rows("CALL mmr.search($q, {k: 3}) YIELD image, score RETURN image.id AS id, score",
-                    Map.of("q", query));
+            List<Map<String, Object>> top = rows("CALL mmr.search($q, $c) YIELD image, score RETURN image.id AS id, score",
+                    Map.of("q", query, "c", run.getValue()));
             for (Map<String, Object> hit : top) {
-                List<Map<String, Object>> story = rows("CALL mmr.explain($q, $id) YIELD rank, kind, node, contribution, attribution, "
-                        + "path, hops, score, imageSide RETURN *", Map.of("q", query, "id", hit.get("id")));
+                List<Map<String, Object>> story = rows("CALL mmr.explain($q, $id, $c) YIELD rank, kind, node, contribution, attribution, "
+                        + "path, hops, score, imageSide RETURN *", Map.of("q", query, "id", hit.get("id"), "c", run.getValue()));
                 assertThat(story).isNotEmpty();
                 double score = (Double) story.get(0).get("score");
                 assertThat(score).as("as mmr.search scores it").isCloseTo((Double) hit.get("score"), within(1e-5));

@@ -85,6 +85,40 @@ class SearchProcTest extends TrainedEmojiGraph {
         assertThat(visual.stream().map(m -> m.get("id")).toList()).isNotEqualTo(concept.stream().map(m -> m.get("id")).toList());
     }
 
+    /**
+     * An image with a keyword: each result scores w·visual + (1 − w)·proximity, the proximity 1 for a carrier
+     * of the keyword and, for any other image, its SIMILAR neighbours' share of similarity that carries it.
+     */
+    @Test
+    void imageAndKeywordRankByTheKeywordsProximityAlongTheGraph() {
+        String before = checksum();
+        Map<String, Object> q = Map.of("id", QUERY_ID, "tags", List.of("animal"));
+        List<Map<String, Object>> r = rows("CALL mmr.search($q, {k: 60, visualWeight: 0.8}) YIELD image, score, visualScore, conceptScore "
+                + "WITH image, score, visualScore, conceptScore, EXISTS { (image)-[:TAGGED]->(:Tag {name: 'animal'}) } AS carries "
+                + "OPTIONAL MATCH (image)-[s:SIMILAR]-(o:Image) "
+                + "WITH image, score, visualScore, conceptScore, carries, sum(s.score) AS all, "
+                + "sum(CASE WHEN EXISTS { (o)-[:TAGGED]->(:Tag {name: 'animal'}) } THEN s.score ELSE 0 END) AS carrying "
+                + "RETURN image.id AS id, score, visualScore, conceptScore, carries, "
+                + "CASE WHEN carries THEN 1.0 WHEN all > 0 THEN carrying / all ELSE 0.0 END AS expected", Map.of("q", q));
+        assertThat(r).hasSize(60);
+        assertThat(r).allSatisfy(m -> {
+            assertThat((Double) m.get("conceptScore")).as((String) m.get("id")).isCloseTo((Double) m.get("expected"), within(1e-5));
+            assertThat((Double) m.get("score")).isCloseTo(0.8 * (Double) m.get("visualScore") + 0.2 * (Double) m.get("conceptScore"),
+                    within(1e-6));
+        });
+        assertThat(r).anySatisfy(m -> assertThat(m.get("carries")).isEqualTo(true));
+        assertThat(r).anySatisfy(m -> assertThat((Double) m.get("conceptScore")).isStrictlyBetween(0.0, 1.0));
+        for (int i = 1; i < r.size(); i++) {
+            assertThat((Double) r.get(i).get("score")).isLessThanOrEqualTo((Double) r.get(i - 1).get("score"));
+        }
+        // at w 1 both conceptual sides leave the image side alone: the same ranking
+        assertThat(ids(q, Map.of("visualWeight", 1.0))).isEqualTo(ids(q, Map.of("visualWeight", 1.0, "concept", "embedding")));
+        assertThat(ids(q, Map.of())).isNotEqualTo(ids(q, Map.of("concept", "embedding")));
+        assertExactError("CALL mmr.search({id: $id, tags: ['animal']}, {concept: 'words'})", Map.of("id", QUERY_ID),
+                "mmr.search: 'concept' must be one of 'graph', 'embedding', got 'words' (String)");
+        assertThat(checksum()).isEqualTo(before);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void keywordQueriesRankByTheTagsAlone() {

@@ -1,0 +1,120 @@
+package mmr.procedures.search;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.Transaction;
+
+import mmr.model.rank.KeywordProximity;
+import mmr.procedures.graph.Schema;
+import mmr.procedures.search.QueryNode.Attachment;
+
+/**
+ * The conceptual side of an image + keyword query read from the graph (search's {@code concept:
+ * 'graph'}): which queries take it, and how close an image is to each keyword along TAGGED and
+ * SIMILAR edges ({@link KeywordProximity}). Shared by the ranking and by mmr.explain, so an
+ * explanation adds up to the score the search ranked by.
+ */
+final class KeywordSide {
+    /**
+     * A keyword carried by at most this many images has every carrier read (as search candidates); a
+     * larger one's carriers come in through the index's nearest images, the ones a user would see first.
+     */
+    static final int CARRIER_CAP = 2_000;
+
+    private final Transaction tx;
+    private final List<Node> keywords;
+    private final List<Set<Long>> carriers = new ArrayList<>();      // per keyword: every carrier, or null (not read)
+    private final Map<Long, Set<Long>> tagsOf = new HashMap<>();     // an image's own tags, read once
+    private final Map<Long, Node> carrierNodes = new LinkedHashMap<>();
+
+    /**
+     * Whether a query ranks by this side: an image and keywords the user gave (tags or text, not an
+     * existing image's own tags), nothing steering E (without, liked, disliked, learned likes).
+     */
+    static boolean applies(Query query, Attachment a, SearchConfig config) {
+        boolean keywordsGiven = query.tagsGiven() && !query.tags().isEmpty() || !a.textTags().isEmpty();
+        return config.concept() == SearchConfig.Concept.GRAPH && a.imageEmbedding() != null && keywordsGiven && !a.tags().isEmpty()
+                && a.withoutTags().isEmpty() && a.liked().isEmpty() && a.disliked().isEmpty() && a.learnedLiked().isEmpty();
+    }
+
+    /** @param readCarriers read every carrier of keywords within {@link #CARRIER_CAP} (search's candidates) */
+    KeywordSide(Transaction tx, List<Node> keywords, boolean readCarriers) {
+        this.tx = tx;
+        this.keywords = keywords;
+        for (Node t : keywords) {
+            if (!readCarriers || t.getDegree(Schema.TAGGED_TYPE, Direction.INCOMING) > CARRIER_CAP) {
+                carriers.add(null);
+                continue;
+            }
+            Set<Long> ids = new HashSet<>();
+            for (Relationship r : t.getRelationships(Direction.INCOMING, Schema.TAGGED_TYPE)) {
+                ids.add(r.getStartNodeId());
+                carrierNodes.putIfAbsent(r.getStartNodeId(), r.getStartNode());
+            }
+            carriers.add(ids);
+        }
+    }
+
+    /** Every carrier read, for search's candidates. */
+    Collection<Node> carriers() {
+        return carrierNodes.values();
+    }
+
+    List<Node> keywords() {
+        return keywords;
+    }
+
+    /** Per keyword, the image's proximity to it: 1 when it carries it, else its SIMILAR neighbours' share that does. */
+    double[] proximities(Node image) {
+        double[] out = new double[keywords.size()];
+        List<Relationship> similar = null;
+        for (int k = 0; k < out.length; k++) {
+            if (carries(image.getId(), k)) {
+                out[k] = 1;
+                continue;
+            }
+            if (similar == null) {
+                similar = new ArrayList<>();
+                image.getRelationships(Direction.BOTH, Schema.SIMILAR_TYPE).forEach(similar::add);
+            }
+            double[] sims = new double[similar.size()];
+            boolean[] carried = new boolean[similar.size()];
+            for (int j = 0; j < sims.length; j++) {
+                sims[j] = ((Number) similar.get(j).getProperty(Schema.SCORE, 0.0)).doubleValue();
+                carried[j] = carries(similar.get(j).getOtherNodeId(image.getId()), k);
+            }
+            out[k] = KeywordProximity.ofKeyword(false, sims, carried);
+        }
+        return out;
+    }
+
+    /** The mean of {@link #proximities}. */
+    double proximity(Node image) {
+        double sum = 0;
+        for (double p : proximities(image)) {
+            sum += p;
+        }
+        return sum / keywords.size();
+    }
+
+    private boolean carries(long image, int k) {
+        if (carriers.get(k) != null) {
+            return carriers.get(k).contains(image);
+        }
+        return tagsOf.computeIfAbsent(image, id -> {
+            Set<Long> own = new HashSet<>();
+            tx.getNodeById(id).getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE).forEach(r -> own.add(r.getEndNodeId()));
+            return own;
+        }).contains(keywords.get(k).getId());
+    }
+}
