@@ -144,6 +144,7 @@ final class BenchSearch implements Callable<Integer> {
                 decodeShare(db, kinds.get("bytes"));
             }
             lookups(db, kinds.get("features"));
+            KeywordSideLatency.measure(out, db, ids, rnd, queries);
             SearchRecall.measure(out, db, ids, rnd, recallQueries);
             out.printf(Locale.ROOT, "serving memory: decoded model weights %.2f MB per model version; nothing else is "
                     + "kept between calls%n", modelBytes(db) / 1e6);

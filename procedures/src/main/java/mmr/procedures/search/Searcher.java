@@ -242,30 +242,51 @@ public final class Searcher {
      * An image + keyword query with the conceptual side read from the graph ({@link KeywordSide}): the
      * images nearest the image side E_i in the embedding index, and every carrier of a keyword carried by
      * at most {@link KeywordSide#CARRIER_CAP} images, each scored {@code w·cos(E_i, e) + (1 − w)·proximity};
-     * ties by the visual cosine, then node id. {@code visualScore} is the cosine, {@code conceptScore}
-     * the proximity.
+     * ties by the visual cosine, then node id. {@code visualScore} is the cosine (the index's, exact:
+     * the index is not quantized), {@code conceptScore} the proximity. A score is at most
+     * {@code w·cos + (1 − w)}, so a candidate whose bound is below the k-th best score found so far is
+     * not read further — candidates come in by falling cosine, and the carriers beyond the index's
+     * answer have a cosine at most its last one — which leaves the top k as if every one were scored.
      */
     private List<Hit> keywordRanked(Attachment a, SearchConfig config, Set<Long> exclude) {
         float[] ei = a.imageEmbedding();
-        Map<Long, Node> candidates = new LinkedHashMap<>();
-        int wanted = config.k() + exclude.size();
-        for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_EMBEDDING_INDEX,
-                Math.max(RANK_CANDIDATES, 10 * wanted), ei)) {
-            candidates.put(near.node().getId(), near.node());
-        }
+        double w = config.visualWeight();
+        int k = config.k();
         KeywordSide side = new KeywordSide(tx, a.tags(), true);
-        side.carriers().forEach(n -> candidates.putIfAbsent(n.getId(), n));
         List<Hit> scored = new ArrayList<>();
-        for (Node n : candidates.values()) {
-            if (exclude.contains(n.getId()) || !(n.getProperty(Schema.EMBEDDING, null) instanceof float[] e) || e.length != ei.length) {
+        java.util.PriorityQueue<Double> best = new java.util.PriorityQueue<>();   // the k best scores so far, lowest first
+        Set<Long> seen = new HashSet<>();
+        double lastCosine = Double.POSITIVE_INFINITY;
+        for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_EMBEDDING_INDEX,
+                Math.max(RANK_CANDIDATES, 10 * (k + exclude.size())), ei)) {
+            seen.add(near.node().getId());
+            lastCosine = Math.min(lastCosine, near.cosine());
+            if (exclude.contains(near.node().getId())
+                    || best.size() == k && KeywordProximity.score(w, near.cosine(), 1) < best.peek()) {
                 continue;
             }
-            double visual = Vectors.cosine(ei, e);
-            double proximity = side.proximity(n);
-            scored.add(new Hit(n, 0, KeywordProximity.score(config.visualWeight(), visual, proximity), visual, proximity, null,
-                    null, null));
+            score(scored, best, k, near.node(), near.cosine(), side, w);
         }
-        return top(scored, config.k());
+        if (best.size() < k || KeywordProximity.score(w, lastCosine, 1) >= best.peek()) {
+            for (Node n : side.carriers()) {
+                if (!seen.contains(n.getId()) && !exclude.contains(n.getId())
+                        && n.getProperty(Schema.EMBEDDING, null) instanceof float[] e && e.length == ei.length) {
+                    score(scored, best, k, n, Vectors.cosine(ei, e), side, w);
+                }
+            }
+        }
+        return top(scored, k);
+    }
+
+    private static void score(List<Hit> scored, java.util.PriorityQueue<Double> best, int k, Node n, double visual,
+                              KeywordSide side, double w) {
+        double proximity = side.proximity(n);
+        double score = KeywordProximity.score(w, visual, proximity);
+        scored.add(new Hit(n, 0, score, visual, proximity, null, null, null));
+        best.add(score);
+        if (best.size() > k) {
+            best.poll();
+        }
     }
 
     private static Hit hit(Node n, float[] e, Attachment a, Double geodesic, Integer hops) {

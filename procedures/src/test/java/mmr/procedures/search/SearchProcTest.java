@@ -119,6 +119,28 @@ class SearchProcTest extends TrainedEmojiGraph {
         assertThat(checksum()).isEqualTo(before);
     }
 
+    /**
+     * The bounded ranking (candidates not read once they cannot reach the top k) returns the top k of
+     * every image scored by brute force in Cypher, at every slider position.
+     */
+    @Test
+    void imageAndKeywordRankingIsTheTopKOfEveryImageScored() {
+        Map<String, Object> q = Map.of("id", QUERY_ID, "tags", List.of("animal"));
+        Object ei = rows("CALL mmr.attach($q) YIELD imageEmbedding RETURN imageEmbedding", Map.of("q", q)).get(0).get("imageEmbedding");
+        for (double w : new double[] {0.0, 0.2, 0.5, 0.8, 1.0}) {
+            List<Object> brute = rows("MATCH (image:Image) WHERE image.id <> $id AND image.embedding IS NOT NULL "
+                    + "WITH image, 2 * vector.similarity.cosine(image.embedding, $ei) - 1 AS visual, "
+                    + "EXISTS { (image)-[:TAGGED]->(:Tag {name: 'animal'}) } AS carries "
+                    + "OPTIONAL MATCH (image)-[s:SIMILAR]-(o:Image) "
+                    + "WITH image, visual, carries, sum(s.score) AS all, "
+                    + "sum(CASE WHEN EXISTS { (o)-[:TAGGED]->(:Tag {name: 'animal'}) } THEN s.score ELSE 0 END) AS carrying "
+                    + "WITH image, visual, CASE WHEN carries THEN 1.0 WHEN all > 0 THEN carrying / all ELSE 0.0 END AS proximity "
+                    + "RETURN image.id AS id ORDER BY $w * visual + (1 - $w) * proximity DESC, visual DESC, id(image) LIMIT 10",
+                    Map.of("id", QUERY_ID, "ei", ei, "w", w)).stream().map(m -> m.get("id")).toList();
+            assertThat(ids(q, Map.of("visualWeight", w))).as("w " + w).isEqualTo(brute);
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void keywordQueriesRankByTheTagsAlone() {
