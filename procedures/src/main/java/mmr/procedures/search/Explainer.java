@@ -75,21 +75,7 @@ final class Explainer {
         if (a.imageEmbedding() != null) {
             double w1 = a.tagEmbedding() == null ? 2 : config.visualWeight();   // E = E_i alone when there are no tags
             imageSide = scale * (w1 / 2) * Vectors.dot(a.imageEmbedding(), r) / norm;
-            long[] ids = a.attachedIds();
-            for (int i = 0; i < ids.length; i++) {
-                Node n = searcher.tx().getNodeById(ids[i]);
-                long[] rest = new long[ids.length - 1];
-                for (int j = 0, k = 0; j < ids.length; j++) {
-                    if (j != i) {
-                        rest[k++] = ids[j];
-                    }
-                }
-                float[] without = searcher.queryNode().embedQuery(a.model(), a.queryFeatures(), rest);
-                double sideWithout = scale * (w1 / 2) * Vectors.dot(without, r) / norm;
-                String kind = n.hasLabel(Schema.TAG_LABEL) ? "attachedTag" : a.liked().stream().anyMatch(l -> l.getId() == n.getId())
-                        ? "likedImage" : "attachedImage";
-                parts.add(new Part(kind, n, imageSide - sideWithout, "leave-one-out", paths(n, result)));
-            }
+            parts.addAll(leaveOneOut(a, result, imageSide, without -> scale * (w1 / 2) * Vectors.dot(without, r) / norm));
         }
         if (a.tagEmbedding() != null) {
             double w2 = a.imageEmbedding() == null ? 2 : config.tagWeight();
@@ -121,6 +107,25 @@ final class Explainer {
         double w = config.visualWeight();
         double visual = Vectors.cosine(er, a.imageEmbedding());
         double imageSide = w * visual;
+        List<Part> parts = new ArrayList<>(leaveOneOut(a, result, imageSide, without -> w * Vectors.cosine(er, without)));
+        KeywordSide side = new KeywordSide(searcher.tx(), a.tags(), false);
+        double[] proximities = side.proximities(result);
+        double concept = 0;
+        for (int k = 0; k < proximities.length; k++) {
+            concept += proximities[k] / proximities.length;
+            parts.add(new Part("queryTag", a.tags().get(k), (1 - w) * proximities[k] / proximities.length, "exact",
+                    paths(a.tags().get(k), result)));
+        }
+        parts.sort(Comparator.comparingDouble((Part p) -> -Math.abs(p.contribution())));
+        return new Story(imageSide + (1 - w) * concept, visual, concept, imageSide, parts);
+    }
+
+    /**
+     * Each attachment's share of the image side by leave-one-out: {@code imageSide} minus {@code side} of
+     * E_i computed without that attachment.
+     */
+    private List<Part> leaveOneOut(QueryNode.Attachment a, Node result, double imageSide,
+                                   java.util.function.ToDoubleFunction<float[]> side) {
         List<Part> parts = new ArrayList<>();
         long[] ids = a.attachedIds();
         for (int i = 0; i < ids.length; i++) {
@@ -132,19 +137,11 @@ final class Explainer {
                 }
             }
             float[] without = searcher.queryNode().embedQuery(a.model(), a.queryFeatures(), rest);
-            parts.add(new Part(n.hasLabel(Schema.TAG_LABEL) ? "attachedTag" : "attachedImage", n,
-                    imageSide - w * Vectors.cosine(er, without), "leave-one-out", paths(n, result)));
+            String kind = n.hasLabel(Schema.TAG_LABEL) ? "attachedTag" : a.liked().stream().anyMatch(l -> l.getId() == n.getId())
+                    ? "likedImage" : "attachedImage";
+            parts.add(new Part(kind, n, imageSide - side.applyAsDouble(without), "leave-one-out", paths(n, result)));
         }
-        KeywordSide side = new KeywordSide(searcher.tx(), a.tags(), false);
-        double[] proximities = side.proximities(result);
-        double concept = 0;
-        for (int k = 0; k < proximities.length; k++) {
-            concept += proximities[k] / proximities.length;
-            parts.add(new Part("queryTag", a.tags().get(k), (1 - w) * proximities[k] / proximities.length, "exact",
-                    paths(a.tags().get(k), result)));
-        }
-        parts.sort(Comparator.comparingDouble((Part p) -> -Math.abs(p.contribution())));
-        return new Story(imageSide + (1 - w) * concept, visual, concept, imageSide, parts);
+        return parts;
     }
 
     private Part tagPart(String kind, Node t, double weight, float[] r, double norm, Node result) {
