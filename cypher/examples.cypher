@@ -21,9 +21,14 @@ CALL mmr.search({id: 'google:1f42c'}, {k: 10})
 YIELD image, score, rank, visualScore, conceptScore
 RETURN rank, image.id AS id, round(score, 3) AS score, round(visualScore, 3) AS visual, round(conceptScore, 3) AS concept;
 
-// 3. The slider: visualWeight 1.0 ranks by the image side only, 0.0 by the tags only.
+// 3. The slider: visualWeight 1.0 ranks by the image side only, 0.0 by the tags only. With an image and
+//    keywords the tags' side is read from the graph: 1 for an image carrying 'sea', else the share of its
+//    visual neighbours that carry it (conceptScore); concept: 'embedding' uses the tags' embeddings instead.
 CALL mmr.search({id: 'google:1f42c', tags: ['sea']}, {k: 5, visualWeight: 1.0}) YIELD image, rank RETURN rank, image.id AS id;
-CALL mmr.search({id: 'google:1f42c', tags: ['sea']}, {k: 5, visualWeight: 0.0}) YIELD image, rank RETURN rank, image.id AS id;
+CALL mmr.search({id: 'google:1f42c', tags: ['sea']}, {k: 5, visualWeight: 0.0}) YIELD image, rank, conceptScore
+RETURN rank, image.id AS id, round(conceptScore, 3) AS concept;
+CALL mmr.search({id: 'google:1f42c', tags: ['sea']}, {k: 5, visualWeight: 0.5, concept: 'embedding'}) YIELD image, rank
+RETURN rank, image.id AS id;
 
 // 4. The three connect modes, explained by mmr.attach: what the query node attached to.
 UNWIND ['both', 'images', 'tags'] AS mode
