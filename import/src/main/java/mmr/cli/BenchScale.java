@@ -180,6 +180,11 @@ final class BenchScale implements Callable<Integer> {
             throw new ParameterException(cl, "--knn-write-batch and --train-write-batch must be 0 (chosen by the heap) or positive, got "
                     + knnWriteBatch + " and " + trainWriteBatch);
         }
+        for (int c : probeCandidates) {
+            if (c < 1 || c > 10_000) {
+                throw new ParameterException(cl, "--probe-candidates takes counts from 1 to 10,000, got " + c);
+            }
+        }
         if (efConstruction < 0 || knnCandidates < 0) {
             throw new ParameterException(cl, "--ef-construction and --knn-candidates must be 0 (the default) or positive, got "
                     + efConstruction + " and " + knnCandidates);

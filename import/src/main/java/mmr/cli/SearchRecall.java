@@ -11,8 +11,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
 
 import mmr.model.vector.Vectors;
+import mmr.procedures.knn.IndexNeighbours;
 
 /**
  * {@code mmr bench search}'s recall: mmr.search's ranking (vector index + exact re-rank) and its
@@ -124,7 +126,8 @@ final class SearchRecall {
     /**
      * Per number of candidates asked of the features index: the share of each sampled image's exact top
      * {@code k} above {@code cutoff} that the index's answer holds (self dropped, as mmr.knn does), and
-     * the median milliseconds of one index query; one streaming pass over every image for the exact side.
+     * the median milliseconds of one lookup — mmr.knn's own ({@link IndexNeighbours#neighbours}); one
+     * streaming pass over every image for the exact side.
      */
     static Map<String, Object> candidateRecall(GraphDatabaseService db, List<String> ids, SplittableRandom rnd, int queries, int k,
                                                double cutoff, List<Integer> candidates) {
@@ -139,14 +142,14 @@ final class SearchRecall {
             self.add(me);
             features.add(Vectors.normaliseInPlace(Vectors.toFloats(row.get("f")).clone()));
             List<List<Long>> perC = new ArrayList<>();
-            for (int c = 0; c < candidates.size(); c++) {
-                long t0 = System.nanoTime();
-                List<Long> top = db.executeTransactionally("CALL db.index.vector.queryNodes('" + mmr.procedures.graph.Schema.IMAGE_FEATURES_INDEX
-                        + "', $c, $f) YIELD node, score WHERE id(node) <> $self AND score >= $cutoff RETURN id(node) AS id LIMIT $k",
-                        Map.of("c", candidates.get(c), "f", row.get("f"), "self", me, "cutoff", cutoff, "k", k),
-                        r -> r.stream().map(m -> (Long) m.get("id")).toList());
-                nanos[c][q] = System.nanoTime() - t0;
-                perC.add(top);
+            try (Transaction tx = db.beginTx()) {
+                for (int c = 0; c < candidates.size(); c++) {
+                    long t0 = System.nanoTime();
+                    List<Long> top = IndexNeighbours.neighbours(tx, me, candidates.get(c), cutoff, k).stream()
+                            .map(near -> near.node().getId()).toList();
+                    nanos[c][q] = System.nanoTime() - t0;
+                    perC.add(top);
+                }
             }
             found.add(perC);
         }

@@ -31,6 +31,8 @@ class BenchScaleTest {
         assertThat(wide.err()).contains("--dimension must be from 16 to 4096 (Neo4j's vector index limit), got 5000");
         Run stage = run("--images", "1000", "--stages", "imprt", "--dir", dir.toString());
         assertThat(stage.err()).contains("--stages takes generate, import, knn, candidates, train, search; got 'imprt'");
+        Run probe = run("--images", "1000", "--probe-candidates", "24,0", "--dir", dir.toString());
+        assertThat(probe.err()).contains("--probe-candidates takes counts from 1 to 10,000, got 0");
         Run batch = run("--images", "1000", "--train-write-batch", "-5", "--dir", dir.toString());
         assertThat(batch.err()).contains("--knn-write-batch and --train-write-batch must be 0 (chosen by the heap) or positive, got 0 and -5");
         Run ef = run("--images", "1000", "--ef-construction", "-5", "--dir", dir.toString());

@@ -108,6 +108,7 @@ public final class SageTrainer {
     private final int[] tags;         // tag column -> node
     private final double[] idf;       // per tag column
     private final int[] stepColumn;   // tag column -> its column in the step being prepared, -1 outside it
+    private final int[] allColumns;   // 0..tags-1: every step's columns while the vocabulary fits one softmax
 
     /**
      * Tag columns of one step's softmax, at most. A catalog with more tags trains each step on its
@@ -137,6 +138,7 @@ public final class SageTrainer {
         }
         stepColumn = new int[tags.length];
         Arrays.fill(stepColumn, -1);
+        allColumns = java.util.stream.IntStream.range(0, tags.length).toArray();
     }
 
     /**
@@ -145,11 +147,7 @@ public final class SageTrainer {
      */
     private int[] stepTags(int[] q, int[] p, SplittableRandom rng) {
         if (tags.length <= MAX_STEP_TAGS) {
-            int[] all = new int[tags.length];
-            for (int j = 0; j < all.length; j++) {
-                all[j] = j;
-            }
-            return all;
+            return allColumns;
         }
         List<Integer> chosen = new ArrayList<>();
         boolean[] in = new boolean[tags.length];

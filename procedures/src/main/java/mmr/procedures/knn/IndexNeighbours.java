@@ -27,7 +27,7 @@ import mmr.procedures.graph.VectorIndexes;
  * its own read transactions of {@link #CHUNK} images, so no transaction grows with the catalog; the
  * result is kept as flat arrays of {@code images × topK}.
  */
-final class IndexNeighbours {
+public final class IndexNeighbours {
     static final int CHUNK = 1_000;
 
     private IndexNeighbours() {}
@@ -93,20 +93,32 @@ final class IndexNeighbours {
 
     /** Writes up to topK neighbours of {@code image} at {@code offset}; returns how many. */
     private static int nearest(Transaction tx, long image, KnnConfig config, long[] target, double[] cosine, int offset) {
+        List<VectorIndexes.Nearest> found = neighbours(tx, image, config.candidates(), config.similarityCutoff(), config.topK());
+        for (int n = 0; n < found.size(); n++) {
+            target[offset + n] = found.get(n).node().getId();
+            cosine[offset + n] = found.get(n).cosine();
+        }
+        return found.size();
+    }
+
+    /**
+     * One image's neighbours as mmr.knn finds them: the features index's {@code candidates} nearest at
+     * or above {@code cutoff}, the image itself dropped, the first {@code topK} (also what
+     * {@code mmr bench scale}'s candidates probe measures).
+     */
+    public static List<VectorIndexes.Nearest> neighbours(Transaction tx, long image, int candidates, double cutoff, int topK) {
         float[] features = Vectors.toFloats(tx.getNodeById(image).getProperty(Schema.FEATURES));
-        int n = 0;
-        for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_FEATURES_INDEX, config.candidates(), features,
-                config.similarityCutoff(), config.candidates())) {
-            if (near.node().getId() == image) {
-                continue;
-            }
-            target[offset + n] = near.node().getId();
-            cosine[offset + n] = near.cosine();
-            if (++n == config.topK()) {
-                break;
+        List<VectorIndexes.Nearest> out = new ArrayList<>();
+        for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_FEATURES_INDEX, candidates, features, cutoff,
+                candidates)) {
+            if (near.node().getId() != image) {
+                out.add(near);
+                if (out.size() == topK) {
+                    break;
+                }
             }
         }
-        return n;
+        return out;
     }
 
     private static GdsAdapter.Neighbours pack(long[] images, int k, int[] found, long[] target, double[] cosine) {

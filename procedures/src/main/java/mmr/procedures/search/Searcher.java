@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -254,7 +255,7 @@ public final class Searcher {
         int k = config.k();
         KeywordSide side = new KeywordSide(tx, a.tags(), true);
         List<Hit> scored = new ArrayList<>();
-        java.util.PriorityQueue<Double> best = new java.util.PriorityQueue<>();   // the k best scores so far, lowest first
+        PriorityQueue<Double> best = new PriorityQueue<>();   // the k best scores so far, lowest first
         Set<Long> seen = new HashSet<>();
         double lastCosine = Double.POSITIVE_INFINITY;
         for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_EMBEDDING_INDEX,
@@ -278,7 +279,7 @@ public final class Searcher {
         return top(scored, k);
     }
 
-    private static void score(List<Hit> scored, java.util.PriorityQueue<Double> best, int k, Node n, double visual,
+    private static void score(List<Hit> scored, PriorityQueue<Double> best, int k, Node n, double visual,
                               KeywordSide side, double w) {
         double proximity = side.proximity(n);
         double score = KeywordProximity.score(w, visual, proximity);
