@@ -47,12 +47,22 @@ public final class ModelStore {
 
     /** The current version of {@code name}, or null. */
     public Node current(String name) {
-        for (Node n : all()) {
-            if (name.equals(n.getProperty("name", null)) && Boolean.TRUE.equals(n.getProperty("current", false))) {
-                return n;
+        // Every search asks: one pass over the model nodes, no sort (the newest current version wins, as in all()).
+        Node best = null;
+        long bestVersion = Long.MIN_VALUE;
+        try (ResourceIterator<Node> it = tx.findNodes(Schema.MODEL_LABEL)) {
+            while (it.hasNext()) {
+                Node n = it.next();
+                if (name.equals(n.getProperty("name", null)) && Boolean.TRUE.equals(n.getProperty("current", false))) {
+                    long version = (Long) n.getProperty("version", 0L);
+                    if (best == null || version > bestVersion) {
+                        best = n;
+                        bestVersion = version;
+                    }
+                }
             }
         }
-        return null;
+        return best;
     }
 
     /** The format a model was stored in (1 when unrecorded: the releases before the property wrote format 1). */

@@ -16,6 +16,7 @@ import org.neo4j.internal.kernel.api.IndexReadSession;
 import org.neo4j.internal.kernel.api.NodeValueIndexCursor;
 import org.neo4j.internal.kernel.api.PropertyIndexQuery;
 import org.neo4j.internal.kernel.api.exceptions.schema.IndexNotFoundKernelException;
+import org.neo4j.internal.kernel.api.InternalIndexState;
 import org.neo4j.internal.schema.IndexDescriptor;
 import org.neo4j.internal.schema.IndexType;
 import org.neo4j.kernel.api.KernelTransaction;
@@ -41,9 +42,15 @@ public final class VectorIndexes {
 
     /** Whether the index exists and is online. */
     public static boolean online(Transaction tx, String name) {
+        // Asked on every search: the kernel's schema read, not the core API's description-building lookup.
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        IndexDescriptor index = ktx.schemaRead().indexGetForName(name);
+        if (index == IndexDescriptor.NO_INDEX) {
+            return false;
+        }
         try {
-            return tx.schema().getIndexState(tx.schema().getIndexByName(name)) == org.neo4j.graphdb.schema.Schema.IndexState.ONLINE;
-        } catch (IllegalArgumentException missing) {
+            return ktx.schemaRead().indexGetState(index) == InternalIndexState.ONLINE;
+        } catch (IndexNotFoundKernelException dropped) {
             return false;
         }
     }

@@ -14,7 +14,6 @@ import java.util.TreeSet;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 
@@ -288,17 +287,14 @@ public final class QueryNode {
     }
 
     private float[] meanEmbedding(List<Node> tags) {
-        List<float[]> vectors = new ArrayList<>();
         if (tags.isEmpty()) {
             return null;
         }
-        try (Result r = tx.execute("UNWIND $ids AS id MATCH (t:" + Schema.TAG + ") WHERE id(t) = id RETURN t.embedding AS e",
-                Map.of("ids", tags.stream().map(Node::getId).toList()))) {
-            while (r.hasNext()) {
-                float[] e = Vectors.toFloats(r.next().get("e"));
-                if (e != null) {
-                    vectors.add(e);
-                }
+        List<float[]> vectors = new ArrayList<>();
+        for (Node tag : tags) {
+            float[] e = Vectors.toFloats(tag.getProperty(Schema.EMBEDDING, null));
+            if (e != null) {
+                vectors.add(e);
             }
         }
         return QueryVectors.mean(vectors);
@@ -323,13 +319,26 @@ public final class QueryNode {
         if (catalog == null || catalog.getProperty("encoder", null) == null) {
             throw new IllegalArgumentException(procedure + ": the graph has no catalog record (:MmrCatalog); import a catalog first");
         }
-        EncoderIdentity encoder = EncoderIdentity.parse((String) catalog.getProperty("encoder"));
+        EncoderIdentity encoder = parsedEncoder((String) catalog.getProperty("encoder"));
         if (model.featureDimension() != encoder.dimension()) {
             throw new IllegalArgumentException(procedure + ": model '" + model.name() + "' version " + model.version()
                     + " was trained on " + model.featureDimension() + "-d features, but the catalog's encoder " + encoder
                     + " produces " + encoder.dimension() + "-d; retrain with CALL mmr.train()");
         }
         return encoder;
+    }
+
+    /** The last catalog encoder parsed: one catalog per database, asked on every search. */
+    private static volatile EncoderIdentity lastEncoder;
+
+    private static EncoderIdentity parsedEncoder(String text) {
+        EncoderIdentity last = lastEncoder;
+        if (last != null && last.toString().equals(text)) {
+            return last;
+        }
+        EncoderIdentity parsed = EncoderIdentity.parse(text);
+        lastEncoder = parsed;
+        return parsed;
     }
 
     private static String quoted(List<String> names) {

@@ -132,23 +132,27 @@ public final class Searcher {
 
     /** Why a result came (see {@link Why}); computed for every result, returned by mmr.search with explain. */
     public static Why why(Hit h, Attachment a) {
-        Set<String> queryTags = new TreeSet<>();
-        a.tags().forEach(t -> queryTags.add((String) t.getProperty("name", "")));
+        // Compared by node id; only the matches' names and ids are read.
+        Set<Long> queryTags = new HashSet<>();
+        a.tags().forEach(t -> queryTags.add(t.getId()));
         List<String> carried = new ArrayList<>();
-        for (Relationship r : h.node().getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE)) {
-            String name = (String) r.getEndNode().getProperty("name", "");
-            if (queryTags.contains(name)) {
-                carried.add(name);
+        if (!queryTags.isEmpty()) {
+            for (Relationship r : h.node().getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE)) {
+                if (queryTags.contains(r.getEndNodeId())) {
+                    carried.add((String) r.getEndNode().getProperty("name", ""));
+                }
             }
         }
         carried.sort(null);
-        Map<Long, String> attachedIds = new HashMap<>();
-        a.images().forEach(l -> attachedIds.put(l.image().getId(), String.valueOf(l.image().getProperty("id", ""))));
+        Map<Long, Node> attachedIds = new HashMap<>();
+        a.images().forEach(l -> attachedIds.put(l.image().getId(), l.image()));
         Set<String> near = new TreeSet<>();
-        for (Relationship r : h.node().getRelationships(Direction.BOTH, Schema.SIMILAR_TYPE)) {
-            String id = attachedIds.get(r.getOtherNodeId(h.node().getId()));
-            if (id != null) {
-                near.add(id);
+        if (!attachedIds.isEmpty()) {
+            for (Relationship r : h.node().getRelationships(Direction.BOTH, Schema.SIMILAR_TYPE)) {
+                Node attached = attachedIds.get(r.getOtherNodeId(h.node().getId()));
+                if (attached != null) {
+                    near.add(String.valueOf(attached.getProperty("id", "")));
+                }
             }
         }
         return new Why(carried, new ArrayList<>(near), attachedIds.containsKey(h.node().getId()), h.visualScore(), h.conceptScore());
