@@ -230,7 +230,7 @@ public final class TfjsGraphNet implements TfjsNet {
             case "Relu":
                 return x.maximum(0);
             case "Relu6":
-                return x.maximum(0).minimum(6);
+                return x.clip(0, 6);   // one op, not two: MobileNets apply it after nearly every convolution
             case "Softmax":
                 return x.softmax(-1);
             case "Conv2D":
@@ -327,8 +327,7 @@ public final class TfjsGraphNet implements TfjsNet {
         if (activation == null) {
             return y;
         }
-        NDArray r = y.maximum(0);
-        return activation.equals("Relu6") ? r.minimum(6) : r;
+        return activation.equals("Relu6") ? y.clip(0, 6) : y.maximum(0);
     }
 
     /** A 1-d constant next to an NCHW tensor is per channel: (1, C, 1, 1). */

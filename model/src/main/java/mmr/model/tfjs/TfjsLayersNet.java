@@ -288,7 +288,7 @@ public final class TfjsLayersNet implements TfjsNet {
         return switch (name) {
             case "linear" -> x;
             case "relu" -> x.maximum(0);
-            case "relu6" -> x.maximum(0).minimum(6);
+            case "relu6" -> x.clip(0, 6);
             case "sigmoid" -> Activation.sigmoid(x);
             case "tanh" -> x.tanh();
             case "softmax" -> x.softmax(-1);
