@@ -1,8 +1,11 @@
 package mmr.procedures.graph;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
@@ -19,10 +22,12 @@ import mmr.model.vector.Vectors;
  * that property is not walked through. Vectors are read once per node and call.
  *
  * <p>A Tag node carried by more than {@code tagFanout} images is walked to the {@code tagFanout}
- * of them nearest its own vector, found through the vector index on {@code vectors} (the index is
- * asked for {@code 10 × tagFanout} images and those carrying the tag kept): paper 004 joins a text
- * sample to its nearest images, and a tag on half the catalog would otherwise cost a read of half the
- * catalog per step. Below that degree every TAGGED edge is walked.
+ * of them nearest its own vector: paper 004 joins a text sample to its nearest images, and a tag on
+ * half the catalog would otherwise cost a read of half the catalog per step. Up to
+ * {@link #DIRECT_READ_FACTOR} × {@code tagFanout} carriers they are found exactly, by reading every
+ * carrier's vector; above that through the vector index on {@code vectors} (asked for
+ * {@code 10 × tagFanout} images, those carrying the tag kept). Below {@code tagFanout} carriers every
+ * TAGGED edge is walked.
  */
 public final class JointGraph implements Geodesic.Graph {
     private static final float[] NONE = new float[0];
@@ -81,8 +86,9 @@ public final class JointGraph implements Geodesic.Graph {
             if (imagesOnly) {
                 return;
             }
-            if (index != null && node.getDegree(Schema.TAGGED_TYPE, Direction.INCOMING) > tagFanout) {
-                nearestCarriers(node, from, sink);
+            int degree = index == null ? 0 : node.getDegree(Schema.TAGGED_TYPE, Direction.INCOMING);
+            if (degree > tagFanout) {
+                nearestCarriers(node, degree, from, sink);
                 return;
             }
             for (Relationship r : node.getRelationships(Direction.INCOMING, Schema.TAGGED_TYPE)) {
@@ -100,21 +106,58 @@ public final class JointGraph implements Geodesic.Graph {
         }
     }
 
-    /** The tagFanout images carrying {@code tag} nearest its vector, among the index's 10 × tagFanout nearest. */
-    private void nearestCarriers(Node tag, float[] from, Geodesic.EdgeSink sink) {
-        List<VectorIndexes.Nearest> nearest = VectorIndexes.nearest(tx, index, 10 * tagFanout, from);
-        int kept = 0;
-        for (int i = 0; i < nearest.size() && kept < tagFanout; i++) {
-            Node image = nearest.get(i).node();
-            for (Relationship t : image.getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE)) {
-                if (t.getEndNodeId() == tag.getId()) {
-                    isTag.putIfAbsent(image.getId(), false);
-                    sink.edge(image.getId(), Geodesic.weight(nearest.get(i).cosine()));
-                    kept++;
-                    break;
+    // EXPERIMENT knobs (to be fixed after measuring)
+
+    /**
+     * A tag with at most this many times {@code tagFanout} carriers has them read directly (exact); above
+     * it the index is asked. Reading a carrier's embedding costs about as much as a few dozen of the
+     * index's distance computations, so the crossover depends on the catalog's size; 4 was faster than
+     * 0, 8, 10 and 20 on both the emoji graph and a million images (docs/benchmarks.md).
+     */
+    static final int DIRECT_READ_FACTOR = 4;
+
+    private record Carrier(long node, double cosine) {}
+
+    /** The tagFanout images carrying {@code tag} nearest its vector. */
+    private void nearestCarriers(Node tag, int degree, float[] from, Geodesic.EdgeSink sink) {
+        List<Carrier> kept = new ArrayList<>();
+        if (degree <= DIRECT_READ_FACTOR * tagFanout) {
+            Comparator<Carrier> nearestFirst = Comparator.comparingDouble((Carrier c) -> -c.cosine()).thenComparingLong(Carrier::node);
+            PriorityQueue<Carrier> best = new PriorityQueue<>(nearestFirst.reversed());   // the worst kept on top
+            for (Relationship r : tag.getRelationships(Direction.INCOMING, Schema.TAGGED_TYPE)) {
+                Node image = r.getStartNode();
+                float[] to = unit(image);
+                if (to != null && to.length == from.length) {
+                    best.add(new Carrier(image.getId(), Vectors.dot(from, to)));
+                    if (best.size() > tagFanout) {
+                        best.poll();
+                    }
+                }
+            }
+            kept.addAll(best);
+            kept.sort(nearestFirst);
+        } else {
+            // Among the index's 10 × tagFanout nearest images, those carrying the tag, in the index's order.
+            List<VectorIndexes.Nearest> nearest = VectorIndexes.nearest(tx, index, 10 * tagFanout, from);
+            for (int i = 0; i < nearest.size() && kept.size() < tagFanout; i++) {
+                if (carries(nearest.get(i).node(), tag)) {
+                    kept.add(new Carrier(nearest.get(i).node().getId(), nearest.get(i).cosine()));
                 }
             }
         }
+        for (Carrier c : kept) {
+            isTag.putIfAbsent(c.node(), false);
+            sink.edge(c.node(), Geodesic.weight(c.cosine()));
+        }
+    }
+
+    private static boolean carries(Node image, Node tag) {
+        for (Relationship t : image.getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE)) {
+            if (t.getEndNodeId() == tag.getId()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An edge's other end; its kind is known from the edge (SIMILAR joins images, TAGGED an image to a tag). */
