@@ -1,5 +1,7 @@
 package mmr.model.vector;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /** Dense float-vector arithmetic shared by encoders, tag initialisation and ranking. */
@@ -83,6 +85,23 @@ public final class Vectors {
             throw new IllegalArgumentException(
                     "vectors of different dimensions: " + a.length + " and " + b.length);
         }
+    }
+
+    /** {@code v} as float32 bytes, little-endian (see {@link #fromBytes}). */
+    public static byte[] toBytes(float[] v) {
+        ByteBuffer out = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        out.asFloatBuffer().put(v);
+        return out.array();
+    }
+
+    /** The floats {@link #toBytes} wrote; a length that is not a multiple of 4 is an error. */
+    public static float[] fromBytes(byte[] bytes) {
+        if (bytes.length % Float.BYTES != 0) {
+            throw new IllegalArgumentException("float32 bytes must come in fours, got " + bytes.length);
+        }
+        float[] out = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
     }
 
     /** A stored or transported vector (float[], double[] or a list of numbers) as float[]; null stays null. */

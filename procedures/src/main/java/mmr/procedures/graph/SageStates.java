@@ -1,13 +1,12 @@
 package mmr.procedures.graph;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 
-import org.neo4j.graphdb.Result;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Transaction;
 
 import mmr.model.sage.GraphSage;
@@ -58,10 +57,10 @@ public final class SageStates {
     public static long write(Transaction tx, LoadedModel model, Map<Long, float[]> states, Map<Long, float[]> inputs) {
         for (var e : states.entrySet()) {
             var node = tx.getNodeById(e.getKey());
-            node.setProperty(PROPERTY, e.getValue());
+            node.setProperty(PROPERTY, Vectors.toBytes(e.getValue()));
             float[] x = inputs == null ? null : inputs.get(e.getKey());
             if (x != null) {
-                node.setProperty(INPUT_PROPERTY, x);
+                node.setProperty(INPUT_PROPERTY, Vectors.toBytes(x));
             } else {
                 node.removeProperty(INPUT_PROPERTY);
             }
@@ -82,9 +81,9 @@ public final class SageStates {
         float[][] inputs = batch.projectedInputs(ids);
         for (int j = 0; j < ids.length; j++) {
             var node = tx.getNodeById(ids[j]);
-            node.setProperty(PROPERTY, states[j]);
+            node.setProperty(PROPERTY, Vectors.toBytes(states[j]));
             if (inputs != null) {
-                node.setProperty(INPUT_PROPERTY, inputs[j]);
+                node.setProperty(INPUT_PROPERTY, Vectors.toBytes(inputs[j]));
             } else {
                 node.removeProperty(INPUT_PROPERTY);
             }
@@ -118,31 +117,42 @@ public final class SageStates {
      * left out), read in one query — its own cursors, see {@link LoadedModel}.
      */
     public static Known read(Transaction tx, LoadedModel model, long[] ids) {
+        // Every image query reads these for its attached nodes: property reads, no Cypher query inside the procedure.
         Known known = new Known();
-        List<Long> list = new ArrayList<>(ids.length);
+        String key = model.key();
         for (long id : ids) {
-            list.add(id);
-        }
-        try (Result r = tx.execute("UNWIND $ids AS id MATCH (n) WHERE id(n) = id AND n." + MODEL_PROPERTY + " = $model "
-                + "RETURN id, n." + PROPERTY + " AS s, n." + INPUT_PROPERTY + " AS x", Map.of("ids", list, "model", model.key()))) {
-            while (r.hasNext()) {
-                Map<String, Object> row = r.next();
-                Long id = (Long) row.get("id");
-                double[] s = doubles(row.get("s"));
-                if (s != null) {
-                    known.states.put(id, s);
-                }
-                double[] x = doubles(row.get("x"));
-                if (x != null) {
-                    known.inputs.put(id, x);
-                }
+            Node n;
+            try {
+                n = tx.getNodeById(id);
+            } catch (NotFoundException deleted) {
+                continue;
+            }
+            if (!key.equals(n.getProperty(MODEL_PROPERTY, null))) {
+                continue;
+            }
+            double[] s = doubles(n.getProperty(PROPERTY, null));
+            if (s != null) {
+                known.states.put(id, s);
+            }
+            double[] x = doubles(n.getProperty(INPUT_PROPERTY, null));
+            if (x != null) {
+                known.inputs.put(id, x);
             }
         }
         return known;
     }
 
+    /**
+     * A stored state or input as floats: float32 bytes (written since they are read on every image query —
+     * Neo4j reads a byte[] property in one copy and a float[] element by element, 6× slower measured),
+     * or a float[] a store trained before wrote.
+     */
+    public static float[] floats(Object value) {
+        return value instanceof byte[] bytes ? Vectors.fromBytes(bytes) : Vectors.toFloats(value);
+    }
+
     private static double[] doubles(Object value) {
-        float[] f = Vectors.toFloats(value);
+        float[] f = floats(value);
         if (f == null) {
             return null;
         }

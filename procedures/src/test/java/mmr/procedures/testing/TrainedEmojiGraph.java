@@ -148,6 +148,9 @@ public abstract class TrainedEmojiGraph {
         if (o instanceof double[] d) {
             return Arrays.toString(d);
         }
+        if (o instanceof byte[] b) {
+            return Arrays.toString(b);
+        }
         if (o instanceof long[] l) {
             return Arrays.toString(l);
         }

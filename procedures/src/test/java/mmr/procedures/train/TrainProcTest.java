@@ -20,6 +20,7 @@ import mmr.model.sage.GraphSage;
 import mmr.model.vector.Vectors;
 import mmr.procedures.graph.LoadedModel;
 import mmr.procedures.graph.ModelStore;
+import mmr.procedures.graph.SageStates;
 import mmr.procedures.testing.HarnessTest;
 import mmr.procedures.testing.InMemorySageGraph;
 import mmr.procedures.testing.TestDatabases;
@@ -141,7 +142,7 @@ class TrainProcTest extends HarnessTest {
         Map<Long, List<float[]>> trained = new java.util.HashMap<>();
         db.executeTransactionally(read, Map.of(), r -> {
             r.forEachRemaining(row -> trained.put((Long) row.get("id"), List.of(Vectors.toFloats(row.get("e")),
-                    Vectors.toFloats(row.get("s")), Vectors.toFloats(row.get("x")))));
+                    SageStates.floats(row.get("s")), SageStates.floats(row.get("x")))));
             return null;
         });
         assertThat(trained.values()).allSatisfy(v -> assertThat(v.get(2)).hasSize(8));
@@ -150,8 +151,8 @@ class TrainProcTest extends HarnessTest {
             r.forEachRemaining(row -> {
                 List<float[]> before = trained.get((Long) row.get("id"));
                 assertThat(Vectors.toFloats(row.get("e"))).containsExactly(before.get(0), within(1e-5f));
-                assertThat(Vectors.toFloats(row.get("s"))).containsExactly(before.get(1), within(1e-5f));
-                assertThat(Vectors.toFloats(row.get("x"))).containsExactly(before.get(2), within(1e-5f));
+                assertThat(SageStates.floats(row.get("s"))).containsExactly(before.get(1), within(1e-5f));
+                assertThat(SageStates.floats(row.get("x"))).containsExactly(before.get(2), within(1e-5f));
             });
             return null;
         });
