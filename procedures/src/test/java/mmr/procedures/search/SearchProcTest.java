@@ -285,6 +285,17 @@ class SearchProcTest extends TrainedEmojiGraph {
         assertVeryClose(before.get("imageEmbedding"), freshEmbedding("MATCH (n) WHERE n.sageInput IS NOT NULL REMOVE n.sageInput "
                 + "WITH count(*) AS removed CALL mmr.attach({id: $id}) YIELD imageEmbedding RETURN imageEmbedding", p));
         // States another model version wrote are not used (here: zeros stamped by an unknown version).
+        // States an earlier release stored as float[] are read as well: the same embedding.
+        try (org.neo4j.graphdb.Transaction tx = db.beginTx()) {
+            tx.findNodes(org.neo4j.graphdb.Label.label("Image")).forEachRemaining(n -> {
+                for (String key : List.of(SageStates.PROPERTY, SageStates.INPUT_PROPERTY)) {
+                    assertThat(n.getProperty(key)).isInstanceOf(byte[].class);
+                    n.setProperty(key, SageStates.floats(n.getProperty(key)));
+                }
+            });
+            assertVeryClose(before.get("imageEmbedding"), tx.execute(attach, p).next().get("imageEmbedding"));
+            tx.rollback();
+        }
         int stateLength = SageStates.floats(rows("MATCH (n:Image) RETURN n.sageState AS s LIMIT 1", Map.of()).get(0).get("s")).length;
         assertVeryClose(before.get("imageEmbedding"), freshEmbedding("MATCH (n) WHERE n.sageState IS NOT NULL "
                 + "SET n.sageState = $zeros, n.sageStateModel = 'another version' "
