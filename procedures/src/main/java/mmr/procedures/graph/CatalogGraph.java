@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 
 import mmr.model.text.Bounded;
 import mmr.procedures.config.ConfigMap;
@@ -28,9 +31,28 @@ public final class CatalogGraph {
         this.tx = tx;
     }
 
+    /** The catalog node last found per database (every search reads it); used while it still is the record. */
+    private static final Map<UUID, Long> LAST_CATALOG = new ConcurrentHashMap<>();
+
     /** The catalog record, or null before the first import. */
     public Node catalogNode() {
-        return tx.findNode(Label.label(CATALOG_LABEL), "name", CATALOG_NAME);
+        UUID database = ((InternalTransaction) tx).kernelTransaction().getDatabaseId();
+        Long remembered = LAST_CATALOG.get(database);
+        if (remembered != null) {
+            try {
+                Node n = tx.getNodeById(remembered);
+                if (n.hasLabel(Label.label(CATALOG_LABEL)) && CATALOG_NAME.equals(n.getProperty("name", null))) {
+                    return n;
+                }
+            } catch (NotFoundException deleted) {
+                // look it up below
+            }
+        }
+        Node found = tx.findNode(Label.label(CATALOG_LABEL), "name", CATALOG_NAME);
+        if (found != null) {
+            LAST_CATALOG.put(database, found.getId());
+        }
+        return found;
     }
 
     /**

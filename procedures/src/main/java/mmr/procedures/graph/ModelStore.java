@@ -4,10 +4,13 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 
 import mmr.model.sage.SageWeights;
 import mmr.model.sage.SageWeightsCodec;
@@ -45,15 +48,34 @@ public final class ModelStore {
         return out;
     }
 
+    /**
+     * The node last found current for a database and model name. Every search asks for the current
+     * model; with many versions stored a scan would read each one. A remembered node is used only
+     * while it is still an MmrModel of that name marked current — at most one version per name is —
+     * so a newer version published since, or the node deleted, sends the lookup back to the scan.
+     */
+    private static final Map<String, Long> LAST_CURRENT = new ConcurrentHashMap<>();
+
     /** The current version of {@code name}, or null. */
     public Node current(String name) {
-        // Every search asks: one pass over the model nodes, no sort (the newest current version wins, as in all()).
+        String key = ((InternalTransaction) tx).kernelTransaction().getDatabaseId() + "|" + name;
+        Long remembered = LAST_CURRENT.get(key);
+        if (remembered != null) {
+            try {
+                Node n = tx.getNodeById(remembered);
+                if (n.hasLabel(Schema.MODEL_LABEL) && isCurrent(n, name)) {
+                    return n;
+                }
+            } catch (NotFoundException deleted) {
+                // scan below
+            }
+        }
         Node best = null;
         long bestVersion = Long.MIN_VALUE;
         try (ResourceIterator<Node> it = tx.findNodes(Schema.MODEL_LABEL)) {
             while (it.hasNext()) {
                 Node n = it.next();
-                if (name.equals(n.getProperty("name", null)) && Boolean.TRUE.equals(n.getProperty("current", false))) {
+                if (isCurrent(n, name)) {
                     long version = (Long) n.getProperty("version", 0L);
                     if (best == null || version > bestVersion) {
                         best = n;
@@ -62,7 +84,14 @@ public final class ModelStore {
                 }
             }
         }
+        if (best != null) {
+            LAST_CURRENT.put(key, best.getId());
+        }
         return best;
+    }
+
+    private static boolean isCurrent(Node n, String name) {
+        return name.equals(n.getProperty("name", null)) && Boolean.TRUE.equals(n.getProperty("current", false));
     }
 
     /** The format a model was stored in (1 when unrecorded: the releases before the property wrote format 1). */

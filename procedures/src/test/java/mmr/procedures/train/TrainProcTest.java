@@ -12,8 +12,10 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.QueryExecutionException;
+import org.neo4j.graphdb.Transaction;
 import org.neo4j.harness.Neo4j;
 
 import mmr.model.sage.GraphSage;
@@ -158,6 +160,12 @@ class TrainProcTest extends HarnessTest {
         });
     }
 
+    private long currentVersion() {
+        try (Transaction tx = db.beginTx()) {
+            return (Long) new ModelStore(tx).current("default").getProperty("version");
+        }
+    }
+
     /** The current stored model alone, through mmr's forward pass, gives every written embedding. */
     private void assertStoredModelReproducesWrittenEmbeddings() {
         InMemorySageGraph graph = new InMemorySageGraph(db);
@@ -190,8 +198,17 @@ class TrainProcTest extends HarnessTest {
     @Test
     void retrainingPublishesANewCurrentVersion() {
         single("CALL mmr.train({inputs: 'features', embeddingDimension: 8, epochs: 1})");   // the djl trainer
+        assertThat(currentVersion()).isEqualTo(1L);
         Map<String, Object> second = single("CALL mmr.train({trainer: 'gds', embeddingDimension: 8, epochs: 1, maxIterations: 3, randomSeed: 7})");
         assertThat(second.get("version")).isEqualTo(2L);
+        // the lookup remembers the last current version found, and notices when another one becomes current
+        assertThat(currentVersion()).isEqualTo(2L);
+        try (Transaction tx = db.beginTx()) {
+            tx.findNodes(Label.label("MmrModel")).forEachRemaining(n -> n.setProperty("current", n.getProperty("version").equals(1L)));
+            assertThat(new ModelStore(tx).current("default").getProperty("version")).isEqualTo(1L);
+            tx.rollback();
+        }
+        assertThat(currentVersion()).isEqualTo(2L);
         List<Map<String, Object>> infos = db.executeTransactionally("CALL mmr.model.info()", Map.of(), res -> {
             List<Map<String, Object>> rows = new ArrayList<>();
             res.forEachRemaining(rows::add);
