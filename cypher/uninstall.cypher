@@ -22,8 +22,10 @@ MATCH (n) WHERE n:MmrModel OR n:MmrCatalog
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 100 ROWS;
 
 // Embeddings and the trainer's stored states
-MATCH (n) WHERE (n:Image OR n:Tag) AND (n.embedding IS NOT NULL OR n.sageState IS NOT NULL OR n.sageInput IS NOT NULL OR n.sageStateModel IS NOT NULL)
-CALL (n) { REMOVE n.embedding, n.sageState, n.sageInput, n.sageStateModel } IN TRANSACTIONS OF 10000 ROWS;
+MATCH (n) WHERE (n:Image OR n:Tag) AND (n.embedding IS NOT NULL OR n.sageState IS NOT NULL OR n.sageInput IS NOT NULL OR n.sageStateModel IS NOT NULL
+    OR n.nearestCarriers IS NOT NULL OR n.nearestCarrierCosines IS NOT NULL OR n.nearestCarriersModel IS NOT NULL)
+CALL (n) { REMOVE n.embedding, n.sageState, n.sageInput, n.sageStateModel, n.nearestCarriers, n.nearestCarrierCosines,
+    n.nearestCarriersModel } IN TRANSACTIONS OF 10000 ROWS;
 
 // Everything, the catalog too (uncomment to run):
 // MATCH (n) WHERE n:Image OR n:Tag CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS;

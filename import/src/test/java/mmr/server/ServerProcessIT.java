@@ -187,6 +187,7 @@ class ServerProcessIT {
                 assertThat(s.run("MATCH (n) WHERE n:MmrModel OR n:MmrCatalog RETURN count(n) AS n").single().get("n").asLong()).isZero();
                 assertThat(s.run("MATCH ()-[r:SIMILAR|LIKED_WITH|LIKED_FOR]->() RETURN count(r) AS n").single().get("n").asLong()).isZero();
                 assertThat(s.run("MATCH (n) WHERE n.embedding IS NOT NULL OR n.sageState IS NOT NULL OR n.sageInput IS NOT NULL OR n.sageStateModel IS NOT NULL "
+                        + "OR n.nearestCarriers IS NOT NULL OR n.nearestCarrierCosines IS NOT NULL OR n.nearestCarriersModel IS NOT NULL "
                         + "RETURN count(n) AS n").single().get("n").asLong()).isZero();
                 assertThat(s.run("MATCH (i:Image) WHERE i.features IS NOT NULL RETURN count(i) AS n").single().get("n").asLong())
                         .isEqualTo(120);

@@ -24,6 +24,8 @@ import mmr.model.vector.Vectors;
 import mmr.procedures.config.ConfigMap;
 import mmr.procedures.graph.CatalogGraph;
 import mmr.procedures.graph.JointGraph;
+import mmr.procedures.graph.LoadedModel;
+import mmr.procedures.graph.ModelStore;
 import mmr.procedures.graph.Schema;
 import mmr.procedures.graph.VectorIndexes;
 
@@ -57,8 +59,9 @@ public class PathProc {
         CatalogGraph catalog = new CatalogGraph(tx);
         Node a = catalog.imageOrTag(PROCEDURE, "from", from);
         Node b = catalog.imageOrTag(PROCEDURE, "to", to);
+        Node current = new ModelStore(tx).current(Schema.DEFAULT_NAME);
         JointGraph graph = new JointGraph(tx, vectors, imagesOnly, c.integer("tagFanout", 100, 1, MAX_TAG_FANOUT),
-                index(vectors));
+                index(vectors), current == null ? null : LoadedModel.keyOf(current));
         if (a.getId() == b.getId()) {
             throw new IllegalArgumentException(PROCEDURE + ": 'from' and 'to' are the same node " + name(graph, a)
                     + "; give two different nodes");

@@ -1,11 +1,9 @@
 package mmr.procedures.graph;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
@@ -39,17 +37,21 @@ public final class JointGraph implements Geodesic.Graph {
     private final Map<Long, Boolean> isTag = new HashMap<>();
     private final int tagFanout;
     private final String index;
+    private final String modelKey;
 
     /**
-     * @param index the vector index on the images' {@code vectors}, for tags above {@code tagFanout}
-     *              images (null: every TAGGED edge is walked)
+     * @param index    the vector index on the images' {@code vectors}, for tags above {@code tagFanout}
+     *                 images (null: every TAGGED edge is walked)
+     * @param modelKey the current model version, whose stored {@link TagCarriers} lists a walk over
+     *                 embeddings starts from (null: none are read)
      */
-    public JointGraph(Transaction tx, String vectors, boolean imagesOnly, int tagFanout, String index) {
+    public JointGraph(Transaction tx, String vectors, boolean imagesOnly, int tagFanout, String index, String modelKey) {
         this.tx = tx;
         this.vectors = vectors;
         this.imagesOnly = imagesOnly;
         this.tagFanout = tagFanout;
         this.index = index;
+        this.modelKey = Schema.EMBEDDING.equals(vectors) ? modelKey : null;
     }
 
     /** The unit vector of a node, or null when it has none. */
@@ -106,8 +108,6 @@ public final class JointGraph implements Geodesic.Graph {
         }
     }
 
-    // EXPERIMENT knobs (to be fixed after measuring)
-
     /**
      * A tag with at most this many times {@code tagFanout} carriers has them read directly (exact); above
      * it the index is asked. Reading a carrier's embedding costs about as much as a few dozen of the
@@ -116,36 +116,22 @@ public final class JointGraph implements Geodesic.Graph {
      */
     static final int DIRECT_READ_FACTOR = 4;
 
-    private record Carrier(long node, double cosine) {}
-
     /** The tagFanout images carrying {@code tag} nearest its vector. */
     private void nearestCarriers(Node tag, int degree, float[] from, Geodesic.EdgeSink sink) {
-        List<Carrier> kept = new ArrayList<>();
-        if (degree <= DIRECT_READ_FACTOR * tagFanout) {
-            Comparator<Carrier> nearestFirst = Comparator.comparingDouble((Carrier c) -> -c.cosine()).thenComparingLong(Carrier::node);
-            PriorityQueue<Carrier> best = new PriorityQueue<>(nearestFirst.reversed());   // the worst kept on top
-            for (Relationship r : tag.getRelationships(Direction.INCOMING, Schema.TAGGED_TYPE)) {
-                Node image = r.getStartNode();
-                float[] to = unit(image);
-                if (to != null && to.length == from.length) {
-                    best.add(new Carrier(image.getId(), Vectors.dot(from, to)));
-                    if (best.size() > tagFanout) {
-                        best.poll();
-                    }
-                }
-            }
-            kept.addAll(best);
-            kept.sort(nearestFirst);
-        } else {
+        List<TagCarriers.Carrier> kept = degree <= DIRECT_READ_FACTOR * tagFanout
+                ? TagCarriers.nearest(tag, from, id -> unit(tx.getNodeById(id)), tagFanout)
+                : TagCarriers.read(tx, tag, modelKey, tagFanout);
+        if (kept == null) {
             // Among the index's 10 × tagFanout nearest images, those carrying the tag, in the index's order.
+            kept = new ArrayList<>();
             List<VectorIndexes.Nearest> nearest = VectorIndexes.nearest(tx, index, 10 * tagFanout, from);
             for (int i = 0; i < nearest.size() && kept.size() < tagFanout; i++) {
                 if (carries(nearest.get(i).node(), tag)) {
-                    kept.add(new Carrier(nearest.get(i).node().getId(), nearest.get(i).cosine()));
+                    kept.add(new TagCarriers.Carrier(nearest.get(i).node().getId(), nearest.get(i).cosine()));
                 }
             }
         }
-        for (Carrier c : kept) {
+        for (TagCarriers.Carrier c : kept) {
             isTag.putIfAbsent(c.node(), false);
             sink.edge(c.node(), Geodesic.weight(c.cosine()));
         }

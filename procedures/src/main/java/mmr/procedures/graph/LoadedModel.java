@@ -34,13 +34,18 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
     private static long cachedBytes;
     private static long budget = CACHE_BYTES;
 
+    /** What identifies a stored model version for good (see {@link #key()}), read from its node without decoding it. */
+    public static String keyOf(Node node) {
+        return node.getElementId() + "|" + node.getProperty("version", 0L) + "|" + node.getProperty("createdAt", "")
+                + "|" + ModelStore.formatVersion(node);
+    }
+
     /**
      * The decoded model stored at {@code node}; a model in a format this plugin cannot read is refused
      * when it would be decoded (its format is part of the cache key), naming {@code procedure}.
      */
     public static LoadedModel of(String procedure, Transaction tx, Node node) {
-        String key = node.getElementId() + "|" + node.getProperty("version", 0L) + "|" + node.getProperty("createdAt", "")
-                + "|" + ModelStore.formatVersion(node);
+        String key = keyOf(node);
         synchronized (CACHE) {
             LoadedModel cached = CACHE.get(key);
             if (cached != null) {

@@ -310,7 +310,8 @@ public final class Searcher {
      */
     private List<Hit> geodesic(Attachment a, SearchConfig config, Set<Long> exclude) {
         SearchConfig.Geodesic g = config.geodesic();
-        JointGraph graph = new JointGraph(tx, "embedding", g.imagesOnly(), g.tagFanout(), Schema.IMAGE_EMBEDDING_INDEX);
+        JointGraph graph = new JointGraph(tx, "embedding", g.imagesOnly(), g.tagFanout(), Schema.IMAGE_EMBEDDING_INDEX,
+                a.model().key());
         float[] e = Vectors.normalised(a.embedding());
         List<Node> firstHops = new ArrayList<>();
         a.images().forEach(l -> firstHops.add(l.image()));

@@ -18,6 +18,7 @@ import mmr.procedures.graph.LoadedModel;
 import mmr.procedures.graph.ModelStore;
 import mmr.procedures.graph.Neo4jSageGraph;
 import mmr.procedures.graph.SageStates;
+import mmr.procedures.graph.TagCarriers;
 import mmr.procedures.graph.Schema;
 
 /** {@code mmr.embed}: embeddings for nodes added after training, from the stored model, without GDS. */
@@ -28,7 +29,8 @@ public class EmbedProc {
     public Transaction tx;
 
     @Procedure(name = "mmr.embed", mode = Mode.WRITE)
-    @Description("Computes and writes `embedding` (and what search reads: the first-layer state `sageState` and projected features `sageInput`) for the given "
+    @Description("Computes and writes `embedding` (and what search reads: the first-layer state `sageState`, projected features `sageInput` "
+            + "and, for a Tag with many images, its nearest carriers) for the given "
             + "Image and Tag nodes with the stored GraphSAGE model (the native forward pass over their current "
             + "neighbourhoods; no retraining, no GDS).")
     public Stream<EmbedResult> embed(@Name("nodes") List<Node> nodes,
@@ -62,6 +64,8 @@ public class EmbedProc {
         }
         long t0 = System.nanoTime();
         write(tx, loaded, graph, ids);
+        long[] tags = nodes.stream().filter(n -> n.hasLabel(Schema.TAG_LABEL)).mapToLong(Node::getId).toArray();
+        TagCarriers.write(tx, loaded.key(), tags, TagCarriers.stored(tx), TagCarriers.MIN_DEGREE, TagCarriers.STORED);
         return Stream.of(new EmbedResult(nodes.size(), name, loaded.version(),
                 (System.nanoTime() - t0) / 1_000_000));
     }

@@ -30,6 +30,7 @@ import mmr.procedures.graph.CatalogGraph;
 import mmr.procedures.graph.LoadedModel;
 import mmr.procedures.graph.ModelStore;
 import mmr.procedures.graph.SageStates;
+import mmr.procedures.graph.TagCarriers;
 import mmr.procedures.graph.Schema;
 import mmr.procedures.graph.VectorIndexes;
 import mmr.procedures.progress.RunningTasks;
@@ -167,13 +168,37 @@ public class TrainProc {
                 progress.step(from + batch.length);
             }
         }
+        long c0 = System.nanoTime();
+        long[] tags;
+        try (var found = tx.findNodes(Schema.TAG_LABEL)) {
+            tags = found.stream().mapToLong(Node::getId).toArray();
+        }
+        long lists = writeTagCarriers(tx, loaded, trained, tags, config.writeBatchSize());
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
-        log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written in %d ms (%s)",
-                config.modelName(), model.getProperty("version"), ids.length, states, (System.nanoTime() - s0) / 1_000_000,
-                config.writeBatchSize() == 0 ? "one transaction" : "batches of " + config.writeBatchSize());
+        log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written in %d ms (%s); "
+                        + "nearest carriers of %d tags in %d ms",
+                config.modelName(), model.getProperty("version"), ids.length, states, (c0 - s0) / 1_000_000,
+                config.writeBatchSize() == 0 ? "one transaction" : "batches of " + config.writeBatchSize(), lists,
+                (System.nanoTime() - c0) / 1_000_000);
         return new TrainResult(config.modelName(), (Long) model.getProperty("version"), trained.nodes(),
                 trained.relationships(), trained.ranEpochs(), trained.epochLosses(), trained.didConverge(), trained.weights().multiLabel(),
                 trained.trainMillis(), writeMillis, effective);
+    }
+
+    /** Every large tag's nearest carriers ({@link TagCarriers}), from the trained embeddings in memory. */
+    private long writeTagCarriers(Transaction tx, LoadedModel loaded, TrainedSage trained, long[] tags, int batchSize) {
+        if (batchSize == 0) {
+            return TagCarriers.write(tx, loaded.key(), tags, trained.embeddings()::get, TagCarriers.MIN_DEGREE, TagCarriers.STORED);
+        }
+        long written = 0;
+        for (int from = 0; from < tags.length; from += batchSize) {
+            try (Transaction own = db.beginTx()) {
+                written += TagCarriers.write(own, loaded.key(), Arrays.copyOfRange(tags, from, Math.min(tags.length, from + batchSize)),
+                        trained.embeddings()::get, TagCarriers.MIN_DEGREE, TagCarriers.STORED);
+                own.commit();
+            }
+        }
+        return written;
     }
 
     /** Embeddings and first-layer states of {@code ids}, written in {@code into}; returns the states written. */

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 
+import mmr.model.vector.Vectors;
 import mmr.procedures.testing.TrainedEmojiGraph;
 
 /** The edges a Tag node is walked along: its carriers nearest its embedding, read directly or through the index. */
@@ -20,11 +22,15 @@ class JointGraphTest extends TrainedEmojiGraph {
 
     /** A tag's walked edges (read-only; the transaction is rolled back). */
     private static List<Edge> walked(long tag) {
-        List<Edge> out = new ArrayList<>();
         try (Transaction tx = db.beginTx()) {
-            new JointGraph(tx, Schema.EMBEDDING, false, FANOUT, Schema.IMAGE_EMBEDDING_INDEX)
-                    .neighbours(tag, (other, weight) -> out.add(new Edge(other, weight)));
+            return walked(tx, tag, null);
         }
+    }
+
+    private static List<Edge> walked(Transaction tx, long tag, String modelKey) {
+        List<Edge> out = new ArrayList<>();
+        new JointGraph(tx, Schema.EMBEDDING, false, FANOUT, Schema.IMAGE_EMBEDDING_INDEX, modelKey)
+                .neighbours(tag, (other, weight) -> out.add(new Edge(other, weight)));
         return out;
     }
 
@@ -67,5 +73,39 @@ class JointGraphTest extends TrainedEmojiGraph {
         }
         // the index is exact on a graph this small: the nearest carrier is found
         assertThat(walked.get(0).node()).isEqualTo(all.get(0).node());
+    }
+
+    @Test
+    void aLargeTagsStoredNearestCarriersAreWalkedWhileTheyAreTheCurrentModelsAndStillCarryIt() {
+        long tag = tagWithDegree(JointGraph.DIRECT_READ_FACTOR * FANOUT + 4, Integer.MAX_VALUE);
+        List<Edge> all = carriersByDistance(tag);
+        try (Transaction tx = db.beginTx()) {
+            // written from the stored embeddings: the exact nearest, with their cosines
+            assertThat(TagCarriers.write(tx, "model A", new long[] {tag}, TagCarriers.stored(tx), 1, 5)).isEqualTo(1);
+            Node t = tx.getNodeById(tag);
+            assertThat((long[]) t.getProperty(TagCarriers.IDS)).containsExactly(all.subList(0, 5).stream().mapToLong(Edge::node).toArray());
+            float[] cosines = Vectors.fromBytes((byte[]) t.getProperty(TagCarriers.COSINES));
+            for (int i = 0; i < 5; i++) {
+                assertThat(1.0 - cosines[i]).isCloseTo(all.get(i).weight(), within(1e-5));
+            }
+            // the walk starts from the list of its model version — here one made of the farthest carriers, and a
+            // first entry that does not carry the tag, which is skipped
+            long stranger = (Long) rows("MATCH (i:Image) WHERE NOT (i)-[:TAGGED]->(:Tag) OR NOT EXISTS { MATCH (i)-[:TAGGED]->(t) "
+                    + "WHERE id(t) = $t } RETURN id(i) AS i LIMIT 1", Map.of("t", tag)).get(0).get("i");
+            Edge far = all.get(all.size() - 1);
+            Edge farther = all.get(all.size() - 2);
+            t.setProperty(TagCarriers.IDS, new long[] {stranger, far.node(), farther.node()});
+            t.setProperty(TagCarriers.COSINES, Vectors.toBytes(new float[] {1f, (float) (1 - far.weight()), (float) (1 - farther.weight())}));
+            assertThat(walked(tx, tag, "model A")).extracting(Edge::node).containsExactly(far.node(), farther.node());
+            // another model version's list, or too few entries left, and the index is asked as before
+            assertThat(walked(tx, tag, "model B")).extracting(Edge::node).containsExactly(walked(tx, tag, null).stream()
+                    .map(Edge::node).toArray(Long[]::new));
+            t.setProperty(TagCarriers.IDS, new long[] {stranger, far.node()});
+            assertThat(walked(tx, tag, "model A").get(0).node()).isEqualTo(all.get(0).node());
+            // a tag at or below the degree bound has no list
+            TagCarriers.write(tx, "model A", new long[] {tag}, TagCarriers.stored(tx), Integer.MAX_VALUE, 5);
+            assertThat(t.hasProperty(TagCarriers.IDS)).isFalse();
+            tx.rollback();
+        }
     }
 }
