@@ -4,15 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
-import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 
 import mmr.model.text.Bounded;
 import mmr.procedures.config.ConfigMap;
@@ -31,28 +28,14 @@ public final class CatalogGraph {
         this.tx = tx;
     }
 
-    /** The catalog node last found per database (every search reads it); used while it still is the record. */
-    private static final Map<UUID, Long> LAST_CATALOG = new ConcurrentHashMap<>();
+    /** The catalog record last found per database: every search reads it. */
+    private static final LastFound CATALOG = new LastFound();
 
     /** The catalog record, or null before the first import. */
     public Node catalogNode() {
-        UUID database = ((InternalTransaction) tx).kernelTransaction().getDatabaseId();
-        Long remembered = LAST_CATALOG.get(database);
-        if (remembered != null) {
-            try {
-                Node n = tx.getNodeById(remembered);
-                if (n.hasLabel(Label.label(CATALOG_LABEL)) && CATALOG_NAME.equals(n.getProperty("name", null))) {
-                    return n;
-                }
-            } catch (NotFoundException deleted) {
-                // look it up below
-            }
-        }
-        Node found = tx.findNode(Label.label(CATALOG_LABEL), "name", CATALOG_NAME);
-        if (found != null) {
-            LAST_CATALOG.put(database, found.getId());
-        }
-        return found;
+        Label label = Label.label(CATALOG_LABEL);
+        return CATALOG.get(tx, CATALOG_NAME, n -> n.hasLabel(label) && CATALOG_NAME.equals(n.getProperty("name", null)),
+                () -> tx.findNode(label, "name", CATALOG_NAME));
     }
 
     /**

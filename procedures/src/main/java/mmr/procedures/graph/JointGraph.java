@@ -116,6 +116,9 @@ public final class JointGraph implements Geodesic.Graph {
      */
     static final int DIRECT_READ_FACTOR = 4;
 
+    /** Images a tag is walked to unless a search says otherwise ({@code tagFanout}). */
+    public static final int DEFAULT_TAG_FANOUT = 50;
+
     /** The tagFanout images carrying {@code tag} nearest its vector. */
     private void nearestCarriers(Node tag, int degree, float[] from, Geodesic.EdgeSink sink) {
         List<TagCarriers.Carrier> kept = degree <= DIRECT_READ_FACTOR * tagFanout

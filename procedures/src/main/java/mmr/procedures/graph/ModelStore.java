@@ -4,13 +4,10 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
-import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 
 import mmr.model.sage.SageWeights;
 import mmr.model.sage.SageWeightsCodec;
@@ -49,45 +46,31 @@ public final class ModelStore {
     }
 
     /**
-     * The node last found current for a database and model name. Every search asks for the current
-     * model; with many versions stored a scan would read each one. A remembered node is used only
-     * while it is still an MmrModel of that name marked current — at most one version per name is —
-     * so a newer version published since, or the node deleted, sends the lookup back to the scan.
+     * The version last found current per database and name: every search asks for the current model, and
+     * with many versions stored a scan reads each one. Exactly one version per name is marked current, so
+     * a remembered node still marked is the current one; a newer version published since is noticed.
      */
-    private static final Map<String, Long> LAST_CURRENT = new ConcurrentHashMap<>();
+    private static final LastFound CURRENT = new LastFound();
 
     /** The current version of {@code name}, or null. */
     public Node current(String name) {
-        String key = ((InternalTransaction) tx).kernelTransaction().getDatabaseId() + "|" + name;
-        Long remembered = LAST_CURRENT.get(key);
-        if (remembered != null) {
-            try {
-                Node n = tx.getNodeById(remembered);
-                if (n.hasLabel(Schema.MODEL_LABEL) && isCurrent(n, name)) {
-                    return n;
-                }
-            } catch (NotFoundException deleted) {
-                // scan below
-            }
-        }
-        Node best = null;
-        long bestVersion = Long.MIN_VALUE;
-        try (ResourceIterator<Node> it = tx.findNodes(Schema.MODEL_LABEL)) {
-            while (it.hasNext()) {
-                Node n = it.next();
-                if (isCurrent(n, name)) {
-                    long version = (Long) n.getProperty("version", 0L);
-                    if (best == null || version > bestVersion) {
-                        best = n;
-                        bestVersion = version;
+        return CURRENT.get(tx, name, n -> n.hasLabel(Schema.MODEL_LABEL) && isCurrent(n, name), () -> {
+            Node best = null;   // the newest current version, as in all()
+            long bestVersion = Long.MIN_VALUE;
+            try (ResourceIterator<Node> it = tx.findNodes(Schema.MODEL_LABEL)) {
+                while (it.hasNext()) {
+                    Node n = it.next();
+                    if (isCurrent(n, name)) {
+                        long version = (Long) n.getProperty("version", 0L);
+                        if (best == null || version > bestVersion) {
+                            best = n;
+                            bestVersion = version;
+                        }
                     }
                 }
             }
-        }
-        if (best != null) {
-            LAST_CURRENT.put(key, best.getId());
-        }
-        return best;
+            return best;
+        });
     }
 
     private static boolean isCurrent(Node n, String name) {

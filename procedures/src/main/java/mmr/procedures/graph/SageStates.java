@@ -113,11 +113,10 @@ public final class SageStates {
     }
 
     /**
-     * The stored states and projected inputs of {@code ids} computed by {@code model} (others are
-     * left out), read in one query — its own cursors, see {@link LoadedModel}.
+     * The stored states and projected inputs of {@code ids} computed by {@code model} (others, and
+     * nodes deleted meanwhile, are left out).
      */
     public static Known read(Transaction tx, LoadedModel model, long[] ids) {
-        // Every image query reads these for its attached nodes: property reads, no Cypher query inside the procedure.
         Known known = new Known();
         String key = model.key();
         for (long id : ids) {

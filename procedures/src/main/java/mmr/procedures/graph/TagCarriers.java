@@ -30,9 +30,9 @@ public final class TagCarriers {
     public static final String COSINES = "nearestCarrierCosines";
     public static final String MODEL = "nearestCarriersModel";
     /** Carriers stored per tag: twice the walk's default fanout. */
-    public static final int STORED = 100;
-    /** Tags with more carriers than this get a list; below it the walk reads every carrier itself. */
-    public static final int MIN_DEGREE = JointGraph.DIRECT_READ_FACTOR * 50;
+    public static final int STORED = 2 * JointGraph.DEFAULT_TAG_FANOUT;
+    /** Tags with more carriers than this get a list; up to it the default walk reads every carrier itself. */
+    public static final int MIN_DEGREE = JointGraph.DIRECT_READ_FACTOR * JointGraph.DEFAULT_TAG_FANOUT;
 
     private TagCarriers() {}
 
@@ -50,9 +50,11 @@ public final class TagCarriers {
             Node tag = tx.getNodeById(id);
             float[] e = embedding.apply(id);
             if (e == null || tag.getDegree(Schema.TAGGED_TYPE, Direction.INCOMING) <= minDegree) {
-                tag.removeProperty(IDS);
-                tag.removeProperty(COSINES);
-                tag.removeProperty(MODEL);
+                if (tag.hasProperty(IDS)) {   // most tags never had a list: no write, no lock
+                    tag.removeProperty(IDS);
+                    tag.removeProperty(COSINES);
+                    tag.removeProperty(MODEL);
+                }
                 continue;
             }
             List<Carrier> kept = nearest(tag, Vectors.normalised(e), carrier -> {

@@ -67,7 +67,7 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
     /** Geodesic defaults (docs/geodesic.md: chosen by mmr eval and the 100k benchmark). */
     public static final int DEFAULT_MAX_HOPS = 2;
     public static final int DEFAULT_MAX_EXPANDED = 2_000;
-    public static final int DEFAULT_TAG_FANOUT = 50;
+    public static final int DEFAULT_TAG_FANOUT = JointGraph.DEFAULT_TAG_FANOUT;
 
     /**
      * Geodesic ranking (paper 004): the k images nearest the transient query node along the joint

@@ -18,8 +18,8 @@ import mmr.procedures.graph.LoadedModel;
 import mmr.procedures.graph.ModelStore;
 import mmr.procedures.graph.Neo4jSageGraph;
 import mmr.procedures.graph.SageStates;
-import mmr.procedures.graph.TagCarriers;
 import mmr.procedures.graph.Schema;
+import mmr.procedures.graph.TagCarriers;
 
 /** {@code mmr.embed}: embeddings for nodes added after training, from the stored model, without GDS. */
 public class EmbedProc {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -30,8 +31,8 @@ import mmr.procedures.graph.CatalogGraph;
 import mmr.procedures.graph.LoadedModel;
 import mmr.procedures.graph.ModelStore;
 import mmr.procedures.graph.SageStates;
-import mmr.procedures.graph.TagCarriers;
 import mmr.procedures.graph.Schema;
+import mmr.procedures.graph.TagCarriers;
 import mmr.procedures.graph.VectorIndexes;
 import mmr.procedures.progress.RunningTasks;
 
@@ -154,26 +155,15 @@ public class TrainProc {
         long[] ids = trained.embeddings().keySet().stream().mapToLong(Long::longValue).sorted().toArray();
         progress.phase("writing embeddings and first-layer states", ids.length);
         long s0 = System.nanoTime();
-        long states = 0;
-        if (config.writeBatchSize() == 0) {
-            states = writeNodes(tx, trained, loaded, ids);
-            progress.step(ids.length);
-        } else {
-            for (int from = 0; from < ids.length; from += config.writeBatchSize()) {
-                long[] batch = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + config.writeBatchSize()));
-                try (Transaction own = db.beginTx()) {
-                    states += writeNodes(own, trained, loaded, batch);
-                    own.commit();
-                }
-                progress.step(from + batch.length);
-            }
-        }
+        long states = inBatches(tx, ids, config.writeBatchSize(), (into, batch) -> writeNodes(into, trained, loaded, batch), progress::step);
         long c0 = System.nanoTime();
         long[] tags;
         try (var found = tx.findNodes(Schema.TAG_LABEL)) {
             tags = found.stream().mapToLong(Node::getId).toArray();
         }
-        long lists = writeTagCarriers(tx, loaded, trained, tags, config.writeBatchSize());
+        // Every large tag's nearest carriers, from the trained embeddings in memory.
+        long lists = inBatches(tx, tags, config.writeBatchSize(), (into, batch) -> TagCarriers.write(into, loaded.key(), batch,
+                trained.embeddings()::get, TagCarriers.MIN_DEGREE, TagCarriers.STORED), done -> { });
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
         log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written in %d ms (%s); "
                         + "nearest carriers of %d tags in %d ms",
@@ -185,20 +175,32 @@ public class TrainProc {
                 trained.trainMillis(), writeMillis, effective);
     }
 
-    /** Every large tag's nearest carriers ({@link TagCarriers}), from the trained embeddings in memory. */
-    private long writeTagCarriers(Transaction tx, LoadedModel loaded, TrainedSage trained, long[] tags, int batchSize) {
+    /** Writes a share of the nodes in a transaction given to it; returns what it counts. */
+    private interface BatchWrite {
+        long write(Transaction into, long[] batch);
+    }
+
+    /**
+     * {@code write} over {@code ids}: all in {@code tx} when {@code batchSize} is 0, else in batches of that
+     * many, each in a transaction of its own committed before the next; {@code done} hears how many are
+     * written so far. Returns the sum of what {@code write} counted.
+     */
+    private long inBatches(Transaction tx, long[] ids, int batchSize, BatchWrite write, LongConsumer done) {
         if (batchSize == 0) {
-            return TagCarriers.write(tx, loaded.key(), tags, trained.embeddings()::get, TagCarriers.MIN_DEGREE, TagCarriers.STORED);
+            long n = write.write(tx, ids);
+            done.accept(ids.length);
+            return n;
         }
-        long written = 0;
-        for (int from = 0; from < tags.length; from += batchSize) {
+        long n = 0;
+        for (int from = 0; from < ids.length; from += batchSize) {
+            long[] batch = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + batchSize));
             try (Transaction own = db.beginTx()) {
-                written += TagCarriers.write(own, loaded.key(), Arrays.copyOfRange(tags, from, Math.min(tags.length, from + batchSize)),
-                        trained.embeddings()::get, TagCarriers.MIN_DEGREE, TagCarriers.STORED);
+                n += write.write(own, batch);
                 own.commit();
             }
+            done.accept(from + batch.length);
         }
-        return written;
+        return n;
     }
 
     /** Embeddings and first-layer states of {@code ids}, written in {@code into}; returns the states written. */
