@@ -5,6 +5,10 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 
 /**
  * Several encoders' features side by side: each part's L2-normalised vector, scaled by the square
@@ -14,6 +18,10 @@ import java.util.List;
  * weights) or {@code 0.3*descriptor+0.7*tfjs:mobilenet_v2_mid}. Named
  * {@code fused:<name>:<dimension>:<weight>:…} with the parts' versions joined by '-', which is all a
  * server needs to rebuild it.
+ *
+ * <p>The parts run side by side: every part but the last is handed to a small shared pool and the
+ * caller runs the last, then any part no pool thread has started yet — so one query image costs its
+ * slowest part rather than the sum, and a busy pool never makes a caller wait for a queue.
  */
 public final class FusedEncoder implements ImageEncoder {
     private final List<ImageEncoder> parts;
@@ -67,12 +75,29 @@ public final class FusedEncoder implements ImageEncoder {
         return identity;
     }
 
+    /** Daemon threads, one per core: a part runs here or on its caller, never waits for a free thread. */
+    private static final Executor PARTS = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+        Thread t = new Thread(r, "mmr-encoder-part");
+        t.setDaemon(true);
+        return t;
+    });
+
     @Override
     public float[][] encode(List<BufferedImage> images) {
+        List<FutureTask<float[][]>> tasks = new ArrayList<>();
+        for (ImageEncoder part : parts) {
+            tasks.add(new FutureTask<>(() -> part.encode(images)));
+        }
+        for (int p = 0; p < tasks.size() - 1; p++) {
+            PARTS.execute(tasks.get(p));
+        }
+        for (int p = tasks.size() - 1; p >= 0; p--) {
+            tasks.get(p).run();   // no-op for a part a pool thread has started or finished
+        }
         float[][] out = new float[images.size()][identity.dimension()];
         int at = 0;
         for (int p = 0; p < parts.size(); p++) {
-            float[][] rows = parts.get(p).encode(images);
+            float[][] rows = result(tasks.get(p));
             int d = parts.get(p).identity().dimension();
             for (int i = 0; i < rows.length; i++) {
                 for (int j = 0; j < d; j++) {
@@ -82,6 +107,23 @@ public final class FusedEncoder implements ImageEncoder {
             at += d;
         }
         return out;
+    }
+
+    private static float[][] result(FutureTask<float[][]> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while encoding", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     @Override
