@@ -3,9 +3,16 @@ package mmr.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Session;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,11 +21,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import mmr.server.EmbeddedNeo4j;
+import mmr.server.ServerProcess;
 
 /**
  * The first image query after a start: the database is started (its catalog's encoder from the cache's
  * models), one image of the catalog is sent as bytes right after the start returns, then again;
  * side by side with the background warm-up off and on ({@code server.mmr.warm_up}), each a few times.
+ * With {@code --server-lib} each start is a fresh Neo4j server process (the plugin jar in its
+ * {@code plugins/}, a copy of the store in its {@code data/}) and the queries go over Bolt, as an app's
+ * would; otherwise the database is embedded in this JVM.
  */
 @Command(name = "first-query", mixinStandardHelpOptions = true,
         description = "Latency of the first image query (bytes) after a database start, with the encoder warm-up off and on.")
@@ -46,10 +57,20 @@ final class BenchFirstQuery implements Callable<Integer> {
             description = "Wait this long after the start before the first query, as a user would (default: ${DEFAULT-VALUE})")
     long pauseMillis;
 
+    @Option(names = "--server-lib", paramLabel = "DIR",
+            description = "A Neo4j 5.26 server's lib/ folder: start a server process per round instead of an embedded database")
+    Path serverLib;
+
+    @Option(names = "--plugin", paramLabel = "JAR", description = "The mmr plugin jar for the server's plugins/ (with --server-lib)")
+    Path plugin;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path modelsRoot = cache.modelsRoot(encoder);
+        if (serverLib != null) {
+            return serverProcesses(out, modelsRoot);
+        }
         out.printf(Locale.ROOT, "%-9s %5s %10s %14s %14s%n", "warm-up", "round", "start ms", "1st query ms", "2nd query ms");
         for (int round = 1; round <= rounds; round++) {
             for (boolean warm : new boolean[] {false, true}) {
@@ -71,6 +92,62 @@ final class BenchFirstQuery implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private int serverProcesses(PrintWriter out, Path modelsRoot) throws Exception {
+        if (plugin == null || !Files.isRegularFile(plugin)) {
+            throw new IllegalArgumentException("--server-lib needs --plugin <the mmr plugin jar>; got " + plugin);
+        }
+        if (!Files.isDirectory(serverLib) || !Files.isDirectory(home.resolve("data/databases/neo4j"))) {
+            throw new IllegalArgumentException("--server-lib must be a folder of the server's jars and --db-dir a store home "
+                    + "(with data/databases/neo4j); got " + serverLib + " and " + home);
+        }
+        Path dir = Files.createTempDirectory("mmr-first-query");
+        out.printf(Locale.ROOT, "server process per start, home %s%n", dir);
+        out.printf(Locale.ROOT, "%-9s %5s %10s %14s %14s%n", "warm-up", "round", "start ms", "1st query ms", "2nd query ms");
+        for (int round = 1; round <= rounds; round++) {
+            for (boolean warm : new boolean[] {false, true}) {
+                Path at = dir.resolve("r" + round + (warm ? "-on" : "-off"));
+                List<String> conf = new ArrayList<>(List.of("dbms.security.procedures.unrestricted=gds.*,mmr.*",
+                        "server.unmanaged_extension_classes=mmr.procedures.web=/mmr",
+                        "server.mmr.images_root=" + images.toAbsolutePath(), "server.mmr.models_root=" + modelsRoot.toAbsolutePath(),
+                        "server.memory.heap.initial_size=1g", "server.memory.heap.max_size=1g", "server.memory.pagecache.size=512m",
+                        "dbms.security.auth_enabled=false", "server.mmr.warm_up=" + warm));
+                ServerProcess.Home h = ServerProcess.Home.assemble(at, serverLib, List.of(plugin), conf);
+                BenchQuality.copyTree(home.resolve("data"), at.resolve("data"));
+                long t0 = System.nanoTime();
+                try (ServerProcess server = ServerProcess.start(h, "1g", 300);
+                     Driver driver = GraphDatabase.driver(h.boltUri(), AuthTokens.none())) {
+                    double start = (System.nanoTime() - t0) / 1e6;
+                    driver.verifyConnectivity();
+                    try (Session s = driver.session()) {
+                        String source = s.run("MATCH (i:Image) WHERE i.source IS NOT NULL RETURN i.source AS s ORDER BY i.id LIMIT 1")
+                                .single().get("s").asString();
+                        byte[] bytes = Files.readAllBytes(images.resolve(source));
+                        if (pauseMillis > 0) {
+                            Thread.sleep(pauseMillis);
+                        }
+                        double first = query(s, bytes);
+                        double second = query(s, bytes);
+                        out.printf(Locale.ROOT, "%-9s %5d %10.0f %14.1f %14.1f%n", warm ? "on" : "off", round, start, first, second);
+                        out.flush();
+                    }
+                    server.stop(60);
+                    String warmed = Files.readAllLines(at.resolve("logs/console.log")).stream().filter(l -> l.contains("warmed database"))
+                            .findFirst().orElse("");
+                    if (!warmed.isEmpty()) {
+                        out.println("  " + warmed.strip());
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static double query(Session s, byte[] bytes) {
+        long t0 = System.nanoTime();
+        s.run("CALL mmr.search({bytes: $b}, {k: 10}) YIELD image RETURN count(image) AS n", Map.of("b", bytes)).consume();
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private static double query(EmbeddedNeo4j neo4j, byte[] bytes) {

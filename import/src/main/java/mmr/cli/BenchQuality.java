@@ -192,7 +192,8 @@ final class BenchQuality implements Callable<Integer> {
         return ((List<?>) list).stream().map(String::valueOf).toList();
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a folder (a store: its lock files left behind). */
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : walk.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
