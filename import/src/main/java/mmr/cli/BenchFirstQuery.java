@@ -64,6 +64,10 @@ final class BenchFirstQuery implements Callable<Integer> {
     @Option(names = "--plugin", paramLabel = "JAR", description = "The mmr plugin jar for the server's plugins/ (with --server-lib)")
     Path plugin;
 
+    @Option(names = "--server-conf", paramLabel = "KEY=VALUE",
+            description = "An extra neo4j.conf line for the server process (repeatable), e.g. server.jvm.additional=-XX:+PrintFlagsFinal")
+    List<String> serverConf = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -113,6 +117,7 @@ final class BenchFirstQuery implements Callable<Integer> {
                         "server.mmr.images_root=" + images.toAbsolutePath(), "server.mmr.models_root=" + modelsRoot.toAbsolutePath(),
                         "server.memory.heap.initial_size=1g", "server.memory.heap.max_size=1g", "server.memory.pagecache.size=512m",
                         "dbms.security.auth_enabled=false", "server.mmr.warm_up=" + warm));
+                conf.addAll(serverConf);
                 ServerProcess.Home h = ServerProcess.Home.assemble(at, serverLib, List.of(plugin), conf);
                 BenchQuality.copyTree(home.resolve("data"), at.resolve("data"));
                 long t0 = System.nanoTime();

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 public final class ServerProcess implements AutoCloseable {
     private static final String ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint";
     private static final String ADMIN = "org.neo4j.server.startup.Neo4jAdminCommand";
+    private static final String JVM_ADDITIONAL = "server.jvm.additional";
 
     /** A server home: where it lives, its jars, and the ports its conf gives it. */
     public record Home(Path dir, Path lib, int boltPort, int httpPort) {
@@ -83,15 +84,21 @@ public final class ServerProcess implements AutoCloseable {
     /**
      * Starts the server and waits until its HTTP port answers (or it exits, or {@code timeoutSeconds} pass).
      * The heap comes from the conf's {@code server.memory.heap.*} lines, as {@code bin/neo4j} passes them to
-     * the JVM, else {@code defaultHeap}.
+     * the JVM, else {@code defaultHeap}; each {@code server.jvm.additional} line is passed as one JVM argument.
      */
     public static ServerProcess start(Home home, String defaultHeap, int timeoutSeconds) throws IOException, InterruptedException {
         Path console = home.dir().resolve("logs/console.log");
         List<String> conf = Files.readAllLines(home.conf(), StandardCharsets.UTF_8);
         String max = setting(conf, "server.memory.heap.max_size", defaultHeap);
         String initial = setting(conf, "server.memory.heap.initial_size", max);
-        List<String> command = new ArrayList<>(List.of(java(), "-Xms" + initial, "-Xmx" + max,
-                "-XX:+UseG1GC", "-cp", "lib/*:plugins/*", ENTRY_POINT,
+        List<String> command = new ArrayList<>(List.of(java(), "-Xms" + initial, "-Xmx" + max, "-XX:+UseG1GC"));
+        for (String line : conf) {   // as bin/neo4j does: each server.jvm.additional line is one JVM argument
+            String l = line.strip();
+            if (l.startsWith(JVM_ADDITIONAL + "=")) {
+                command.add(l.substring(JVM_ADDITIONAL.length() + 1).strip());
+            }
+        }
+        command.addAll(List.of("-cp", "lib/*:plugins/*", ENTRY_POINT,
                 "--home-dir=" + home.dir().toAbsolutePath(), "--config-dir=" + home.dir().resolve("conf").toAbsolutePath(),
                 "--console-mode"));
         Process p = new ProcessBuilder(command).directory(home.dir().toFile())

@@ -5,10 +5,6 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
 
 /**
  * Several encoders' features side by side: each part's L2-normalised vector, scaled by the square
@@ -19,9 +15,9 @@ import java.util.concurrent.FutureTask;
  * {@code fused:<name>:<dimension>:<weight>:…} with the parts' versions joined by '-', which is all a
  * server needs to rebuild it.
  *
- * <p>The parts run side by side: every part but the last is handed to a small shared pool and the
- * caller runs the last, then any part no pool thread has started yet — so one query image costs its
- * slowest part rather than the sum, and a busy pool never makes a caller wait for a queue.
+ * <p>The parts run one after the other: each already spreads its NDArray work over the cores through
+ * PyTorch's intra-op threads, and run side by side they oversubscribe them (measured slower for one
+ * image and for a batch: docs/benchmarks.md).
  */
 public final class FusedEncoder implements ImageEncoder {
     private final List<ImageEncoder> parts;
@@ -75,29 +71,12 @@ public final class FusedEncoder implements ImageEncoder {
         return identity;
     }
 
-    /** Daemon threads, one per core: a part runs here or on its caller, never waits for a free thread. */
-    private static final Executor PARTS = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
-        Thread t = new Thread(r, "mmr-encoder-part");
-        t.setDaemon(true);
-        return t;
-    });
-
     @Override
     public float[][] encode(List<BufferedImage> images) {
-        List<FutureTask<float[][]>> tasks = new ArrayList<>();
-        for (ImageEncoder part : parts) {
-            tasks.add(new FutureTask<>(() -> part.encode(images)));
-        }
-        for (int p = 0; p < tasks.size() - 1; p++) {
-            PARTS.execute(tasks.get(p));
-        }
-        for (int p = tasks.size() - 1; p >= 0; p--) {
-            tasks.get(p).run();   // no-op for a part a pool thread has started or finished
-        }
         float[][] out = new float[images.size()][identity.dimension()];
         int at = 0;
         for (int p = 0; p < parts.size(); p++) {
-            float[][] rows = result(tasks.get(p));
+            float[][] rows = parts.get(p).encode(images);
             int d = parts.get(p).identity().dimension();
             for (int i = 0; i < rows.length; i++) {
                 for (int j = 0; j < d; j++) {
@@ -107,23 +86,6 @@ public final class FusedEncoder implements ImageEncoder {
             at += d;
         }
         return out;
-    }
-
-    private static float[][] result(FutureTask<float[][]> task) {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while encoding", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     @Override

@@ -14,9 +14,6 @@ final class TfOps {
      * bottom/right. {@code kernel} is OIHW; {@code groups} is the input channel count for a depthwise one.
      */
     static NDArray conv(NDArray x, NDArray kernel, NDArray bias, int[] k, int[] s, int[] d, boolean same, int groups) {
-        if (groups == 1 && k[0] == 1 && k[1] == 1 && s[0] == 1 && s[1] == 1) {
-            return pointwise(x, kernel, bias);
-        }
         Shape padding = new Shape(0, 0);
         if (same) {
             int[] effective = {(k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1};
@@ -28,23 +25,6 @@ final class TfOps {
             }
         }
         return Conv2d.conv2d(x, kernel, bias, new Shape(s[0], s[1]), padding, new Shape(d[0], d[1]), groups).singletonOrThrow();
-    }
-
-    /**
-     * A 1×1 convolution as one matrix product of the pixels (rows) by the kernel: PyTorch's convolution
-     * re-lays out the kernel on every call, which at a query's single image and a late block's few pixels
-     * costs several times the arithmetic. The product runs on the channels-last view; the result is
-     * handed back as NCHW (a view, channels-last in memory, which the next convolution accepts as is).
-     */
-    static NDArray pointwise(NDArray x, NDArray kernel, NDArray bias) {
-        Shape xs = x.getShape();
-        long outs = kernel.getShape().get(0);
-        NDArray rows = x.transpose(0, 2, 3, 1).reshape(xs.get(0) * xs.get(2) * xs.get(3), xs.get(1));
-        NDArray y = rows.matMul(kernel.reshape(outs, xs.get(1)).transpose());
-        if (bias != null) {
-            y = y.addi(bias);
-        }
-        return y.reshape(xs.get(0), xs.get(2), xs.get(3), outs).transpose(0, 3, 1, 2);
     }
 
     /**

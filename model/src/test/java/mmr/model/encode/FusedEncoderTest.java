@@ -70,49 +70,6 @@ class FusedEncoderTest {
         }
     }
 
-    /** A part that waits (bounded) until every part of its encoder has started, then answers a unit vector. */
-    private static ImageEncoder meeting(java.util.concurrent.CountDownLatch started, String name, boolean fails) {
-        return new ImageEncoder() {
-            public EncoderIdentity identity() {
-                return new EncoderIdentity(name, 2, "1");
-            }
-
-            public float[][] encode(List<BufferedImage> images) {
-                started.countDown();
-                try {
-                    if (!started.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                        throw new IllegalStateException(name + " ran alone");
-                    }
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                if (fails) {
-                    throw new IllegalArgumentException(name + " refused the image");
-                }
-                return images.stream().map(i -> new float[] {1, 0}).toArray(float[][]::new);
-            }
-
-            public void close() {}
-        };
-    }
-
-    @Test
-    void thePartsRunSideBySideAndAPartsErrorReachesTheCaller() {
-        var started = new java.util.concurrent.CountDownLatch(2);
-        try (FusedEncoder fused = new FusedEncoder(List.of(meeting(started, "a", false), meeting(started, "b", false)),
-                new double[] {1, 1}, true)) {
-            // run one after the other, the first part would wait for the second and fail after its bound
-            float[][] rows = fused.encode(IMAGES);
-            assertThat(rows).hasDimensions(2, 4);
-            assertThat(rows[1]).containsExactly(new float[] {0.70710677f, 0, 0.70710677f, 0}, within(1e-6f));
-        }
-        var again = new java.util.concurrent.CountDownLatch(2);
-        try (FusedEncoder fused = new FusedEncoder(List.of(meeting(again, "a", true), meeting(again, "b", false)),
-                new double[] {1, 1}, true)) {
-            assertThatThrownBy(() -> fused.encode(IMAGES)).isInstanceOf(IllegalArgumentException.class).hasMessage("a refused the image");
-        }
-    }
-
     @Test
     void badFusedSpecsAreNamed() {
         assertThatThrownBy(() -> Encoders.open("descriptor+")).hasMessage("fused encoder 'descriptor+': part 2 '' is not "

@@ -20,4 +20,12 @@ class SearchWarmUpTest extends TrainedEmojiGraph {
         assertThat(ServerEncoders.loaded()).anySatisfy(key -> assertThat(key).startsWith("descriptor/512/"));
         assertThat(checksum()).isEqualTo(before);
     }
+
+    @Test
+    void theWarmUpAlsoRunsTheSearchAsAUserDoesAProcedureCallInCypher() throws Exception {
+        String before = checksum();
+        String said = SearchWarmUp.callThroughCypher((GraphDatabaseAPI) db, SearchWarmUp.png(SearchWarmUp.sample()));
+        assertThat(said).startsWith(", " + SearchWarmUp.ROUNDS + " more as CALL mmr.search in Cypher in ");
+        assertThat(checksum()).isEqualTo(before);
+    }
 }
