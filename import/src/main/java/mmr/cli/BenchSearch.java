@@ -34,10 +34,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import mmr.model.encode.Encoders;
-import mmr.model.encode.ImageEncoder;
-import mmr.model.image.ImageDecoder;
-import mmr.model.image.ImageRejectedException;
 import mmr.model.vector.Vectors;
 import mmr.procedures.search.SearchConfig;
 import mmr.server.EmbeddedNeo4j;
@@ -89,7 +85,7 @@ final class BenchSearch implements Callable<Integer> {
     private PrintWriter out;
 
     /** One kind of query: mmr.search parameters plus the vector a plain index query uses. */
-    private record Sample(Map<String, Object> query, float[] vector) {}
+    record Sample(Map<String, Object> query, float[] vector) {}
 
     @Override
     public Integer call() throws Exception {
@@ -141,11 +137,12 @@ final class BenchSearch implements Callable<Integer> {
                 }
             }
             if (kinds.containsKey("bytes")) {
-                decodeShare(db, kinds.get("bytes"));
+                EncodeShare.measure(out, db, kinds.get("bytes"), queries, cache.fetchedModelsRoot());
             }
             lookups(db, kinds.get("features"));
             KeywordSideLatency.measure(out, db, ids, rnd, queries);
             SearchRecall.measure(out, db, ids, rnd, recallQueries);
+            TailLatency.measure(out, db, kinds);
             out.printf(Locale.ROOT, "serving memory: decoded model weights %.2f MB per model version; nothing else is "
                     + "kept between calls%n", modelBytes(db) / 1e6);
         }
@@ -428,26 +425,6 @@ final class BenchSearch implements Callable<Integer> {
         }
     }
 
-    /** How much of a bytes query is decoding and encoding the image. */
-    private void decodeShare(GraphDatabaseService db, List<Sample> bytes) {
-        ImageDecoder decoder = new ImageDecoder();
-        try (ImageEncoder encoder = Encoders.open("descriptor")) {
-            long[] t = new long[Math.min(queries, bytes.size())];
-            for (int i = -20; i < t.length; i++) {
-                byte[] b = (byte[]) bytes.get(Math.floorMod(i, bytes.size())).query().get("bytes");
-                long t0 = System.nanoTime();
-                encoder.encode(decoder.decode(b, "bench"));
-                if (i >= 0) {
-                    t[i] = System.nanoTime() - t0;
-                }
-            }
-            out.printf(Locale.ROOT, "decode+encode of one 64-px PNG (the bytes kind's extra work): p50 %.2f ms, p99 %.2f ms%n",
-                    pct(t, 50), pct(t, 99));
-        } catch (ImageRejectedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static long modelBytes(GraphDatabaseService db) {
         return db.executeTransactionally("MATCH (m:MmrModel {current: true}) RETURN m", Map.of(), r -> {
             long bytes = 0;
@@ -462,7 +439,7 @@ final class BenchSearch implements Callable<Integer> {
         });
     }
 
-    private static double pct(long[] nanos, int p) {
+    static double pct(long[] nanos, int p) {
         long[] s = nanos.clone();
         Arrays.sort(s);
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
