@@ -88,19 +88,7 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(Home home, String defaultHeap, int timeoutSeconds) throws IOException, InterruptedException {
         Path console = home.dir().resolve("logs/console.log");
-        List<String> conf = Files.readAllLines(home.conf(), StandardCharsets.UTF_8);
-        String max = setting(conf, "server.memory.heap.max_size", defaultHeap);
-        String initial = setting(conf, "server.memory.heap.initial_size", max);
-        List<String> command = new ArrayList<>(List.of(java(), "-Xms" + initial, "-Xmx" + max, "-XX:+UseG1GC"));
-        for (String line : conf) {   // as bin/neo4j does: each server.jvm.additional line is one JVM argument
-            String l = line.strip();
-            if (l.startsWith(JVM_ADDITIONAL + "=")) {
-                command.add(l.substring(JVM_ADDITIONAL.length() + 1).strip());
-            }
-        }
-        command.addAll(List.of("-cp", "lib/*:plugins/*", ENTRY_POINT,
-                "--home-dir=" + home.dir().toAbsolutePath(), "--config-dir=" + home.dir().resolve("conf").toAbsolutePath(),
-                "--console-mode"));
+        List<String> command = command(home, Files.readAllLines(home.conf(), StandardCharsets.UTF_8), defaultHeap);
         Process p = new ProcessBuilder(command).directory(home.dir().toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
         ServerProcess server = new ServerProcess(home, p);
@@ -117,6 +105,18 @@ public final class ServerProcess implements AutoCloseable {
         server.close();
         throw new IllegalStateException("the Neo4j server did not answer on " + home.httpUri() + " within " + timeoutSeconds
                 + " s\n" + server.logs());
+    }
+
+    /** The server's command line, as {@code bin/neo4j console} builds it from the home's conf. */
+    static List<String> command(Home home, List<String> conf, String defaultHeap) {
+        String max = setting(conf, "server.memory.heap.max_size", defaultHeap);
+        String initial = setting(conf, "server.memory.heap.initial_size", max);
+        List<String> command = new ArrayList<>(List.of(java(), "-Xms" + initial, "-Xmx" + max, "-XX:+UseG1GC"));
+        command.addAll(values(conf, JVM_ADDITIONAL));   // as bin/neo4j does: each line one JVM argument
+        command.addAll(List.of("-cp", "lib/*:plugins/*", ENTRY_POINT,
+                "--home-dir=" + home.dir().toAbsolutePath(), "--config-dir=" + home.dir().resolve("conf").toAbsolutePath(),
+                "--console-mode"));
+        return command;
     }
 
     public Home home() {
@@ -186,14 +186,21 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private static String setting(List<String> conf, String key, String otherwise) {
-        String value = otherwise;
+        List<String> all = values(conf, key);
+        return all.isEmpty() ? otherwise : all.get(all.size() - 1);
+    }
+
+    /** Every value of {@code key} in neo4j.conf lines, in order ({@code key=value}, spaces around '=' allowed; '#' comments skipped). */
+    private static List<String> values(List<String> conf, String key) {
+        List<String> out = new ArrayList<>();
         for (String line : conf) {
             String l = line.strip();
-            if (l.startsWith(key + "=")) {
-                value = l.substring(key.length() + 1).strip();
+            int eq = l.indexOf('=');
+            if (!l.startsWith("#") && eq > 0 && l.substring(0, eq).strip().equals(key)) {
+                out.add(l.substring(eq + 1).strip());
             }
         }
-        return value;
+        return out;
     }
 
     private static String java() {
