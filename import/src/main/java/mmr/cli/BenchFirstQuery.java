@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
@@ -82,16 +83,8 @@ final class BenchFirstQuery implements Callable<Integer> {
                 try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF, false, images, modelsRoot,
                         Map.of("server.mmr.warm_up", String.valueOf(warm)))) {
                     double start = (System.nanoTime() - t0) / 1e6;
-                    String source = neo4j.db().executeTransactionally("MATCH (i:Image) WHERE i.source IS NOT NULL "
-                            + "RETURN i.source AS s ORDER BY i.id LIMIT 1", Map.of(), r -> (String) r.next().get("s"));
-                    byte[] bytes = Files.readAllBytes(images.resolve(source));
-                    if (pauseMillis > 0) {
-                        Thread.sleep(pauseMillis);
-                    }
-                    double first = query(neo4j, bytes);
-                    double second = query(neo4j, bytes);
-                    out.printf(Locale.ROOT, "%-9s %5d %10.0f %14.1f %14.1f%n", warm ? "on" : "off", round, start, first, second);
-                    out.flush();
+                    String source = neo4j.db().executeTransactionally(FIRST_SOURCE, Map.of(), r -> (String) r.next().get("s"));
+                    twoQueries(out, warm, round, start, source, bytes -> query(neo4j, bytes));
                 }
             }
         }
@@ -126,16 +119,7 @@ final class BenchFirstQuery implements Callable<Integer> {
                     double start = (System.nanoTime() - t0) / 1e6;
                     driver.verifyConnectivity();
                     try (Session s = driver.session()) {
-                        String source = s.run("MATCH (i:Image) WHERE i.source IS NOT NULL RETURN i.source AS s ORDER BY i.id LIMIT 1")
-                                .single().get("s").asString();
-                        byte[] bytes = Files.readAllBytes(images.resolve(source));
-                        if (pauseMillis > 0) {
-                            Thread.sleep(pauseMillis);
-                        }
-                        double first = query(s, bytes);
-                        double second = query(s, bytes);
-                        out.printf(Locale.ROOT, "%-9s %5d %10.0f %14.1f %14.1f%n", warm ? "on" : "off", round, start, first, second);
-                        out.flush();
+                        twoQueries(out, warm, round, start, s.run(FIRST_SOURCE).single().get("s").asString(), bytes -> query(s, bytes));
                     }
                     server.stop(60);
                     String warmed = Files.readAllLines(at.resolve("logs/console.log")).stream().filter(l -> l.contains("warmed database"))
@@ -147,6 +131,22 @@ final class BenchFirstQuery implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The file of the catalog's first image (by id), the one both kinds of start send. */
+    private static final String FIRST_SOURCE = "MATCH (i:Image) WHERE i.source IS NOT NULL RETURN i.source AS s ORDER BY i.id LIMIT 1";
+
+    /** Waits as a user would, sends the image twice, prints the row. */
+    private void twoQueries(PrintWriter out, boolean warm, int round, double start, String source, ToDoubleFunction<byte[]> query)
+            throws Exception {
+        byte[] bytes = Files.readAllBytes(images.resolve(source));
+        if (pauseMillis > 0) {
+            Thread.sleep(pauseMillis);
+        }
+        double first = query.applyAsDouble(bytes);
+        double second = query.applyAsDouble(bytes);
+        out.printf(Locale.ROOT, "%-9s %5d %10.0f %14.1f %14.1f%n", warm ? "on" : "off", round, start, first, second);
+        out.flush();
     }
 
     private static double query(Session s, byte[] bytes) {
