@@ -36,9 +36,10 @@ import mmr.procedures.graph.Schema;
 
 /**
  * When a database with an mmr catalog starts, its image encoder is loaded, its current model decoded,
- * and the encoder and a read-only image search run a few times — directly, then as a user sends it, a
- * procedure call in Cypher — on a background thread: the first image query after a start then finds
- * them loaded and their code compiled instead of paying for both. Startup does not wait for it; what
+ * and the encoder and a read-only image search run once — directly, then as a user sends it, a
+ * procedure call in Cypher — and then a few rounds more while no search is running, on a background
+ * thread: the first image query after a start then finds them loaded and their code compiled instead
+ * of paying for both. Startup does not wait for it; what
  * it did and how long it took goes to the log, and a failure (e.g. no models_root for a TF.js catalog) is only logged — the
  * query that needs the encoder reports it properly. {@code server.mmr.warm_up=false} turns it off.
  */
@@ -57,6 +58,9 @@ public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependenci
      * runs it; a few runs have the JIT compile the encoder's and the search's hot loops.
      */
     static final int ROUNDS = 8;
+
+    /** Longest a warm-up round waits for user searches to finish before it runs anyway. */
+    private static final long MAX_WAIT_NANOS = 10_000_000_000L;
 
     public SearchWarmUp() {
         super(ExtensionType.DATABASE, "mmr-encoder-warm-up");
@@ -112,27 +116,33 @@ public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependenci
             long m = System.nanoTime();
             Path modelsRoot = ServerPaths.modelsRoot(db);
             ImageEncoder encoder = ServerEncoders.forCatalog("mmr warm-up", identity, modelsRoot);
-            for (int i = 0; i < ROUNDS; i++) {
-                ServerEncoders.withPluginClassLoader(() -> encoder.encode(List.of(sample())));
-            }
+            ServerEncoders.withPluginClassLoader(() -> encoder.encode(List.of(sample())));
             long s = System.nanoTime();
             String search = "not run (no model yet)";
             if (model != null) {
                 // one whole image search, read-only: the vector indexes, the stored vectors it reads and the
                 // procedure's own code are then warm as well, not only the encoder
                 db.executeTransactionally("CALL db.awaitIndexes(60)");
-                for (int i = 0; i < ROUNDS; i++) {
-                    try (Transaction tx = db.beginTx()) {   // through the search itself: the procedure may not be registered yet
-                        new Searcher("mmr warm-up", tx, log, null, modelsRoot).search(
-                                Query.parse("mmr warm-up", Map.of("bytes", png(sample())), false), SearchConfig.parse("mmr warm-up", Map.of()));
-                    }
-                }
-                search = "run in " + (System.nanoTime() - s) / 1_000_000 + " ms";
-                search += callThroughCypher(db, png(sample()));
+                searchOnce(db, log, modelsRoot);
+                search = "run in " + (System.nanoTime() - s) / 1_000_000 + " ms" + callThroughCypher(db, png(sample()));
             }
-            log.info("mmr: warmed database '%s' in %d ms: model %s decoded in %d ms, encoder %s loaded and run " + ROUNDS + " times in %d ms, "
-                    + ROUNDS + " image searches %s", db.databaseName(), (System.nanoTime() - t0) / 1_000_000,
-                    model == null ? "(none yet)" : model, (m - t0) / 1_000_000, identity, (s - m) / 1_000_000, search);
+            // The same again a few times, so that the JIT compiles it — each round only while no user search
+            // runs: a query sent during the warm-up should not share the cores with it for longer than a round.
+            long r = System.nanoTime();
+            long waited = 0;
+            for (int i = 1; i < ROUNDS; i++) {
+                waited += awaitNoSearch();
+                ServerEncoders.withPluginClassLoader(() -> encoder.encode(List.of(sample())));
+                if (model != null) {
+                    searchOnce(db, log, modelsRoot);
+                    callThroughCypher(db, png(sample()));
+                }
+            }
+            log.info("mmr: warmed database '%s' in %d ms: model %s decoded in %d ms, encoder %s loaded and run once in %d ms, "
+                    + "one image search %s; %d more rounds of each in %d ms (%d ms of it waiting for user searches)",
+                    db.databaseName(), (System.nanoTime() - t0) / 1_000_000, model == null ? "(none yet)" : model,
+                    (m - t0) / 1_000_000, identity, (s - m) / 1_000_000, search, ROUNDS - 1, (System.nanoTime() - r) / 1_000_000,
+                    waited);
         } catch (RuntimeException e) {
             log.warn("mmr: could not warm database '%s' (the first query will load what it needs): %s", db.databaseName(),
                     e.getMessage());
@@ -147,14 +157,33 @@ public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependenci
     static String callThroughCypher(GraphDatabaseAPI db, byte[] image) {
         long t0 = System.nanoTime();
         try {
-            for (int i = 0; i < ROUNDS; i++) {
-                db.executeTransactionally("CALL mmr.search({bytes: $image}, {k: 10}) YIELD image, score RETURN count(image) AS n",
-                        Map.of("image", image), r -> r.next().get("n"));
-            }
-            return ", " + ROUNDS + " more as CALL mmr.search in Cypher in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
+            db.executeTransactionally("CALL mmr.search({bytes: $image}, {k: 10}) YIELD image, score RETURN count(image) AS n",
+                    Map.of("image", image), r -> r.next().get("n"));
+            return ", once more as CALL mmr.search in Cypher in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
         } catch (RuntimeException e) {
             return ", not as CALL mmr.search (" + e.getMessage() + ")";
         }
+    }
+
+    /** One read-only image search, straight through the search code (the procedure may not be registered yet). */
+    private static void searchOnce(GraphDatabaseAPI db, Log log, Path modelsRoot) {
+        try (Transaction tx = db.beginTx()) {
+            new Searcher("mmr warm-up", tx, log, null, modelsRoot).search(
+                    Query.parse("mmr warm-up", Map.of("bytes", png(sample())), false), SearchConfig.parse("mmr warm-up", Map.of()));
+        }
+    }
+
+    /** Waits (bounded) until no search is running; returns the milliseconds waited. */
+    private static long awaitNoSearch() {
+        long t0 = System.nanoTime();
+        try {
+            while (Searcher.running() > 0 && System.nanoTime() - t0 < MAX_WAIT_NANOS) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     static byte[] png(BufferedImage image) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.TreeSet;
 
 import org.neo4j.graphdb.Direction;
@@ -110,8 +111,24 @@ public final class Searcher {
         return searchExplained(query, config).hits();
     }
 
+    /** Searches running now in this JVM (the warm-up waits for them; see SearchWarmUp). */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
+
+    public static int running() {
+        return RUNNING.get();
+    }
+
     /** {@link #search}, keeping the attachment (for the explorer page's "why"). */
     public Ranked searchExplained(Query query, SearchConfig config) {
+        RUNNING.incrementAndGet();
+        try {
+            return ranked(query, config);
+        } finally {
+            RUNNING.decrementAndGet();
+        }
+    }
+
+    private Ranked ranked(Query query, SearchConfig config) {
         Attachment a = attach(query, config);
         queryNode.requireIndex(Schema.IMAGE_EMBEDDING_INDEX);
         Set<Long> exclude = new HashSet<>();
