@@ -128,8 +128,10 @@ final class BenchFirstQuery implements Callable<Integer> {
                         out.println("  " + warmed.strip());
                     }
                 }
+                BenchCommand.deleteTree(at);   // a copy of the store per start: gone once measured
             }
         }
+        BenchCommand.deleteTree(dir);
         return 0;
     }
 

@@ -27,7 +27,7 @@ final class TailLatency {
         for (String kind : List.of("id", "tags", "features")) {
             List<BenchSearch.Sample> samples = kinds.get(kind);
             int n = Math.min(QUERIES, samples.size());
-            double[][][] t = new double[2][n][ROUNDS];
+            long[][][] t = new long[2][n][ROUNDS];
             for (int r = 0; r < ROUNDS; r++) {
                 for (int i = 0; i < n; i++) {
                     BenchSearch.Sample s = samples.get(i);
@@ -35,8 +35,8 @@ final class TailLatency {
                     db.executeTransactionally(search, Map.of("q", s.query()), res -> res.next());
                     long t1 = System.nanoTime();
                     db.executeTransactionally(plain, Map.of("v", s.vector()), res -> res.next());
-                    t[0][i][r] = (t1 - t0) / 1e6;
-                    t[1][i][r] = (System.nanoTime() - t1) / 1e6;
+                    t[0][i][r] = t1 - t0;
+                    t[1][i][r] = System.nanoTime() - t1;
                 }
             }
             out.printf(Locale.ROOT, "tail, %-8s in-process, 1 thread, %d queries x %d runs — p99/p50: mmr.search all runs %.2f, "
@@ -45,21 +45,19 @@ final class TailLatency {
         }
     }
 
-    private static double allRuns(double[][] t) {
-        return ratio(Arrays.stream(t).flatMapToDouble(Arrays::stream).sorted().toArray());
+    private static double allRuns(long[][] nanos) {
+        return ratio(Arrays.stream(nanos).flatMapToLong(Arrays::stream).toArray());
     }
 
-    private static double medians(double[][] t) {
-        return ratio(Arrays.stream(t).mapToDouble(TailLatency::median).sorted().toArray());
+    private static double medians(long[][] nanos) {
+        return ratio(Arrays.stream(nanos).mapToLong(runs -> {
+            long[] c = runs.clone();
+            Arrays.sort(c);
+            return c[c.length / 2];
+        }).toArray());
     }
 
-    private static double median(double[] runs) {
-        double[] c = runs.clone();
-        Arrays.sort(c);
-        return c[c.length / 2];
-    }
-
-    private static double ratio(double[] sorted) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / sorted[sorted.length / 2];
+    private static double ratio(long[] nanos) {
+        return BenchSearch.pct(nanos, 99) / BenchSearch.pct(nanos, 50);
     }
 }

@@ -39,9 +39,9 @@ import mmr.procedures.graph.Schema;
  * and the encoder and a read-only image search run once — directly, then as a user sends it, a
  * procedure call in Cypher — and then a few rounds more while no search is running, on a background
  * thread: the first image query after a start then finds them loaded and their code compiled instead
- * of paying for both. Startup does not wait for it; what
- * it did and how long it took goes to the log, and a failure (e.g. no models_root for a TF.js catalog) is only logged — the
- * query that needs the encoder reports it properly. {@code server.mmr.warm_up=false} turns it off.
+ * of paying for both. Startup does not wait for it; what it did and how long it took goes to the log,
+ * and a failure (e.g. no models_root for a TF.js catalog) is only logged — the query that needs the
+ * encoder reports it properly. {@code server.mmr.warm_up=false} turns it off.
  */
 @ServiceProvider
 public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependencies> {
@@ -117,14 +117,15 @@ public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependenci
             Path modelsRoot = ServerPaths.modelsRoot(db);
             ImageEncoder encoder = ServerEncoders.forCatalog("mmr warm-up", identity, modelsRoot);
             ServerEncoders.withPluginClassLoader(() -> encoder.encode(List.of(sample())));
+            byte[] image = png(sample());
             long s = System.nanoTime();
             String search = "not run (no model yet)";
             if (model != null) {
                 // one whole image search, read-only: the vector indexes, the stored vectors it reads and the
                 // procedure's own code are then warm as well, not only the encoder
                 db.executeTransactionally("CALL db.awaitIndexes(60)");
-                searchOnce(db, log, modelsRoot);
-                search = "run in " + (System.nanoTime() - s) / 1_000_000 + " ms" + callThroughCypher(db, png(sample()));
+                searchOnce(db, log, modelsRoot, image);
+                search = "run in " + (System.nanoTime() - s) / 1_000_000 + " ms" + callThroughCypher(db, image);
             }
             // The same again a few times, so that the JIT compiles it — each round only while no user search
             // runs: a query sent during the warm-up should not share the cores with it for longer than a round.
@@ -134,8 +135,8 @@ public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependenci
                 waited += awaitNoSearch();
                 ServerEncoders.withPluginClassLoader(() -> encoder.encode(List.of(sample())));
                 if (model != null) {
-                    searchOnce(db, log, modelsRoot);
-                    callThroughCypher(db, png(sample()));
+                    searchOnce(db, log, modelsRoot, image);
+                    callThroughCypher(db, image);
                 }
             }
             log.info("mmr: warmed database '%s' in %d ms: model %s decoded in %d ms, encoder %s loaded and run once in %d ms, "
@@ -166,10 +167,10 @@ public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependenci
     }
 
     /** One read-only image search, straight through the search code (the procedure may not be registered yet). */
-    private static void searchOnce(GraphDatabaseAPI db, Log log, Path modelsRoot) {
+    private static void searchOnce(GraphDatabaseAPI db, Log log, Path modelsRoot, byte[] image) {
         try (Transaction tx = db.beginTx()) {
             new Searcher("mmr warm-up", tx, log, null, modelsRoot).search(
-                    Query.parse("mmr warm-up", Map.of("bytes", png(sample())), false), SearchConfig.parse("mmr warm-up", Map.of()));
+                    Query.parse("mmr warm-up", Map.of("bytes", image), false), SearchConfig.parse("mmr warm-up", Map.of()));
         }
     }
 
