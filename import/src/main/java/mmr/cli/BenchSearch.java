@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import mmr.model.vector.Vectors;
+import mmr.procedures.encode.ServerEncoders;
+import mmr.procedures.graph.DenseSamples;
 import mmr.procedures.search.SearchConfig;
 import mmr.server.EmbeddedNeo4j;
 
@@ -143,8 +145,10 @@ final class BenchSearch implements Callable<Integer> {
             KeywordSideLatency.measure(out, db, ids, rnd, queries);
             SearchRecall.measure(out, db, ids, rnd, recallQueries);
             TailLatency.measure(out, db, kinds);
-            out.printf(Locale.ROOT, "serving memory: decoded model weights %.2f MB per model version; nothing else is "
-                    + "kept between calls%n", modelBytes(db) / 1e6);
+            long[] dense = DenseSamples.size(db);
+            out.printf(Locale.ROOT, "serving memory: decoded model weights %.2f MB per model version; dense nodes' neighbour samples "
+                    + "%d nodes, %d ids; the last %d query images' features%n", modelBytes(db) / 1e6, dense[0], dense[1],
+                    ServerEncoders.RECENT);
         }
         return 0;
     }

@@ -22,6 +22,7 @@ import org.neo4j.procedure.Procedure;
 import mmr.model.sage.ChangeReach;
 import mmr.procedures.config.ServerPaths;
 import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.DenseSamples;
 import mmr.procedures.graph.Neo4jSageGraph;
 import mmr.procedures.graph.Schema;
 import mmr.procedures.search.Query;
@@ -69,6 +70,7 @@ public class FeedbackProc {
         QueryNode.Attachment a = new Searcher(p, tx, log, ServerPaths.importDirectory(api),
                 ServerPaths.modelsRoot(api)).attach(q, c);
 
+        boolean changedBefore = DenseSamples.hasChanges(tx);
         Set<Long> endpoints = new LinkedHashSet<>();
         long[] created = new long[2];
         long[] counted = new long[2];
@@ -83,7 +85,8 @@ public class FeedbackProc {
         }
         long reembedded = 0;
         if (!endpoints.isEmpty()) {
-            Neo4jSageGraph graph = new Neo4jSageGraph(tx, a.model().randomSeed());
+            Neo4jSageGraph graph = new Neo4jSageGraph(tx, a.model().randomSeed(),
+                    DenseSamples.forTransaction(api, tx, endpoints, changedBefore));
             Set<Long> affected = ChangeReach.affected(graph, a.model().sage().weights(), endpoints, Set.of());
             if (affected.size() > TagProc.MAX_REEMBEDDED) {
                 throw new IllegalArgumentException(p + ": this feedback reaches " + affected.size() + " embeddings, more than "

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
@@ -26,6 +27,7 @@ import mmr.model.text.Bounded;
 import mmr.model.vector.Vectors;
 import mmr.procedures.config.ConfigMap;
 import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.DenseSamples;
 import mmr.procedures.graph.LoadedModel;
 import mmr.procedures.graph.ModelStore;
 import mmr.procedures.graph.Neo4jSageGraph;
@@ -47,6 +49,9 @@ public class TagProc {
 
     @Context
     public Transaction tx;
+
+    @Context
+    public GraphDatabaseService db;
 
     @Procedure(name = "mmr.tag", mode = Mode.WRITE)
     @Description("Adds tags to an image (an Image node or id): names normalised like import, new Tag nodes created with "
@@ -80,6 +85,8 @@ public class TagProc {
         if (imageFeatures == null) {
             throw new IllegalArgumentException(procedure + ": image " + Bounded.quote(id(image)) + " has no 'features'");
         }
+
+        boolean changedBefore = DenseSamples.hasChanges(tx);
 
         // --- write the edges (everything below runs in the caller's transaction: a failure undoes it all)
         Set<Long> endpoints = new LinkedHashSet<>();
@@ -124,16 +131,20 @@ public class TagProc {
 
         // --- tags no image uses any more go (their edges are gone; nothing else points at them)
         List<String> deleted = new ArrayList<>();
+        Set<Long> touched = new LinkedHashSet<>(endpoints);   // every node whose edge list this call changes
         for (long orphan : orphans) {
             Node t = tx.getNodeById(orphan);
             deleted.add((String) t.getProperty("name", ""));
-            t.getRelationships().forEach(Relationship::delete);
+            for (Relationship r : t.getRelationships()) {
+                touched.add(r.getOtherNodeId(orphan));
+                r.delete();
+            }
             t.delete();
             endpoints.remove(orphan);
         }
 
         // --- re-embed what the change reaches under the model's sample sizes
-        Neo4jSageGraph graph = new Neo4jSageGraph(tx, model.randomSeed());
+        Neo4jSageGraph graph = new Neo4jSageGraph(tx, model.randomSeed(), DenseSamples.forTransaction(db, tx, touched, changedBefore));
         Set<Long> affected = ChangeReach.affected(graph, model.sage().weights(), endpoints, newInputs);
         if (affected.size() > MAX_REEMBEDDED) {
             throw new IllegalArgumentException(procedure + ": this change reaches " + affected.size()

@@ -22,7 +22,8 @@ import mmr.model.vector.Vectors;
  * both ways counts twice, as in GDS's undirected projection). When a node has more neighbours than
  * a layer samples, the sample is drawn with a generator seeded by the model seed and the node id,
  * so the same node always gets the same neighbours. Features and neighbour lists are cached for
- * the life of one instance (one procedure call): neighbourhoods overlap heavily.
+ * the life of one instance (one procedure call): neighbourhoods overlap heavily. Given a
+ * {@link DenseSamples.View}, the samples of dense nodes are also kept across calls.
  */
 public final class Neo4jSageGraph implements SageGraph {
     /**
@@ -37,16 +38,46 @@ public final class Neo4jSageGraph implements SageGraph {
     private final long seed;
     private final Map<Long, float[]> features = new HashMap<>();
     private final Map<Long, long[]> adjacency = new HashMap<>();
+    private final DenseSamples.View dense;
+    /** The shared samples' generation when each list was read: a sample is kept only if no commit changed edges since. */
+    private final Map<Long, Long> readAt = new HashMap<>();
 
     public Neo4jSageGraph(Transaction tx, long seed) {
+        this(tx, seed, null);
+    }
+
+    /** With {@code dense} (null for none): dense nodes' samples kept across calls. */
+    public Neo4jSageGraph(Transaction tx, long seed, DenseSamples.View dense) {
         this.tx = tx;
         this.seed = seed;
+        this.dense = dense;
     }
 
     @Override
     public long[] neighbours(long node, int sampleSize) {
-        return NeighbourSample.draw(adjacency.computeIfAbsent(node, this::readNeighbours), sampleSize,
-                seed * 0x9E3779B97F4A7C15L + node);
+        long sampleSeed = seed * 0x9E3779B97F4A7C15L + node;
+        long[] all = adjacency.get(node);
+        if (dense == null || (all != null && all.length < DenseSamples.MIN_DEGREE)) {
+            if (all == null) {
+                all = readNeighbours(node);
+                adjacency.put(node, all);
+            }
+            return NeighbourSample.draw(all, sampleSize, sampleSeed);
+        }
+        long[] kept = dense.get(node, sampleSize, sampleSeed);
+        if (kept != null) {
+            return kept;
+        }
+        if (all == null) {
+            readAt.put(node, dense.generation());
+            all = readNeighbours(node);
+            adjacency.put(node, all);
+        }
+        long[] sample = NeighbourSample.draw(all, sampleSize, sampleSeed);
+        if (sample.length < all.length) {
+            dense.put(node, all.length, sampleSize, sampleSeed, sample, readAt.get(node));
+        }
+        return sample;
     }
 
     /** All neighbours, sorted so that sampling does not depend on relationship iteration order. */

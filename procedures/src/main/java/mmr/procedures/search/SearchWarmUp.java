@@ -30,6 +30,7 @@ import mmr.procedures.config.MmrSettings;
 import mmr.procedures.config.ServerPaths;
 import mmr.procedures.encode.ServerEncoders;
 import mmr.procedures.graph.CatalogGraph;
+import mmr.procedures.graph.DenseSamples;
 import mmr.procedures.graph.LoadedModel;
 import mmr.procedures.graph.ModelStore;
 import mmr.procedures.graph.Schema;
@@ -78,7 +79,10 @@ public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependenci
                 if ("system".equals(db.databaseName()) || !dependencies.config().get(MmrSettings.warm_up)) {
                     return;
                 }
-                thread = new Thread(() -> warm(db, log), "mmr-warm-up-" + db.databaseName());
+                thread = new Thread(() -> {
+                    warm(db, log);
+                    keepDenseSamples(db, log);
+                }, "mmr-warm-up-" + db.databaseName());
                 thread.setDaemon(true);
                 thread.start();
             }
@@ -147,6 +151,34 @@ public final class SearchWarmUp extends ExtensionFactory<SearchWarmUp.Dependenci
         } catch (RuntimeException e) {
             log.warn("mmr: could not warm database '%s' (the first query will load what it needs): %s", db.databaseName(),
                     e.getMessage());
+        }
+    }
+
+    /**
+     * After the searches' warm-up (they come first): the current model's neighbour samples of the dense
+     * nodes, which mmr.tag would otherwise read whole on its first call reaching a large tag.
+     */
+    static void keepDenseSamples(GraphDatabaseAPI db, Log log) {
+        try {
+            if (!db.isAvailable(60_000)) {
+                return;
+            }
+            LoadedModel model;
+            try (Transaction tx = db.beginTx()) {
+                Node current = new ModelStore(tx).current(Schema.DEFAULT_NAME);
+                if (current == null) {
+                    return;
+                }
+                model = LoadedModel.of("mmr warm-up", tx, current);
+            }
+            long t0 = System.nanoTime();
+            int kept = DenseSamples.keepAll(db, model);
+            if (kept > 0) {
+                log.info("mmr: kept the neighbour samples of %d dense nodes of database '%s' in %d ms", kept, db.databaseName(),
+                        (System.nanoTime() - t0) / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            log.warn("mmr: could not read the dense nodes' neighbour samples of database '%s': %s", db.databaseName(), e.getMessage());
         }
     }
 
