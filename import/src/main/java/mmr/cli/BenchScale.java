@@ -96,7 +96,7 @@ final class BenchScale implements Callable<Integer> {
             description = "mmr.knn concurrency (default: ${DEFAULT-VALUE}; with method gds more threads drop the seed)")
     int knnConcurrency;
 
-    @Option(names = "--knn-method", defaultValue = "vectorIndex", description = "mmr.knn method: vectorIndex (default) or gds")
+    @Option(names = "--knn-method", defaultValue = "vectorIndex", description = "mmr.knn method: vectorIndex (default), gds or descent")
     String knnMethod;
 
     @Option(names = "--ef-construction", defaultValue = "0", description = "Create the features vector index with this "

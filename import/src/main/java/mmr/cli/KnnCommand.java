@@ -14,7 +14,8 @@ import mmr.ingest.graph.GraphWriter;
 
 /** {@code mmr knn}: rebuild the visual kNN edges of an existing graph. */
 @Command(name = "knn", mixinStandardHelpOptions = true,
-        description = "Rebuilds the (:Image)-[:SIMILAR]->(:Image) edges from the features vector index or GDS kNN (CALL mmr.knn).")
+        description = "Rebuilds the (:Image)-[:SIMILAR]->(:Image) edges from the features vector index, GDS kNN or "
+                + "random-projection trees, refined by their own neighbourhoods (CALL mmr.knn).")
 public final class KnnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -23,7 +24,7 @@ public final class KnnCommand implements Callable<Integer> {
     TargetOptions target;
 
     @Option(names = "--method", defaultValue = "vectorIndex",
-            description = "vectorIndex (Neo4j's HNSW index, default) or gds (GDS kNN)")
+            description = "vectorIndex (Neo4j's HNSW index, default), gds (GDS kNN) or descent (random-projection trees, no index)")
     String method;
 
     @Option(names = "--concurrency", defaultValue = "1", description = "Threads (default: ${DEFAULT-VALUE})")
@@ -39,6 +40,10 @@ public final class KnnCommand implements Callable<Integer> {
             description = "Rewrite N images per transaction (bounded memory, not atomic); 0 (default): one transaction")
     int writeBatch;
 
+    @Option(names = "--refine", paramLabel = "N",
+            description = "Rounds of refinement by the lists' own neighbourhoods, 0 to 10 (default: 2; 6 with --method descent)")
+    Integer refine;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> config = new LinkedHashMap<>();
@@ -47,6 +52,9 @@ public final class KnnCommand implements Callable<Integer> {
         config.put("concurrency", (long) concurrency);
         config.put("similarityCutoff", cutoff);
         config.put("writeBatchSize", (long) writeBatch);
+        if (refine != null) {
+            config.put("refine", (long) refine);
+        }
         try (TargetOptions.Opened opened = target.open()) {
             Map<String, Object> row = new GraphWriter(opened.cypher()).rebuildKnn(config);
             spec.commandLine().getOut().println(row);

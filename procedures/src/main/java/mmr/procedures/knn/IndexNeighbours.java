@@ -77,7 +77,7 @@ public final class IndexNeighbours {
         return pack(images, k, found, target, cosine);
     }
 
-    private static long[] imageIds(Transaction tx) {
+    static long[] imageIds(Transaction tx) {
         long[] ids = new long[1024];
         int n = 0;
         try (ResourceIterator<Node> it = tx.findNodes(Schema.IMAGE_LABEL)) {

@@ -9,24 +9,32 @@ import mmr.procedures.gds.GdsAdapter;
 
 /**
  * Settings of {@code mmr.knn}: the paper's K=5 visual neighbours with cosine ≥ 0.65, found by one of
- * two methods. {@code vectorIndex} asks Neo4j's HNSW index over {@code Image.features} for each
+ * three methods. {@code vectorIndex} asks Neo4j's HNSW index over {@code Image.features} for each
  * image's {@code candidates} nearest; {@code gds} runs GDS kNN (NN-descent), whose recall falls as
  * the catalog grows (docs/benchmarks.md), and which alone reads the GDS keys (sampleRate,
  * deltaThreshold, maxIterations, randomSeed). {@code similarityCutoff} is a plain cosine in [-1, 1].
  * {@code writeBatchSize} 0 replaces all edges in the caller's transaction (atomic); N &gt; 0 rewrites
- * N images per transaction, bounding memory for very large catalogs.
+ * N images per transaction, bounding memory for very large catalogs. {@code refine} rounds of
+ * NN-descent's local join then improve the lists with exact cosines; {@code descent} starts them from
+ * random-projection trees instead of an index (its lists are rough: more rounds by default).
  */
 public record KnnConfig(String method, int topK, double similarityCutoff, int candidates, Long randomSeed, int concurrency,
-                        double sampleRate, double deltaThreshold, int maxIterations, int writeBatchSize) {
+                        double sampleRate, double deltaThreshold, int maxIterations, int writeBatchSize, int refine) {
     public static final String PROCEDURE = "mmr.knn";
     public static final String VECTOR_INDEX = "vectorIndex";
     public static final String GDS = "gds";
-    public static final List<String> METHODS = List.of(VECTOR_INDEX, GDS);
+    public static final String DESCENT = "descent";
+    public static final List<String> METHODS = List.of(VECTOR_INDEX, GDS, DESCENT);
     public static final List<String> KEYS = List.of("method", "topK", "similarityCutoff", "candidates", "randomSeed", "concurrency",
-            "sampleRate", "deltaThreshold", "maxIterations", "writeBatchSize");
+            "sampleRate", "deltaThreshold", "maxIterations", "writeBatchSize", "refine");
     private static final List<String> GDS_KEYS = List.of("randomSeed", "sampleRate", "deltaThreshold", "maxIterations");
     /** Candidates asked of the index per image, as a multiple of topK + 1 (the image itself comes back too). */
     static final int CANDIDATE_FACTOR = 4;
+
+    /** Rounds of refinement by the lists' own neighbourhoods after either method (0: none). */
+    static final int DEFAULT_REFINE = 2;
+    /** Rounds after method descent's rough first lists (at least one). */
+    static final int DEFAULT_DESCENT_ROUNDS = 6;
 
     /** The seed when none is given and concurrency is 1. */
     static final long DEFAULT_SEED = 42;
@@ -34,7 +42,7 @@ public record KnnConfig(String method, int topK, double similarityCutoff, int ca
     public static KnnConfig parse(Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(PROCEDURE, raw, KEYS);
         String method = c.choice("method", VECTOR_INDEX, METHODS);
-        if (method.equals(VECTOR_INDEX)) {
+        if (!method.equals(GDS)) {
             for (String key : GDS_KEYS) {
                 if (c.has(key)) {
                     throw new IllegalArgumentException(PROCEDURE + ": '" + key + "' applies to method 'gds' only; "
@@ -64,7 +72,14 @@ public record KnnConfig(String method, int topK, double similarityCutoff, int ca
                 c.number("sampleRate", 0.5, 0.0001, 1.0),
                 c.number("deltaThreshold", 0.001, 0.0, 1.0),
                 c.integer("maxIterations", 100, 1, 10_000),
-                c.integer("writeBatchSize", 0, 0, 1_000_000));
+                c.integer("writeBatchSize", 0, 0, 1_000_000),
+                c.integer("refine", method.equals(DESCENT) ? DEFAULT_DESCENT_ROUNDS : DEFAULT_REFINE, method.equals(DESCENT) ? 1 : 0, 10));
+    }
+
+    /** The settings the first pass runs with when refining: no cutoff (full lists link more images; the result is cut after). */
+    KnnConfig firstPass() {
+        return refine == 0 ? this : new KnnConfig(method, topK, -1.0, candidates, randomSeed, concurrency, sampleRate, deltaThreshold,
+                maxIterations, writeBatchSize, refine);
     }
 
     /** What GDS kNN is asked; the cutoff on GDS's (1 + cosine) / 2 scale. */
@@ -90,6 +105,7 @@ public record KnnConfig(String method, int topK, double similarityCutoff, int ca
             m.put("maxIterations", (long) maxIterations);
         }
         m.put("writeBatchSize", (long) writeBatchSize);
+        m.put("refine", (long) refine);
         return m;
     }
 }

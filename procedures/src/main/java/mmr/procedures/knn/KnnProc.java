@@ -42,7 +42,8 @@ public class KnnProc {
     @Procedure(name = "mmr.knn", mode = Mode.SCHEMA)
     @Description("Rebuilds (:Image)-[:SIMILAR {score}]->(:Image) edges: each image's topK nearest by cosine of "
             + "Image.features (topK 5, similarityCutoff 0.65 by default), from Neo4j's vector index (method 'vectorIndex', "
-            + "the default; the index is created if missing) or GDS kNN (method 'gds'); old SIMILAR edges are replaced in "
+            + "the default; the index is created if missing), GDS kNN (method 'gds') or random-projection trees (method "
+            + "'descent', no index), then refined by their own neighbourhoods (refine rounds); old SIMILAR edges are replaced in "
             + "the same transaction (or writeBatchSize images per transaction).")
     public Stream<KnnResult> knn(@Name(value = "config", defaultValue = "{}") Map<String, Object> rawConfig) {
         KnnConfig config = KnnConfig.parse(rawConfig);
@@ -60,16 +61,30 @@ public class KnnProc {
     private KnnResult knn(KnnConfig config, long images, long dimension, Progress progress) {
         long t0 = System.nanoTime();
         GdsAdapter.Neighbours pairs;
-        if (config.method().equals(KnnConfig.GDS)) {
-            progress.phase("GDS kNN (its own progress: CALL gds.listProgress())", 0);
-            pairs = new GdsAdapter(tx).visualNeighbours(config.gdsParameters());
-        } else {
-            progress.phase("building the vector index " + Schema.IMAGE_FEATURES_INDEX + " (SHOW INDEXES shows populationPercent)", 0);
+        if (config.method().equals(KnnConfig.DESCENT)) {
+            // search attaches queries with this index: its population starts now, on its own thread, and is not awaited
             VectorIndexes.ensure(db, Schema.IMAGE_FEATURES_INDEX, Schema.IMAGE, Schema.FEATURES, dimension);
-            VectorIndexes.awaitOnline(db, Schema.IMAGE_FEATURES_INDEX);
-            log.info("mmr.knn: vector index %s online after %d ms", Schema.IMAGE_FEATURES_INDEX, (System.nanoTime() - t0) / 1_000_000);
-            progress.phase("querying the vector index for each image's neighbours", images);
-            pairs = IndexNeighbours.find(db, tx, config, progress);
+            pairs = InMemoryNeighbours.read(db, IndexNeighbours.imageIds(tx), dimension, config.method(), progress).descent(config, progress);
+        } else {
+            if (config.method().equals(KnnConfig.GDS)) {
+                progress.phase("GDS kNN (its own progress: CALL gds.listProgress())", 0);
+                pairs = new GdsAdapter(tx).visualNeighbours(config.firstPass().gdsParameters());
+            } else {
+                progress.phase("building the vector index " + Schema.IMAGE_FEATURES_INDEX + " (SHOW INDEXES shows populationPercent)", 0);
+                VectorIndexes.ensure(db, Schema.IMAGE_FEATURES_INDEX, Schema.IMAGE, Schema.FEATURES, dimension);
+                VectorIndexes.awaitOnline(db, Schema.IMAGE_FEATURES_INDEX);
+                log.info("mmr.knn: vector index %s online after %d ms", Schema.IMAGE_FEATURES_INDEX, (System.nanoTime() - t0) / 1_000_000);
+                progress.phase("querying the vector index for each image's neighbours", images);
+                pairs = IndexNeighbours.find(db, tx, config.firstPass(), progress);
+            }
+            if (config.refine() > 0) {
+                long r = System.nanoTime();
+                long before = pairs.size();
+                pairs = InMemoryNeighbours.read(db, IndexNeighbours.imageIds(tx), dimension, config.method(), progress)
+                        .refine(pairs, config, progress);
+                log.info("mmr.knn: %d round(s) of refinement: %d neighbour pairs -> %d in %d ms", config.refine(), before, pairs.size(),
+                        (System.nanoTime() - r) / 1_000_000);
+            }
         }
         long computeMillis = (System.nanoTime() - t0) / 1_000_000;
         log.info("mmr.knn: %s found %d neighbour pairs among %d images in %d ms", config.method(), pairs.size(), images, computeMillis);
@@ -175,7 +190,7 @@ public class KnnProc {
         @Description("Highest cosine among written edges (null when none).")
         public final Double maxScore;
         @Description("Milliseconds spent finding the neighbours (vectorIndex: building the index if needed and querying it; "
-                + "gds: projection, kNN, drop).")
+                + "gds: projection, kNN, drop; then reading the features and the refinement rounds; descent: all but the index).")
         public final long computeMillis;
         @Description("Milliseconds spent replacing edges.")
         public final long writeMillis;

@@ -61,6 +61,29 @@ class KnnProcTest extends HarnessTest {
     }
 
     @Test
+    void refiningRecoversTheNeighboursAPoorFirstPassMissed() {
+        // GDS stopped after one iteration from random neighbours: a poor start
+        String poor = "method: 'gds', maxIterations: 1, sampleRate: 0.1, concurrency: 1";
+        double unrefined = exactShare(single("CALL mmr.knn({" + poor + ", refine: 0})"));
+        db.executeTransactionally("MATCH ()-[s:SIMILAR]->() DELETE s");
+        double refined = exactShare(single("CALL mmr.knn({" + poor + ", refine: 2})"));
+        assertThat(unrefined).isLessThan(0.9);
+        assertThat(refined).isGreaterThan(unrefined).isGreaterThanOrEqualTo(0.98);
+    }
+
+    @Test
+    void descentFindsTheExactNeighboursWithoutWaitingForAnIndexAndStillCreatesIt() {
+        db.executeTransactionally("DROP INDEX " + mmr.procedures.graph.Schema.IMAGE_FEATURES_INDEX + " IF EXISTS");
+        Map<String, Object> r = single("CALL mmr.knn({method: 'descent'})");
+        assertThat(exactShare(r)).isGreaterThanOrEqualTo(0.98);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) r.get("config");
+        assertThat(config).containsEntry("method", "descent").containsEntry("refine", 6L).doesNotContainKey("candidates");
+        assertThat(indexCount()).as("the index search attaches with, populating on its own").isEqualTo(1L);
+        assertError("CALL mmr.knn({method: 'descent', refine: 0})", "mmr.knn: 'refine' must be an integer from 1 to 10, got 0");
+    }
+
+    @Test
     void theVectorIndexIsCreatedWhenMissingAndReused() {
         db.executeTransactionally("DROP INDEX " + mmr.procedures.graph.Schema.IMAGE_FEATURES_INDEX + " IF EXISTS");
         single("CALL mmr.knn({topK: 3})");
@@ -146,7 +169,7 @@ class KnnProcTest extends HarnessTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> config = (Map<String, Object>) single("CALL mmr.knn({topK: 2})").get("config");
         assertThat(config).containsEntry("method", "vectorIndex").containsEntry("topK", 2L).containsEntry("similarityCutoff", 0.65)
-                .containsEntry("candidates", 12L).containsEntry("concurrency", 1L).doesNotContainKey("randomSeed");
+                .containsEntry("candidates", 12L).containsEntry("concurrency", 1L).containsEntry("refine", 2L).doesNotContainKey("randomSeed");
         @SuppressWarnings("unchecked")
         Map<String, Object> gds = (Map<String, Object>) single("CALL mmr.knn({method: 'gds', topK: 2})").get("config");
         assertThat(gds).containsEntry("method", "gds").containsEntry("randomSeed", 42L).doesNotContainKey("candidates");
@@ -157,8 +180,8 @@ class KnnProcTest extends HarnessTest {
         single("CALL mmr.knn()");
         Set<String> before = edgeKeys();
         assertError("CALL mmr.knn({topk: 3})",
-                "Unknown config key 'topk' for mmr.knn (did you mean 'topK'?); known keys: candidates, concurrency, deltaThreshold, maxIterations, method, randomSeed, sampleRate, similarityCutoff, topK, writeBatchSize");
-        assertError("CALL mmr.knn({method: 'hnsw'})", "mmr.knn: 'method' must be one of 'vectorIndex', 'gds', got 'hnsw' (String)");
+                "Unknown config key 'topk' for mmr.knn (did you mean 'topK'?); known keys: candidates, concurrency, deltaThreshold, maxIterations, method, randomSeed, refine, sampleRate, similarityCutoff, topK, writeBatchSize");
+        assertError("CALL mmr.knn({method: 'hnsw'})", "mmr.knn: 'method' must be one of 'vectorIndex', 'gds', 'descent', got 'hnsw' (String)");
         assertError("CALL mmr.knn({sampleRate: 0.8})", "mmr.knn: 'sampleRate' applies to method 'gds' only; drop it or add method: 'gds'");
         assertError("CALL mmr.knn({topK: 5, candidates: 5})", "mmr.knn: 'candidates' must be an integer from 6 to 10000, got 5 (Integer)");
         assertError("CALL mmr.knn({writeBatchSize: -1})", "mmr.knn: 'writeBatchSize' must be an integer from 0 to 1000000, got -1 (Integer)");
