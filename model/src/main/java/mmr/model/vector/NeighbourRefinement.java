@@ -1,11 +1,5 @@
 package mmr.model.vector;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -70,86 +64,65 @@ public final class NeighbourRefinement {
         int chunks = (n + CHUNK - 1) / CHUNK;
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "mmr-knn-refine");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < threads; w++) {
-                workers.add(pool.submit(() -> {
-                    int[] seenAt = new int[n];   // image -> 1 + the image whose candidates last included it
-                    int[] candidates = new int[64];
-                    float[] bestCos = new float[k];
-                    int[] best = new int[k];
-                    for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                        int to = Math.min(n, (c + 1) * CHUNK);
-                        for (int i = c * CHUNK; i < to; i++) {
-                            int m = 0;
-                            seenAt[i] = i + 1;
-                            // the image's own neighbours and those listing it, then each of theirs
-                            for (int pass = 0; pass < 2; pass++) {
-                                int[] hop = pass == 0 ? neighbours(lists, i) : reverse[i];
-                                for (int j : hop) {
-                                    if (seenAt[j] != i + 1) {
-                                        seenAt[j] = i + 1;
-                                        candidates = grow(candidates, m);
-                                        candidates[m++] = j;
-                                    }
-                                }
+        Parallel.run(threads, "mmr-knn-refine", () -> {
+            int[] seenAt = new int[n];   // image -> 1 + the image whose candidates last included it
+            int[] candidates = new int[64];
+            float[] bestCos = new float[k];
+            int[] best = new int[k];
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                int to = Math.min(n, (c + 1) * CHUNK);
+                for (int i = c * CHUNK; i < to; i++) {
+                    int m = 0;
+                    seenAt[i] = i + 1;
+                    // the image's own neighbours and those listing it, then each of theirs
+                    for (int pass = 0; pass < 2; pass++) {
+                        int[] hop = pass == 0 ? neighbours(lists, i) : reverse[i];
+                        for (int j : hop) {
+                            if (seenAt[j] != i + 1) {
+                                seenAt[j] = i + 1;
+                                candidates = grow(candidates, m);
+                                candidates[m++] = j;
                             }
-                            int firstHop = m;
-                            for (int a = 0; a < firstHop; a++) {
-                                int j = candidates[a];
-                                for (int pass = 0; pass < 2; pass++) {
-                                    int[] hop = pass == 0 ? neighbours(lists, j) : reverse[j];
-                                    for (int l : hop) {
-                                        if (seenAt[l] != i + 1) {
-                                            seenAt[l] = i + 1;
-                                            candidates = grow(candidates, m);
-                                            candidates[m++] = l;
-                                        }
-                                    }
-                                }
-                            }
-                            int kept = 0;
-                            float[] fi = features[i];
-                            for (int a = 0; a < m; a++) {
-                                int j = candidates[a];
-                                float cos = dot(fi, features[j]) * inverseNorm[i] * inverseNorm[j];
-                                if (cos < cutoff || (kept == k && !better(cos, j, bestCos[k - 1], best[k - 1]))) {
-                                    continue;
-                                }
-                                int at = kept == k ? k - 1 : kept++;
-                                while (at > 0 && better(cos, j, bestCos[at - 1], best[at - 1])) {
-                                    bestCos[at] = bestCos[at - 1];
-                                    best[at] = best[at - 1];
-                                    at--;
-                                }
-                                bestCos[at] = cos;
-                                best[at] = j;
-                            }
-                            System.arraycopy(best, 0, target, i * k, kept);
-                            System.arraycopy(bestCos, 0, cosine, i * k, kept);
-                            count[i] = kept;
                         }
-                        progress.accept(done.addAndGet(to - c * CHUNK));
                     }
-                    return null;
-                }));
+                    int firstHop = m;
+                    for (int a = 0; a < firstHop; a++) {
+                        int j = candidates[a];
+                        for (int pass = 0; pass < 2; pass++) {
+                            int[] hop = pass == 0 ? neighbours(lists, j) : reverse[j];
+                            for (int l : hop) {
+                                if (seenAt[l] != i + 1) {
+                                    seenAt[l] = i + 1;
+                                    candidates = grow(candidates, m);
+                                    candidates[m++] = l;
+                                }
+                            }
+                        }
+                    }
+                    int kept = 0;
+                    float[] fi = features[i];
+                    for (int a = 0; a < m; a++) {
+                        int j = candidates[a];
+                        float cos = dot(fi, features[j]) * inverseNorm[i] * inverseNorm[j];
+                        if (cos < cutoff || (kept == k && !better(cos, j, bestCos[k - 1], best[k - 1]))) {
+                            continue;
+                        }
+                        int at = kept == k ? k - 1 : kept++;
+                        while (at > 0 && better(cos, j, bestCos[at - 1], best[at - 1])) {
+                            bestCos[at] = bestCos[at - 1];
+                            best[at] = best[at - 1];
+                            at--;
+                        }
+                        bestCos[at] = cos;
+                        best[at] = j;
+                    }
+                    System.arraycopy(best, 0, target, i * k, kept);
+                    System.arraycopy(bestCos, 0, cosine, i * k, kept);
+                    count[i] = kept;
+                }
+                progress.accept(done.addAndGet(to - c * CHUNK));
             }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("neighbour refinement interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         return new Lists(k, target, cosine, count);
     }
 

@@ -3,10 +3,6 @@ package mmr.model.vector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,7 +30,7 @@ public final class ProjectionForest {
             List<int[]> leaves = leaves(features, inverseNorm, leafSize, rnd.split());
             // a point is in one leaf per tree: leaves in parallel never touch the same list
             AtomicInteger next = new AtomicInteger();
-            run(threads, () -> {
+            Parallel.run(threads, "mmr-knn-forest", () -> {
                 for (int l = next.getAndIncrement(); l < leaves.size(); l = next.getAndIncrement()) {
                     int[] leaf = leaves.get(l);
                     for (int a = 0; a < leaf.length; a++) {
@@ -117,29 +113,5 @@ public final class ProjectionForest {
             cells.add(new int[] {lo, to});
         }
         return leaves;
-    }
-
-    private static void run(int threads, Runnable work) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "mmr-knn-forest");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < threads; w++) {
-                workers.add(pool.submit(work));
-            }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("projection forest interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -15,7 +15,7 @@ class NeighbourRefinementTest {
     private static final int K = 5;
     private static final double CUTOFF = 0.3;
 
-    private final float[][] features = clustered(new Random(3), 40, 12, 32);
+    private final float[][] features = clustered(new Random(3), 40, 12, 32, 0.6);
 
     @Test
     void roundsRecoverTheExactNeighboursFromAPoorStart() {
@@ -82,30 +82,33 @@ class NeighbourRefinementTest {
     }
 
     private double recall(NeighbourRefinement.Lists l) {
+        return recall(l, features, CUTOFF);
+    }
+
+    /** Share of every point's exact top k (at or above {@code cutoff}) that its list holds. */
+    static double recall(NeighbourRefinement.Lists l, float[][] features, double cutoff) {
+        int k = l.k();
         int hit = 0;
         int all = 0;
         for (int i = 0; i < features.length; i++) {
             Set<Integer> got = new HashSet<>();
             for (int a = 0; a < l.count()[i]; a++) {
-                got.add(l.target()[i * K + a]);
+                got.add(l.target()[i * k + a]);
             }
-            for (int e : exact(i)) {
+            List<Integer> others = new ArrayList<>();
+            for (int j = 0; j < features.length; j++) {
+                if (j != i && Vectors.cosine(features[i], features[j]) >= cutoff) {
+                    others.add(j);
+                }
+            }
+            float[] fi = features[i];
+            others.sort((a, b) -> Double.compare(Vectors.cosine(fi, features[b]), Vectors.cosine(fi, features[a])));
+            for (int e : others.subList(0, Math.min(k, others.size()))) {
                 all++;
                 hit += got.contains(e) ? 1 : 0;
             }
         }
         return hit / (double) all;
-    }
-
-    private List<Integer> exact(int i) {
-        List<Integer> others = new ArrayList<>();
-        for (int j = 0; j < features.length; j++) {
-            if (j != i && cos(i, j) >= CUTOFF) {
-                others.add(j);
-            }
-        }
-        others.sort((a, b) -> Float.compare(cos(i, b), cos(i, a)));
-        return others.subList(0, Math.min(K, others.size()));
     }
 
     private void assertWellFormed(NeighbourRefinement.Lists l) {
@@ -131,7 +134,8 @@ class NeighbourRefinementTest {
         return (float) Vectors.cosine(features[i], features[j]);
     }
 
-    private static float[][] clustered(Random rnd, int clusters, int size, int dim) {
+    /** {@code clusters} Gaussian clusters of {@code size} points each around random centres, {@code noise} apart. */
+    static float[][] clustered(Random rnd, int clusters, int size, int dim, double noise) {
         float[][] out = new float[clusters * size][];
         for (int c = 0; c < clusters; c++) {
             float[] centre = new float[dim];
@@ -141,7 +145,7 @@ class NeighbourRefinementTest {
             for (int j = 0; j < size; j++) {
                 float[] v = centre.clone();
                 for (int d = 0; d < dim; d++) {
-                    v[d] += (float) (rnd.nextGaussian() * 0.6);
+                    v[d] += (float) (rnd.nextGaussian() * noise);
                 }
                 out[c * size + j] = v;
             }
