@@ -86,7 +86,7 @@ public class FeedbackProc {
         long reembedded = 0;
         if (!endpoints.isEmpty()) {
             Neo4jSageGraph graph = new Neo4jSageGraph(tx, a.model().randomSeed(),
-                    DenseSamples.forTransaction(api, tx, endpoints, changedBefore));
+                    DenseSamples.forTransaction(api, endpoints, changedBefore));
             Set<Long> affected = ChangeReach.affected(graph, a.model().sage().weights(), endpoints, Set.of());
             if (affected.size() > TagProc.MAX_REEMBEDDED) {
                 throw new IllegalArgumentException(p + ": this feedback reaches " + affected.size() + " embeddings, more than "

@@ -144,7 +144,7 @@ public class TagProc {
         }
 
         // --- re-embed what the change reaches under the model's sample sizes
-        Neo4jSageGraph graph = new Neo4jSageGraph(tx, model.randomSeed(), DenseSamples.forTransaction(db, tx, touched, changedBefore));
+        Neo4jSageGraph graph = new Neo4jSageGraph(tx, model.randomSeed(), DenseSamples.forTransaction(db, touched, changedBefore));
         Set<Long> affected = ChangeReach.affected(graph, model.sage().weights(), endpoints, newInputs);
         if (affected.size() > MAX_REEMBEDDED) {
             throw new IllegalArgumentException(procedure + ": this change reaches " + affected.size()

@@ -73,7 +73,7 @@ public final class DenseSamples {
      * extension is not loaded) or when the transaction has already changed the graph in ways the
      * caller does not name — its own view of an edge list may differ from the committed one.
      */
-    public static View forTransaction(GraphDatabaseService db, Transaction tx, Set<Long> touchedHere, boolean changedBeforeCaller) {
+    public static View forTransaction(GraphDatabaseService db, Set<Long> touchedHere, boolean changedBeforeCaller) {
         DenseSamples shared = of(db);
         if (shared == null || changedBeforeCaller) {
             return null;

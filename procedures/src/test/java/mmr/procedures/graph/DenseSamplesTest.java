@@ -116,14 +116,14 @@ class DenseSamplesTest {
         long animal;
         try (Transaction tx = db.beginTx()) {
             animal = tx.findNode(Schema.TAG_LABEL, "name", "animal").getId();
-            new Neo4jSageGraph(tx, seed, DenseSamples.forTransaction(db, tx, Set.of(), false)).neighbours(animal, 10);   // kept
+            new Neo4jSageGraph(tx, seed, DenseSamples.forTransaction(db, Set.of(), false)).neighbours(animal, 10);   // kept
             tx.commit();
         }
         try (Transaction tx = db.beginTx()) {
             tx.execute("MATCH (i:Image {id: $id}), (t:Tag {name: 'animal'}) CREATE (i)-[:TAGGED]->(t)", Map.of("id", other)).close();
             long[] fresh = new Neo4jSageGraph(tx, seed).neighbours(animal, 10);
-            long[] kept = new Neo4jSageGraph(tx, seed, DenseSamples.forTransaction(db, tx, Set.of(), false)).neighbours(animal, 10);
-            long[] touched = new Neo4jSageGraph(tx, seed, DenseSamples.forTransaction(db, tx, Set.of(animal), false)).neighbours(animal, 10);
+            long[] kept = new Neo4jSageGraph(tx, seed, DenseSamples.forTransaction(db, Set.of(), false)).neighbours(animal, 10);
+            long[] touched = new Neo4jSageGraph(tx, seed, DenseSamples.forTransaction(db, Set.of(animal), false)).neighbours(animal, 10);
             assertThat(kept).as("the committed edges' sample, kept").isNotEqualTo(fresh);
             assertThat(touched).as("the transaction's own edges' sample").isEqualTo(fresh);
             tx.rollback();
