@@ -66,38 +66,19 @@ public final class NeighbourRefinement {
         AtomicInteger done = new AtomicInteger();
         Parallel.run(threads, "mmr-knn-refine", () -> {
             int[] seenAt = new int[n];   // image -> 1 + the image whose candidates last included it
-            int[] candidates = new int[64];
+            int hop = MAX_REVERSE_FACTOR * k + k;   // an image's own list and the images listing it, at most
+            int[] candidates = new int[hop + hop * hop];
             float[] bestCos = new float[k];
             int[] best = new int[k];
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
                 int to = Math.min(n, (c + 1) * CHUNK);
                 for (int i = c * CHUNK; i < to; i++) {
-                    int m = 0;
-                    seenAt[i] = i + 1;
+                    int mark = i + 1;
+                    seenAt[i] = mark;
                     // the image's own neighbours and those listing it, then each of theirs
-                    for (int pass = 0; pass < 2; pass++) {
-                        int[] hop = pass == 0 ? neighbours(lists, i) : reverse[i];
-                        for (int j : hop) {
-                            if (seenAt[j] != i + 1) {
-                                seenAt[j] = i + 1;
-                                candidates = grow(candidates, m);
-                                candidates[m++] = j;
-                            }
-                        }
-                    }
-                    int firstHop = m;
-                    for (int a = 0; a < firstHop; a++) {
-                        int j = candidates[a];
-                        for (int pass = 0; pass < 2; pass++) {
-                            int[] hop = pass == 0 ? neighbours(lists, j) : reverse[j];
-                            for (int l : hop) {
-                                if (seenAt[l] != i + 1) {
-                                    seenAt[l] = i + 1;
-                                    candidates = grow(candidates, m);
-                                    candidates[m++] = l;
-                                }
-                            }
-                        }
+                    int m = appendUnseen(lists, reverse, i, mark, seenAt, candidates, 0);
+                    for (int a = 0, firstHop = m; a < firstHop; a++) {
+                        m = appendUnseen(lists, reverse, candidates[a], mark, seenAt, candidates, m);
                     }
                     int kept = 0;
                     float[] fi = features[i];
@@ -131,10 +112,25 @@ public final class NeighbourRefinement {
         return cos > thanCos || (cos == thanCos && image < thanImage);
     }
 
-    private static int[] neighbours(Lists lists, int i) {
-        int[] out = new int[lists.count()[i]];
-        System.arraycopy(lists.target(), i * lists.k(), out, 0, out.length);
-        return out;
+    /** Appends {@code j}'s neighbours and the images listing it that {@code mark} has not seen yet; returns the new count. */
+    private static int appendUnseen(Lists lists, int[][] reverse, int j, int mark, int[] seenAt, int[] out, int m) {
+        int base = j * lists.k();
+        for (int a = 0; a < lists.count()[j]; a++) {
+            m = appendIfUnseen(lists.target()[base + a], mark, seenAt, out, m);
+        }
+        for (int l : reverse[j]) {
+            m = appendIfUnseen(l, mark, seenAt, out, m);
+        }
+        return m;
+    }
+
+    private static int appendIfUnseen(int image, int mark, int[] seenAt, int[] out, int m) {
+        if (seenAt[image] == mark) {
+            return m;
+        }
+        seenAt[image] = mark;
+        out[m] = image;
+        return m + 1;
     }
 
     /** For each image, the images listing it — the closest {@code max} of them. */
@@ -180,10 +176,6 @@ public final class NeighbourRefinement {
             out[a] = images[order[a]];
         }
         return out;
-    }
-
-    private static int[] grow(int[] a, int size) {
-        return size < a.length ? a : java.util.Arrays.copyOf(a, a.length * 2);
     }
 
     /** Four running sums: the JIT then overlaps the multiply-adds. */
