@@ -1,24 +1,13 @@
 package mmr.model.encode;
 
 import java.awt.image.BufferedImage;
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.stream.IntStream;
-
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 
 import mmr.model.image.Raster;
 
 /**
- * The default, weight-free visual descriptor (512-d), computed with NDArray ops on the PyTorch
- * engine. Four blocks, each L2-normalised and weighted equally:
+ * The weight-free visual descriptor (512-d). Four blocks, each L2-normalised and weighted equally:
  * <ol>
  *   <li>colour distribution — a 4×4×4 joint RGB histogram over covered pixels, Hellinger-mapped (64);</li>
  *   <li>spatial colour layout — darkness and two chroma channels (YCbCr) on an 8×8 grid (192);</li>
@@ -27,6 +16,11 @@ import mmr.model.image.Raster;
  * </ol>
  * Images are composited on white and area-resampled to 64×64 first, so icons and photos of any
  * size give comparable vectors.
+ * <p>
+ * Plain Java loops over the 64×64 raster: the descriptor is a few passes over 4,096 pixels, so a
+ * tensor library's cost per operation (about sixty of them) would be most of its time — it ran on
+ * the PyTorch engine until version 1's vectors were reproduced here (the test keeps that
+ * implementation as its reference), which is why the version did not change.
  */
 public final class DescriptorEncoder implements ImageEncoder {
     public static final String NAME = "descriptor";
@@ -34,21 +28,28 @@ public final class DescriptorEncoder implements ImageEncoder {
     public static final int DIMENSION = 512;
 
     static final int SIZE = 64;
+    private static final int N = SIZE * SIZE;
     private static final int HIST_LEVELS = 4;
+    private static final int BINS = HIST_LEVELS * HIST_LEVELS * HIST_LEVELS;
     private static final int ORIENTATIONS = 12;
+    private static final int COLOUR_GRID = 8;
+    private static final int GRADIENT_GRID = 4;
     private static final float EPS = 1e-12f;
+    /** Where each block starts in the vector. */
+    private static final int HISTOGRAM_AT = 0;
+    private static final int LAYOUT_AT = HISTOGRAM_AT + BINS;
+    private static final int GRADIENT_AT = LAYOUT_AT + 3 * COLOUR_GRID * COLOUR_GRID;
+    private static final int SHAPE_AT = GRADIENT_AT + GRADIENT_GRID * GRADIENT_GRID * ORIENTATIONS;
 
-    private final NDManager base;
     private final EncoderIdentity identity = new EncoderIdentity(NAME, DIMENSION, VERSION);
-    private final float[] directions;
+    private final float[] cos = new float[ORIENTATIONS];
+    private final float[] sin = new float[ORIENTATIONS];
 
     public DescriptorEncoder() {
-        this.base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        this.directions = new float[2 * ORIENTATIONS];
         for (int k = 0; k < ORIENTATIONS; k++) {
             double theta = 2 * Math.PI * k / ORIENTATIONS;
-            directions[k] = (float) Math.cos(theta);
-            directions[ORIENTATIONS + k] = (float) Math.sin(theta);
+            cos[k] = (float) Math.cos(theta);
+            sin[k] = (float) Math.sin(theta);
         }
     }
 
@@ -59,121 +60,150 @@ public final class DescriptorEncoder implements ImageEncoder {
 
     @Override
     public float[][] encode(List<BufferedImage> images) {
-        int b = images.size();
-        if (b == 0) {
-            return new float[0][];
-        }
-        int n = SIZE * SIZE;
-        float[] rgb = new float[b * 3 * n];
-        float[] alpha = new float[b * n];
-        float[] transparent = new float[b];
-        IntStream.range(0, b).parallel().forEach(i -> {
-            Raster r = Raster.of(images.get(i), SIZE);
-            System.arraycopy(r.rgb, 0, rgb, i * 3 * n, 3 * n);
-            System.arraycopy(r.alpha, 0, alpha, i * n, n);
-            boolean anyTransparent = false;
-            for (float a : r.alpha) {
-                if (a < 0.999f) {
-                    anyTransparent = true;
-                    break;
-                }
-            }
-            transparent[i] = anyTransparent ? 1f : 0f;
-        });
-        try (NDManager m = base.newSubManager()) {
-            NDArray rgbA = m.create(FloatBuffer.wrap(rgb), new Shape(b, 3, SIZE, SIZE));
-            NDArray alphaA = m.create(FloatBuffer.wrap(alpha), new Shape(b, SIZE, SIZE));
-            NDArray transparentA = m.create(FloatBuffer.wrap(transparent), new Shape(b, 1));
-            NDArray features = NDArrays.concat(new NDList(
-                    unit(colourHistogram(m, rgbA, alphaA)),
-                    unit(colourLayout(rgbA)),
-                    unit(gradientOrientations(m, rgbA)),
-                    unit(shapeLayout(rgbA, alphaA, transparentA))), 1);
-            float[] flat = unit(features).toFloatArray();
-            float[][] out = new float[b][DIMENSION];
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(flat, i * DIMENSION, out[i], 0, DIMENSION);
-            }
-            return out;
-        }
+        float[][] out = new float[images.size()][];
+        IntStream range = IntStream.range(0, images.size());
+        (images.size() > 1 ? range.parallel() : range).forEach(i -> out[i] = encode(Raster.of(images.get(i), SIZE)));
+        return out;
+    }
+
+    private float[] encode(Raster raster) {
+        float[] v = new float[DIMENSION];
+        colourHistogram(raster, v);
+        colourLayout(raster, v);
+        gradientOrientations(raster, v);
+        shapeLayout(raster, v);
+        unit(v, HISTOGRAM_AT, BINS);
+        unit(v, LAYOUT_AT, GRADIENT_AT - LAYOUT_AT);
+        unit(v, GRADIENT_AT, SHAPE_AT - GRADIENT_AT);
+        unit(v, SHAPE_AT, DIMENSION - SHAPE_AT);
+        unit(v, 0, DIMENSION);
+        return v;
     }
 
     /** 4×4×4 joint RGB histogram weighted by coverage, on a 32×32 pooled image; Hellinger-mapped. */
-    private static NDArray colourHistogram(NDManager m, NDArray rgb, NDArray alpha) {
-        long b = rgb.getShape().get(0);
-        NDArray pooled = pool(rgb, 32);                               // (B,3,32,32)
-        NDArray weight = pool(alpha.expandDims(1), 32).reshape(b, 1, 32 * 32);
-        NDArray q = pooled.mul(HIST_LEVELS).clip(0, HIST_LEVELS - 1e-3f).floor()
-                .reshape(b, 3, 32 * 32);
-        NDArray index = q.get(":,0").mul(HIST_LEVELS * HIST_LEVELS)
-                .add(q.get(":,1").mul(HIST_LEVELS)).add(q.get(":,2"))
-                .toType(DataType.INT64, false);                       // (B,1024)
-        int bins = HIST_LEVELS * HIST_LEVELS * HIST_LEVELS;
-        NDArray oneHot = index.oneHot(bins, DataType.FLOAT32);         // (B,1024,64)
-        NDArray hist = weight.matMul(oneHot).reshape(b, bins);         // (B,64)
-        NDArray total = hist.sum(new int[] {1}, true).maximum(EPS);
-        return hist.div(total).sqrt();
+    private static void colourHistogram(Raster raster, float[] v) {
+        float[] rgb = raster.rgb;
+        int half = SIZE / 2;
+        float total = 0;
+        for (int y = 0; y < half; y++) {
+            for (int x = 0; x < half; x++) {
+                int p = 2 * y * SIZE + 2 * x;
+                int bin = 0;
+                for (int c = 0; c < 3; c++) {
+                    float mean = cell2(rgb, c * N + p);
+                    float level = (float) Math.floor(Math.min(Math.max(mean * HIST_LEVELS, 0f), HIST_LEVELS - 1e-3f));
+                    bin = bin * HIST_LEVELS + (int) level;
+                }
+                float weight = cell2(raster.alpha, p);
+                v[HISTOGRAM_AT + bin] += weight;
+                total += weight;
+            }
+        }
+        total = Math.max(total, EPS);
+        for (int i = 0; i < BINS; i++) {
+            v[HISTOGRAM_AT + i] = (float) Math.sqrt(v[HISTOGRAM_AT + i] / total);
+        }
+    }
+
+    /**
+     * Mean of the 2×2 cell whose top-left pixel is {@code at}, summed row by row as the tensor
+     * implementation did: a mean on a histogram level's edge then falls into the same bin.
+     */
+    private static float cell2(float[] plane, int at) {
+        return ((plane[at] + plane[at + 1]) + (plane[at + SIZE] + plane[at + SIZE + 1])) / 4f;
     }
 
     /** Darkness (1-Y) and chroma (Cb, Cr) averaged on an 8×8 grid; white background is zero. */
-    private static NDArray colourLayout(NDArray rgb) {
-        long b = rgb.getShape().get(0);
-        NDArray r = rgb.get(":,0");
-        NDArray g = rgb.get(":,1");
-        NDArray bl = rgb.get(":,2");
-        NDArray darkness = r.mul(-0.299f).add(g.mul(-0.587f)).add(bl.mul(-0.114f)).add(1f);
-        NDArray cb = r.mul(-0.168736f).add(g.mul(-0.331264f)).add(bl.mul(0.5f));
-        NDArray cr = r.mul(0.5f).add(g.mul(-0.418688f)).add(bl.mul(-0.081312f));
-        NDArray ycc = darkness.stack(cb, 1).concat(cr.expandDims(1), 1); // (B,3,64,64)
-        return pool(ycc, 8).reshape(b, 3 * 64);
+    private static void colourLayout(Raster raster, float[] v) {
+        float[] rgb = raster.rgb;
+        int cell = SIZE / COLOUR_GRID;
+        int cells = COLOUR_GRID * COLOUR_GRID;
+        for (int p = 0; p < N; p++) {
+            float r = rgb[p];
+            float g = rgb[N + p];
+            float b = rgb[2 * N + p];
+            int at = (p / SIZE / cell) * COLOUR_GRID + (p % SIZE) / cell;
+            v[LAYOUT_AT + at] += r * -0.299f + g * -0.587f + b * -0.114f + 1f;
+            v[LAYOUT_AT + cells + at] += r * -0.168736f + g * -0.331264f + b * 0.5f;
+            v[LAYOUT_AT + 2 * cells + at] += r * 0.5f + g * -0.418688f + b * -0.081312f;
+        }
+        for (int i = LAYOUT_AT; i < GRADIENT_AT; i++) {
+            v[i] /= cell * cell;
+        }
     }
 
     /** Gradient energy in 12 signed directions, summed over a 4×4 grid of 16×16-pixel cells. */
-    private NDArray gradientOrientations(NDManager m, NDArray rgb) {
-        long b = rgb.getShape().get(0);
-        NDArray y = rgb.get(":,0").mul(0.299f).add(rgb.get(":,1").mul(0.587f))
-                .add(rgb.get(":,2").mul(0.114f));                      // (B,64,64)
-        NDArray zeroCol = m.zeros(new Shape(b, SIZE, 1));
-        NDArray zeroRow = m.zeros(new Shape(b, 1, SIZE));
-        NDArray gx = y.get(":,:,1:").sub(y.get(":,:,:-1")).concat(zeroCol, 2);
-        NDArray gy = y.get(":,1:,:").sub(y.get(":,:-1,:")).concat(zeroRow, 1);
-        NDArray grad = gx.stack(gy, 3).reshape(b, SIZE * SIZE, 2);     // (B,N,2)
-        NDArray dirs = m.create(directions, new Shape(2, ORIENTATIONS));
-        NDArray projection = Activation.relu(grad.matMul(dirs));        // (B,N,12)
-        NDArray sharp = projection.pow(4);
-        NDArray share = sharp.div(sharp.sum(new int[] {2}, true).maximum(EPS));
-        NDArray magnitude = grad.norm(new int[] {2}, true);             // (B,N,1)
-        NDArray energy = share.mul(magnitude)
-                .reshape(b, 4, SIZE / 4, 4, SIZE / 4, ORIENTATIONS)
-                .sum(new int[] {2, 4});                                 // (B,4,4,12)
-        return energy.reshape(b, 16 * ORIENTATIONS).sqrt();
+    private void gradientOrientations(Raster raster, float[] v) {
+        float[] rgb = raster.rgb;
+        float[] luma = new float[N];
+        for (int p = 0; p < N; p++) {
+            luma[p] = rgb[p] * 0.299f + rgb[N + p] * 0.587f + rgb[2 * N + p] * 0.114f;
+        }
+        int cell = SIZE / GRADIENT_GRID;
+        float[] sharp = new float[ORIENTATIONS];
+        for (int y = 0; y < SIZE; y++) {
+            for (int x = 0; x < SIZE; x++) {
+                int p = y * SIZE + x;
+                float gx = x + 1 < SIZE ? luma[p + 1] - luma[p] : 0f;
+                float gy = y + 1 < SIZE ? luma[p + SIZE] - luma[p] : 0f;
+                float magnitude = (float) Math.sqrt(gx * gx + gy * gy);
+                if (magnitude == 0f) {
+                    continue;
+                }
+                float sum = 0;
+                for (int k = 0; k < ORIENTATIONS; k++) {
+                    float projection = Math.max(0f, gx * cos[k] + gy * sin[k]);
+                    float square = projection * projection;
+                    sharp[k] = square * square;
+                    sum += sharp[k];
+                }
+                sum = Math.max(sum, EPS);
+                int at = GRADIENT_AT + ((y / cell) * GRADIENT_GRID + x / cell) * ORIENTATIONS;
+                for (int k = 0; k < ORIENTATIONS; k++) {
+                    v[at + k] += sharp[k] / sum * magnitude;
+                }
+            }
+        }
+        for (int i = GRADIENT_AT; i < SHAPE_AT; i++) {
+            v[i] = (float) Math.sqrt(v[i]);
+        }
     }
 
     /** Alpha coverage on an 8×8 grid for images with transparency; ink (1 - min RGB) otherwise. */
-    private static NDArray shapeLayout(NDArray rgb, NDArray alpha, NDArray transparent) {
-        long b = rgb.getShape().get(0);
-        NDArray ink = rgb.min(new int[] {1}).neg().add(1f);             // (B,64,64)
-        NDArray alphaGrid = pool(alpha.expandDims(1), 8).reshape(b, 64);
-        NDArray inkGrid = pool(ink.expandDims(1), 8).reshape(b, 64);
-        return alphaGrid.mul(transparent).add(inkGrid.mul(transparent.neg().add(1f)));
+    private static void shapeLayout(Raster raster, float[] v) {
+        float[] rgb = raster.rgb;
+        float[] alpha = raster.alpha;
+        boolean transparent = false;
+        for (float a : alpha) {
+            if (a < 0.999f) {
+                transparent = true;
+                break;
+            }
+        }
+        int cell = SIZE / COLOUR_GRID;
+        for (int p = 0; p < N; p++) {
+            float value = transparent ? alpha[p] : 1f - Math.min(rgb[p], Math.min(rgb[N + p], rgb[2 * N + p]));
+            v[SHAPE_AT + (p / SIZE / cell) * COLOUR_GRID + (p % SIZE) / cell] += value;
+        }
+        for (int i = SHAPE_AT; i < DIMENSION; i++) {
+            v[i] /= cell * cell;
+        }
     }
 
-    /** Average-pools (B,C,S,S) to (B,C,g,g) by reshaping into blocks. */
-    private static NDArray pool(NDArray x, int grid) {
-        Shape s = x.getShape();
-        long b = s.get(0);
-        long c = s.get(1);
-        int cell = SIZE / grid;
-        return x.reshape(b, c, grid, cell, grid, cell).sum(new int[] {3, 5}).div((float) (cell * cell));
-    }
-
-    /** Row-wise L2 normalisation; all-zero rows stay zero. */
-    private static NDArray unit(NDArray x) {
-        return x.div(x.norm(new int[] {1}, true).maximum(EPS));
+    /** L2-normalises {@code v[from, from + length)}; an all-zero range stays zero. */
+    private static void unit(float[] v, int from, int length) {
+        double sum = 0;
+        for (int i = from; i < from + length; i++) {
+            sum += (double) v[i] * v[i];
+        }
+        float norm = Math.max((float) Math.sqrt(sum), EPS);
+        for (int i = from; i < from + length; i++) {
+            v[i] /= norm;
+        }
     }
 
     @Override
     public void close() {
-        base.close();
+        // nothing native to release
     }
 }

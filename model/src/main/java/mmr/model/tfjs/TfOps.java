@@ -1,6 +1,7 @@
 package mmr.model.tfjs;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
@@ -8,6 +9,22 @@ import ai.djl.nn.pooling.Pool;
 /** TensorFlow's convolution and pooling semantics on DJL's NCHW arrays, shared by the layers and graph runners. */
 final class TfOps {
     private TfOps() {}
+
+    /**
+     * The OIHW kernel of TF's HWIO weights (a depthwise one's HWCM as {@code (kh, kw, C·M, 1)}), laid out
+     * contiguously in that order. A permuted view of the weights is not, and PyTorch's convolution then
+     * copies the kernel into its own layout on every call, which for one image at a time is a large part
+     * of the pass; {@code duplicate()} keeps a view's strides, so the copy here is made by flattening.
+     */
+    static NDArray oihwKernel(NDManager m, float[] weights, long kh, long kw, long ins, long outs, boolean depthwise) {
+        try (NDManager scratch = m.newSubManager()) {
+            NDArray view = depthwise ? scratch.create(weights, new Shape(kh, kw, outs, 1)).transpose(2, 3, 0, 1)
+                    : scratch.create(weights, new Shape(kh, kw, ins, outs)).transpose(3, 2, 0, 1);
+            NDArray kernel = view.flatten().reshape(view.getShape());
+            kernel.attach(m);
+            return kernel;
+        }
+    }
 
     /**
      * A convolution with TF's padding: 'valid', or 'same' with the extra row/column at the

@@ -300,13 +300,8 @@ public final class TfjsGraphNet implements TfjsNet {
         String kernelName = node.inputs().get(1);
         TfjsModel.Weight k = model.weight(kernelName);   // HWIO, or HWCM for a depthwise one
         int outs = depthwise ? k.shape()[2] * k.shape()[3] : k.shape()[3];
-        NDArray kernel = params.computeIfAbsent(kernelName + "#OIHW", key -> {
-            NDArray hw = depthwise ? m.create(k.values(), new Shape(k.shape()[0], k.shape()[1], outs, 1)).transpose(2, 3, 0, 1)
-                    : m.create(k.values(), new Shape(k.shape()[0], k.shape()[1], k.shape()[2], k.shape()[3])).transpose(3, 2, 0, 1);
-            NDArray kept = hw.duplicate();   // contiguous, owned by the long-lived manager
-            hw.close();
-            return kept;
-        });
+        NDArray kernel = params.computeIfAbsent(kernelName + "#OIHW",
+                key -> TfOps.oihwKernel(m, k.values(), k.shape()[0], k.shape()[1], k.shape()[2], outs, depthwise));
         List<String> fused = node.op().startsWith("Fused") || node.op().startsWith("_Fused") ? fused(node) : List.of();
         NDArray bias = null;
         String activation = null;

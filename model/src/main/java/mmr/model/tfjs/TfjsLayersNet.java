@@ -194,12 +194,8 @@ public final class TfjsLayersNet implements TfjsNet {
                     bias[o] = bias[o] * ab[0][o] + ab[1][o];
                 }
             }
-            NDArray w = depthwise
-                    ? m.create(kernel, new Shape(kh, kw, outs, 1)).transpose(2, 3, 0, 1)
-                    : m.create(kernel, new Shape(kh, kw, k.shape()[2], outs)).transpose(3, 2, 0, 1);
-            NDArray kept = w.duplicate();   // contiguous, owned by the long-lived manager
-            w.close();
-            return new NDArray[] {kept, m.create(bias), m.create(new float[] {depthwise ? k.shape()[2] : 1})};
+            NDArray w = TfOps.oihwKernel(m, kernel, kh, kw, k.shape()[2], outs, depthwise);
+            return new NDArray[] {w, m.create(bias), m.create(new float[] {depthwise ? k.shape()[2] : 1})};
         });
     }
 

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +94,50 @@ class DescriptorEncoderTest {
         assertThat(Vectors.cosine(red, redShifted)).isGreaterThan(Vectors.cosine(red, blueSquare));
         assertThat(Vectors.cosine(red, redLarge)).isGreaterThan(0.95);
         assertThat(Vectors.cosine(red, blueSquare)).isLessThan(0.65);
+    }
+
+    /**
+     * Catalogs imported before the descriptor moved off the PyTorch engine hold its tensor version's
+     * vectors under the same identity: a query encoded now must land on them. Noise with ragged alpha
+     * is the hard case (a 2×2 mean on a histogram level's edge rounds to either bin with the
+     * order of its sum); flat shapes and gradients are the common one.
+     */
+    @Test
+    void reproducesTheTensorImplementationsVectors() {
+        List<BufferedImage> images = new ArrayList<>(List.of(circle(64, Color.RED, 0, true), square(64, Color.BLUE),
+                circle(224, Color.GREEN, -10, false), square(17, Color.BLACK), circle(64, Color.WHITE, 0, false)));
+        // Red 132 + 255 + 253 + 125 is 765, three quarters of white exactly: in float the cell's mean
+        // lands on level 3 when summed row by row and on level 2 when summed one by one.
+        BufferedImage onTheEdge = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        int[][] red = {{132, 255}, {253, 125}};
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                onTheEdge.setRGB(x, y, red[y % 2][x % 2] << 16 | 0x4080);
+            }
+        }
+        images.add(onTheEdge);
+        Random random = new Random(7);
+        for (int i = 0; i < 12; i++) {
+            boolean transparent = i % 2 == 0;
+            int side = 16 + random.nextInt(200);
+            BufferedImage noise = new BufferedImage(side, side, transparent ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    int smooth = (y * 255 / side) << 24 | (x * 255 / side) << 16 | (y * 255 / side) << 8 | ((x + y) * 127 / side);
+                    int pixel = i < 6 ? random.nextInt() : smooth;
+                    noise.setRGB(x, y, transparent ? pixel : pixel | 0xFF000000);
+                }
+            }
+            images.add(noise);
+        }
+        try (TensorDescriptor reference = new TensorDescriptor()) {
+            float[][] expected = reference.encode(images);
+            float[][] actual = encoder.encode(images);
+            for (int i = 0; i < images.size(); i++) {
+                assertThat(Vectors.cosine(actual[i], expected[i])).as("image %d", i).isGreaterThan(0.99999);
+                assertThat(actual[i]).as("image %d", i).containsExactly(expected[i], within(1e-5f));
+            }
+        }
     }
 
     @Test
