@@ -2,6 +2,7 @@ package mmr.eval;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,21 @@ import mmr.ingest.graph.EmbeddedCypher;
 final class EvalSearch {
     /** Results scored per ranking. */
     static final int RANKED = 50;
+
+    /**
+     * Other attachments of the query node than the default's — at most 5 visual neighbours with cosine
+     * ≥ 0.65 — as ablation rows: the {@code neighbourVotes} baseline polls the nearest 5 or 10 whatever
+     * their cosine.
+     */
+    static final Map<String, Map<String, Object>> ATTACHMENTS = attachments();
+
+    private static Map<String, Map<String, Object>> attachments() {
+        Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+        rows.put("neighbors 10", Map.of("neighbors", 10L));
+        rows.put("similarityCutoff 0", Map.of("similarityCutoff", 0.0));
+        rows.put("similarityCutoff 0, neighbors 10", Map.of("similarityCutoff", 0.0, "neighbors", 10L));
+        return rows;
+    }
 
     /** A ranking as catalog positions, and how many of its first 10 were reached along the graph. */
     record Ranking(int[] positions, int reachedInTop10) {}
@@ -115,12 +131,10 @@ final class EvalSearch {
         return out.stream().limit(RANKED).mapToInt(Integer::intValue).toArray();
     }
 
-    /** mmr.predictTags' top 5 for a new image attached by its visual neighbours; {@code voteWeight} null: the default. */
-    List<String> predictTags(byte[] bytes, Double voteWeight) {
+    /** mmr.predictTags' top 5 for a new image attached by its visual neighbours; {@code settings} beside the defaults. */
+    List<String> predictTags(byte[] bytes, Map<String, Object> settings) {
         Map<String, Object> config = new HashMap<>(Map.of("k", 5, "connect", "images"));
-        if (voteWeight != null) {
-            config.put("voteWeight", voteWeight);
-        }
+        config.putAll(settings);
         List<String> names = new ArrayList<>();
         cypher.read("CALL mmr.predictTags({bytes: $b}, $c) YIELD name RETURN name",
                 Map.of("b", bytes, "c", config), row -> names.add((String) row.get("name")));

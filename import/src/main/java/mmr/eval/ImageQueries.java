@@ -2,6 +2,7 @@ package mmr.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import mmr.eval.Holdout.HeldOutQuery;
 import mmr.model.eval.TagProjection;
@@ -10,7 +11,8 @@ import mmr.model.vector.Vectors;
 /**
  * Setting {@code image}: a held-out image alone. Baselines {@code visual} (cosine of features) and
  * {@code tagProjection} (the ridge map into tag space, λ {@value Round#RIDGE_LAMBDA}, and the same map at
- * every λ of {@link #RIDGE_LAMBDAS}: a baseline at its best); mmr at every connect mode and slider position.
+ * every λ of {@link #RIDGE_LAMBDAS}: a baseline at its best); mmr at every connect mode and slider position,
+ * and attached otherwise ({@link EvalSearch#ATTACHMENTS}) where the attachment matters.
  */
 final class ImageQueries {
     static final double[] VISUAL_WEIGHTS = {1, 0.75, 0.5, 0.25, 0};
@@ -36,6 +38,12 @@ final class ImageQueries {
                 int[] imageOnly = round.search.search(q.bytes(), List.of(), connect, 1);
                 for (double w : VISUAL_WEIGHTS) {
                     round.add("image", "mmr|" + connect + "|" + w, imageOnly);
+                }
+            }
+            for (Map.Entry<String, Map<String, Object>> attachment : EvalSearch.ATTACHMENTS.entrySet()) {
+                for (String connect : List.of("images", "both")) {
+                    round.add("image", "mmr(" + attachment.getKey() + ")|" + connect + "|1.0",
+                            round.search.search(q.bytes(), List.of(), connect, 1, 0, EvalSearch.RANKED, attachment.getValue()));
                 }
             }
         }

@@ -1,13 +1,16 @@
 package mmr.eval;
 
+import java.util.Map;
+
 import mmr.eval.Holdout.HeldOutQuery;
 import mmr.model.vector.Vectors;
 
 /**
  * Setting {@code tagPrediction}: five tags for a held-out image, scored against its own full tag
  * list. Baselines {@code neighbourVotes} (the tags of its 5 — or 10 — nearest images by features, voted)
- * and {@code tagProjection}; mmr.predictTags attached by its visual neighbours, at its default and across
- * the vote weight (0: tag embeddings only, 1: the neighbours' votes only).
+ * and {@code tagProjection}; mmr.predictTags attached by its visual neighbours, at its default, across
+ * the vote weight (0: tag embeddings only, 1: the neighbours' votes only) and with other voters
+ * ({@link EvalSearch#ATTACHMENTS}).
  */
 final class TagPrediction {
     static final double[] VOTE_WEIGHTS = {0.0, 0.25, 0.5, 0.75};
@@ -20,9 +23,12 @@ final class TagPrediction {
             round.addPrediction("neighbourVotes", round.baselines.neighbourVotes(f, 5, 5));
             round.addPrediction("neighbourVotes(k 10)", round.baselines.neighbourVotes(f, 10, 5));
             round.addPrediction("tagProjection", round.projection.predict(q.item().features(), 5));
-            round.addPrediction("mmr|images|1.0", round.search.predictTags(q.bytes(), null));
+            round.addPrediction("mmr|images|1.0", round.search.predictTags(q.bytes(), Map.of()));
             for (double w : VOTE_WEIGHTS) {
-                round.addPrediction("mmr(voteWeight " + w + ")|images|1.0", round.search.predictTags(q.bytes(), w));
+                round.addPrediction("mmr(voteWeight " + w + ")|images|1.0", round.search.predictTags(q.bytes(), Map.of("voteWeight", w)));
+            }
+            for (Map.Entry<String, Map<String, Object>> voters : EvalSearch.ATTACHMENTS.entrySet()) {
+                round.addPrediction("mmr(" + voters.getKey() + ")|images|1.0", round.search.predictTags(q.bytes(), voters.getValue()));
             }
         }
         round.progress("%d tag predictions", round.queries().size());
