@@ -15,9 +15,10 @@ import java.util.List;
  * {@code fused:<name>:<dimension>:<weight>:…} with the parts' versions joined by '-', which is all a
  * server needs to rebuild it.
  *
- * <p>The parts run one after the other: each already spreads its NDArray work over the cores through
- * PyTorch's intra-op threads, and run side by side they oversubscribe them (measured slower for one
- * image and for a batch: docs/benchmarks.md).
+ * <p>The parts run one after the other: a network part already spreads its work over the cores through
+ * PyTorch's intra-op threads, and two of them side by side oversubscribe them (measured slower for one
+ * image and for a batch when the descriptor still ran on PyTorch: docs/benchmarks.md); the descriptor,
+ * plain Java now, costs too little to be worth a thread of its own.
  */
 public final class FusedEncoder implements ImageEncoder {
     private final List<ImageEncoder> parts;
