@@ -7,11 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import mmr.model.vector.Parallel;
 
 /**
  * GraphSAGE inference (mean aggregator), as GDS computes it: with {@code L} layers, the embedding of
@@ -125,35 +123,7 @@ public final class GraphSage {
                 }
             }
         };
-        int n = Math.max(1, Math.min(threads, chunks));
-        if (n == 1) {
-            work.run();
-            return new Embedded(embeddings, states, inputs);
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "mmr-embed");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < n; t++) {
-                futures.add(pool.submit(work));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("embedding interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        Parallel.run(Math.max(1, Math.min(threads, chunks)), "mmr-embed", work);
         return new Embedded(embeddings, states, inputs);
     }
 

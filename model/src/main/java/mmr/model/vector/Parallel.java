@@ -7,11 +7,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** The same work on {@code threads} daemon threads (each claims its own share), waited for; its failure rethrown. */
-final class Parallel {
+/**
+ * The same work on {@code threads} daemon threads (each claims its own share), waited for; its failure
+ * rethrown. One thread runs it on the caller's.
+ */
+public final class Parallel {
     private Parallel() {}
 
-    static void run(int threads, String name, Runnable work) {
+    public static void run(int threads, String name, Runnable work) {
+        if (threads <= 1) {
+            work.run();
+            return;
+        }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

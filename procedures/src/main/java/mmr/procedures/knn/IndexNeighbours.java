@@ -3,10 +3,6 @@ package mmr.procedures.knn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -15,6 +11,7 @@ import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
 
 import mmr.model.progress.Progress;
+import mmr.model.vector.Parallel;
 import mmr.model.vector.Vectors;
 import mmr.procedures.gds.GdsAdapter;
 import mmr.procedures.graph.Schema;
@@ -41,39 +38,18 @@ public final class IndexNeighbours {
         AtomicInteger nextChunk = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         int chunks = (images.length + CHUNK - 1) / CHUNK;
-        ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), r -> {
-            Thread t = new Thread(r, "mmr-knn-index");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < config.concurrency(); w++) {
-                workers.add(pool.submit(() -> {
-                    for (int c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
-                        int from = c * CHUNK;
-                        int to = Math.min(images.length, from + CHUNK);
-                        try (Transaction read = db.beginTx()) {
-                            for (int i = from; i < to; i++) {
-                                found[i] = nearest(read, images[i], config, target, cosine, i * k);
-                            }
-                        }
-                        progress.step(done.addAndGet(to - from));
+        Parallel.run(config.concurrency(), "mmr-knn-index", () -> {
+            for (int c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
+                int from = c * CHUNK;
+                int to = Math.min(images.length, from + CHUNK);
+                try (Transaction read = db.beginTx()) {
+                    for (int i = from; i < to; i++) {
+                        found[i] = nearest(read, images[i], config, target, cosine, i * k);
                     }
-                    return null;
-                }));
+                }
+                progress.step(done.addAndGet(to - from));
             }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(KnnConfig.PROCEDURE + ": interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         return pack(images, k, found, target, cosine);
     }
 
