@@ -131,6 +131,14 @@ final class EvalSearch {
         return out.stream().limit(RANKED).mapToInt(Integer::intValue).toArray();
     }
 
+    /** The current model's count of tag voters, chosen when it was trained. */
+    int predictVoters() {
+        List<Long> voters = new ArrayList<>();
+        cypher.read("MATCH (m:MmrModel {current: true}) RETURN m.predictVoters AS v", Map.of(),
+                row -> voters.add(((Number) row.get("v")).longValue()));
+        return voters.isEmpty() ? 0 : voters.get(0).intValue();
+    }
+
     /** mmr.predictTags' top 5 for a new image attached by its visual neighbours; {@code settings} beside the defaults. */
     List<String> predictTags(byte[] bytes, Map<String, Object> settings) {
         Map<String, Object> config = new HashMap<>(Map.of("k", 5, "connect", "images"));

@@ -8,7 +8,8 @@ import mmr.model.vector.Vectors;
 /**
  * Setting {@code tagPrediction}: five tags for a held-out image, scored against its own full tag
  * list. Baselines {@code neighbourVotes} (the tags of its 5 — or 10 — nearest images by features, voted)
- * and {@code tagProjection}; mmr.predictTags attached by its visual neighbours, at its default, across
+ * and {@code tagProjection}; mmr.predictTags attached by its visual neighbours, at its default (the model's
+ * count of voters), with the 5 voters every model had before the count was chosen per catalog, across
  * the vote weight (0: tag embeddings only, 1: the neighbours' votes only) and with other voters
  * ({@link EvalSearch#ATTACHMENTS}).
  */
@@ -18,12 +19,14 @@ final class TagPrediction {
     private TagPrediction() {}
 
     static void run(Round round) {
+        round.progress("the model's tag voters: %d visual neighbours (chosen at training)", round.search.predictVoters());
         for (HeldOutQuery q : round.queries()) {
             float[] f = Vectors.normaliseInPlace(q.item().features().clone());
             round.addPrediction("neighbourVotes", round.baselines.neighbourVotes(f, 5, 5));
             round.addPrediction("neighbourVotes(k 10)", round.baselines.neighbourVotes(f, 10, 5));
             round.addPrediction("tagProjection", round.projection.predict(q.item().features(), 5));
             round.addPrediction("mmr|images|1.0", round.search.predictTags(q.bytes(), Map.of()));
+            round.addPrediction("mmr(neighbors 5)|images|1.0", round.search.predictTags(q.bytes(), Map.of("neighbors", 5L)));
             for (double w : VOTE_WEIGHTS) {
                 round.addPrediction("mmr(voteWeight " + w + ")|images|1.0", round.search.predictTags(q.bytes(), Map.of("voteWeight", w)));
             }

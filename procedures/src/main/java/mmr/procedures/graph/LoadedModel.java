@@ -9,6 +9,7 @@ import org.neo4j.graphdb.Transaction;
 
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.SageWeightsCodec;
+import mmr.model.tag.VoterCount;
 
 /**
  * A stored model version, decoded and ready for the forward pass. Decoding happens once per
@@ -21,10 +22,15 @@ import mmr.model.sage.SageWeightsCodec;
  * weight matrix made each 2 KB feature read of the transaction 150× slower. A query's cursors
  * are released when it ends.
  *
- * @param key identifies this version for good: element id, version and creation time
+ * @param key           identifies this version for good: element id, version and creation time
+ * @param predictVoters visual neighbours that vote a new image's tags, chosen when it was trained
+ *                      ({@link VoterCount#DEFAULT} for versions trained before the choice)
  */
 public record LoadedModel(String name, long version, String elementId, GraphSage sage, long randomSeed,
-                          long featureDimension, boolean multiLabel, String encoder, String key) {
+                          long featureDimension, boolean multiLabel, String encoder, String key, int predictVoters) {
+    /** The model node's property holding {@link #predictVoters()}. */
+    public static final String PREDICT_VOTERS = "predictVoters";
+
     /**
      * Decoded models kept per JVM, least recently used dropped first: a server with many stored
      * versions (each database's, each retraining's) holds at most this much of them.
@@ -63,7 +69,8 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
         LoadedModel model = new LoadedModel((String) props.get("name"), (Long) props.get("version"), node.getElementId(),
                 new GraphSage(SageWeightsCodec.fromProperties(props)), (Long) props.getOrDefault("randomSeed", 42L),
                 (Long) props.get("featureDimension"), Boolean.TRUE.equals(props.get("multiLabel")),
-                (String) props.get("encoder"), key);
+                (String) props.get("encoder"), key,
+                ((Number) props.getOrDefault(PREDICT_VOTERS, (long) VoterCount.DEFAULT)).intValue());
         synchronized (CACHE) {
             LoadedModel raced = CACHE.get(key);
             if (raced != null) {

@@ -300,7 +300,7 @@ public final class QueryNode {
         return QueryVectors.mean(vectors);
     }
 
-    private LoadedModel model(String name) {
+    LoadedModel model(String name) {
         Node node = new ModelStore(tx).current(name);
         if (node == null) {
             Set<String> names = new TreeSet<>();

@@ -81,6 +81,17 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
     /** Default of {@code feedbackNeighbors} (docs/evaluation.md: the feedback setting). */
     public static final int DEFAULT_FEEDBACK_NEIGHBORS = 0;
 
+    /** Default of {@code neighbors} for mmr.search; mmr.predictTags defaults to the model's own count. */
+    public static final int DEFAULT_NEIGHBORS = 5;
+    /** Default of {@code similarityCutoff}. */
+    public static final double DEFAULT_SIMILARITY_CUTOFF = 0.65;
+
+    /** The same settings with other neighbours. */
+    public SearchConfig withNeighbors(int newNeighbors) {
+        return new SearchConfig(k, visualWeight, connect, newNeighbors, similarityCutoff, excludeQuery, model, withoutWeight,
+                likeWeight, dislikeWeight, explain, feedbackNeighbors, distance, geodesic, concept);
+    }
+
     /** The same settings with another k. */
     public SearchConfig withK(int newK) {
         return new SearchConfig(newK, visualWeight, connect, neighbors, similarityCutoff, excludeQuery, model, withoutWeight,
@@ -117,13 +128,16 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
      */
     public static final double DEFAULT_VOTE_WEIGHT = 1.0;
 
-    /** mmr.predictTags's config and its vote weight. */
-    public record Prediction(SearchConfig search, double voteWeight) {}
+    /**
+     * mmr.predictTags's config and its vote weight; {@code modelVoters}: {@code neighbors} was not given,
+     * so the model's own count of voters applies (chosen at training time, docs/evaluation.md "Who votes").
+     */
+    public record Prediction(SearchConfig search, double voteWeight, boolean modelVoters) {}
 
     public static Prediction parsePrediction(String procedure, Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(procedure, raw, PREDICT_KEYS);
         double voteWeight = c.number("voteWeight", DEFAULT_VOTE_WEIGHT, 0, 1);
-        return new Prediction(parse(procedure, c), voteWeight);
+        return new Prediction(parse(procedure, c), voteWeight, !c.has("neighbors"));
     }
 
     private static SearchConfig parse(String procedure, ConfigMap c) {
@@ -144,8 +158,8 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
                 c.integer("k", 10, 1, 1000),
                 c.number("visualWeight", 0.5, 0, 1),
                 Connect.valueOf(c.choice("connect", "both", List.of("both", "images", "tags")).toUpperCase(Locale.ROOT)),
-                c.integer("neighbors", 5, 1, 100),
-                c.number("similarityCutoff", 0.65, -1, 1),
+                c.integer("neighbors", DEFAULT_NEIGHBORS, 1, 100),
+                c.number("similarityCutoff", DEFAULT_SIMILARITY_CUTOFF, -1, 1),
                 c.bool("excludeQuery", true),
                 c.string("model", Schema.DEFAULT_NAME),
                 c.number("withoutWeight", 1.0, 0, 10),

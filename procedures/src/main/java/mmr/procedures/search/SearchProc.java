@@ -47,14 +47,14 @@ public class SearchProc {
 
     @Procedure(name = "mmr.predictTags", mode = Mode.READ)
     @Description("Tags for an image (node, id, bytes, base64, file or features): the transient query node is attached to "
-            + "its visual neighbours and embedded; each tag scores voteWeight x its share of the neighbours' votes (weighted by "
+            + "its visual neighbours (as many as the model's training chose, unless neighbors is given) and embedded; each tag scores voteWeight x its share of the neighbours' votes (weighted by "
             + "their cosine) + (1 - voteWeight) x the cosine of its embedding to the query's. Read-only.")
     public Stream<TagResult> predictTags(@Name("query") Map<String, Object> query,
                                          @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
         String p = "mmr.predictTags";
         SearchConfig.Prediction c = SearchConfig.parsePrediction(p, config);
         Query q = Query.parse(p, query, true);
-        return searcher(p).predictTags(q, c.search(), c.voteWeight()).stream().map(h -> new TagResult(h.node(), (String) h.node().getProperty("name", null),
+        return searcher(p).predictTags(q, c).stream().map(h -> new TagResult(h.node(), (String) h.node().getProperty("name", null),
                 h.score(), h.rank()));
     }
 

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
@@ -25,6 +26,7 @@ import org.neo4j.procedure.Procedure;
 import mmr.model.progress.Progress;
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.TrainedSage;
+import mmr.model.tag.VoterCount;
 import mmr.model.vector.Vectors;
 import mmr.procedures.gds.GdsAdapter;
 import mmr.procedures.graph.CatalogGraph;
@@ -136,6 +138,13 @@ public class TrainProc {
         }
         TrainedSage trained = config.djl() ? DjlTraining.train(tx, config, log, progress)
                 : gds.trainGraphSage(config.gdsParameters(), labels, types, multiLabel);
+        progress.phase("choosing how many neighbours vote tags", 0);
+        long v0 = System.nanoTime();
+        VoterCount.Choice voters = VoterSamples.choose(tx, config.randomSeed());
+        log.info("mmr.train: %d visual neighbours will vote a new image's tags (left-out precision@%d of %d tagged images, "
+                        + "by count %s: %s) in %d ms", voters.voters(), VoterSamples.TOP, voters.samples(), voters.candidates(),
+                Arrays.toString(Arrays.stream(voters.precision()).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toArray()),
+                (System.nanoTime() - v0) / 1_000_000);
         long w0 = System.nanoTime();
         Map<String, Object> effective = config.toMap();
         if (!Double.isNaN(trained.ridgeLambda())) {
@@ -149,6 +158,7 @@ public class TrainProc {
         metadata.put("epochLosses", trained.epochLosses().stream().mapToDouble(Double::doubleValue).toArray());
         metadata.put("config", effective.toString());
         metadata.put("trainer", config.trainer());
+        metadata.put(LoadedModel.PREDICT_VOTERS, (long) voters.voters());
         // The new version becomes current when this transaction commits, whichever way the nodes are written.
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
         LoadedModel loaded = LoadedModel.of(TrainConfig.PROCEDURE, tx, model);
@@ -255,7 +265,8 @@ public class TrainProc {
                     (String) n.getProperty("encoder", null), (Long) n.getProperty("embeddingDimension", null),
                     (String) n.getProperty("activation", null), toList((long[]) n.getProperty("sampleSizes", new long[0])),
                     (Boolean) n.getProperty("multiLabel", false), (String) n.getProperty("trainer", null),
-                    ModelStore.formatVersion(n), parameters(n)));
+                    ModelStore.formatVersion(n), parameters(n),
+                    ((Number) n.getProperty(LoadedModel.PREDICT_VOTERS, (long) VoterCount.DEFAULT)).longValue()));
         }
         return out.stream();
     }
@@ -351,10 +362,13 @@ public class TrainProc {
         @Description("Heap bytes this version takes when search decodes it (decoded versions are cached per server, least "
                 + "recently used dropped beyond " + (LoadedModel.CACHE_BYTES >> 20) + " MB).")
         public final long decodedBytes;
+        @Description("Visual neighbours that vote a new image's tags in mmr.predictTags, chosen when it was trained ("
+                + VoterCount.DEFAULT + " for a version trained before the choice).")
+        public final long predictVoters;
 
         public ModelInfo(String name, long version, boolean current, String createdAt, String encoder,
                          Long embeddingDimension, String activation, List<Long> sampleSizes, boolean multiLabel, String trainer,
-                         long formatVersion, long parameters) {
+                         long formatVersion, long parameters, long predictVoters) {
             this.name = name;
             this.version = version;
             this.current = current;
@@ -364,6 +378,7 @@ public class TrainProc {
             this.activation = activation;
             this.sampleSizes = sampleSizes;
             this.multiLabel = multiLabel;
+            this.predictVoters = predictVoters;
             this.trainer = trainer;
             this.formatVersion = formatVersion;
             this.parameters = parameters;

@@ -234,7 +234,7 @@ final class Explorer {
             Query imageOnly = q.imageOnly();
             SearchConfig pc = c.withK(PREDICTED_TAGS);
             List<Map<String, Object>> predicted = new ArrayList<>();
-            for (Searcher.Hit h : searcher.predictTags(imageOnly, pc, SearchConfig.DEFAULT_VOTE_WEIGHT)) {
+            for (Searcher.Hit h : searcher.predictTags(imageOnly, new SearchConfig.Prediction(pc, SearchConfig.DEFAULT_VOTE_WEIGHT, true))) {
                 predicted.add(Map.of("name", h.node().getProperty("name", ""), "score", h.score()));
             }
             out.put("predictedTags", predicted);

@@ -197,6 +197,17 @@ class SearchProcTest extends TrainedEmojiGraph {
     }
 
     @Test
+    void predictTagsPollsTheModelsOwnCountOfVoters() {
+        long voters = (Long) rows("MATCH (m:MmrModel {current: true}) RETURN m.predictVoters AS v", Map.of()).get(0).get("v");
+        assertThat(voters).as("chosen by mmr.train among the counts tried").isIn(3L, 5L, 7L, 10L);
+        String q = "CALL mmr.predictTags({id: $id}, $c) YIELD name, score RETURN name, score";
+        List<Map<String, Object>> byDefault = rows(q, Map.of("id", QUERY_ID, "c", Map.of("k", 8)));
+        assertThat(rows(q, Map.of("id", QUERY_ID, "c", Map.of("k", 8, "neighbors", voters)))).isEqualTo(byDefault);
+        assertThat(rows(q, Map.of("id", QUERY_ID, "c", Map.of("k", 8, "neighbors", 1)))).as("the count matters")
+                .isNotEqualTo(byDefault);
+    }
+
+    @Test
     void sameQuerySameRanking() {
         Map<String, Object> q = Map.of("id", QUERY_ID, "tags", List.of("symbol"));
         List<String> first = ids(q, Map.of("k", 20));

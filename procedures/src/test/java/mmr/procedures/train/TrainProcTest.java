@@ -219,6 +219,8 @@ class TrainProcTest extends HarnessTest {
         assertThat(infos.get(0)).containsEntry("encoder", "test/6/1").containsEntry("embeddingDimension", 8L)
                 .containsEntry("activation", "relu").containsEntry("sampleSizes", List.of(25L, 10L))
                 .containsEntry("formatVersion", ModelStore.FORMAT_VERSION);
+        // both trainers choose the count of tag voters on the graph (a test graph: too small to prefer one but by chance)
+        assertThat(infos).extracting(m -> m.get("predictVoters")).allSatisfy(v -> assertThat(v).isIn(3L, 5L, 7L, 10L));
         // what a version takes decoded is reported without decoding it, and is what decoding it takes
         for (Map<String, Object> info : infos) {
             long decoded;
