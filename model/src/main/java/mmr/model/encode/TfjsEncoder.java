@@ -118,22 +118,34 @@ public final class TfjsEncoder implements ImageEncoder {
         int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
         double sy = side > 1 ? (h - 1) / (double) (side - 1) : 0;
         double sx = side > 1 ? (w - 1) / (double) (side - 1) : 0;
+        // Each column's source pixels and weights, worked out once instead of once per row.
+        int[] x0 = new int[side];
+        int[] x1 = new int[side];
+        double[] dx = new double[side];
+        for (int x = 0; x < side; x++) {
+            double fx = x * sx;
+            x0[x] = (int) Math.floor(fx);
+            x1[x] = Math.min(x0[x] + 1, w - 1);
+            dx[x] = fx - x0[x];
+        }
         for (int y = 0; y < side; y++) {
             double fy = y * sy;
             int y0 = (int) Math.floor(fy);
-            int y1 = Math.min(y0 + 1, h - 1);
+            int row0 = y0 * w;
+            int row1 = Math.min(y0 + 1, h - 1) * w;
             double dy = fy - y0;
             for (int x = 0; x < side; x++) {
-                double fx = x * sx;
-                int x0 = (int) Math.floor(fx);
-                int x1 = Math.min(x0 + 1, w - 1);
-                double dx = fx - x0;
+                int a = rgb[row0 + x0[x]];
+                int b = rgb[row0 + x1[x]];
+                int c = rgb[row1 + x0[x]];
+                int d = rgb[row1 + x1[x]];
+                double wx = dx[x];
                 int base = at + (y * side + x) * 3;
-                for (int c = 0; c < 3; c++) {
-                    int shift = 16 - 8 * c;
-                    double top = channel(rgb[y0 * w + x0], shift) * (1 - dx) + channel(rgb[y0 * w + x1], shift) * dx;
-                    double bottom = channel(rgb[y1 * w + x0], shift) * (1 - dx) + channel(rgb[y1 * w + x1], shift) * dx;
-                    out[base + c] = (float) ((top * (1 - dy) + bottom * dy) / 255.0);
+                for (int ch = 0; ch < 3; ch++) {
+                    int shift = 16 - 8 * ch;
+                    double top = channel(a, shift) * (1 - wx) + channel(b, shift) * wx;
+                    double bottom = channel(c, shift) * (1 - wx) + channel(d, shift) * wx;
+                    out[base + ch] = (float) ((top * (1 - dy) + bottom * dy) / 255.0);
                 }
             }
         }
