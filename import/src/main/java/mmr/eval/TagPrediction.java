@@ -15,6 +15,8 @@ import mmr.model.vector.Vectors;
  */
 final class TagPrediction {
     static final double[] VOTE_WEIGHTS = {0.0, 0.25, 0.5, 0.75};
+    /** Counts of voters the training chooses from, but 10 (an attachment row already): each as a row beside the choice. */
+    static final long[] VOTERS = {3, 5, 7};
 
     private TagPrediction() {}
 
@@ -26,7 +28,9 @@ final class TagPrediction {
             round.addPrediction("neighbourVotes(k 10)", round.baselines.neighbourVotes(f, 10, 5));
             round.addPrediction("tagProjection", round.projection.predict(q.item().features(), 5));
             round.addPrediction("mmr|images|1.0", round.search.predictTags(q.bytes(), Map.of()));
-            round.addPrediction("mmr(neighbors 5)|images|1.0", round.search.predictTags(q.bytes(), Map.of("neighbors", 5L)));
+            for (long voters : VOTERS) {
+                round.addPrediction("mmr(neighbors " + voters + ")|images|1.0", round.search.predictTags(q.bytes(), Map.of("neighbors", voters)));
+            }
             for (double w : VOTE_WEIGHTS) {
                 round.addPrediction("mmr(voteWeight " + w + ")|images|1.0", round.search.predictTags(q.bytes(), Map.of("voteWeight", w)));
             }

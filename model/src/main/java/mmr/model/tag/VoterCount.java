@@ -55,9 +55,11 @@ public final class VoterCount {
                 precision[c] += precision(s, CANDIDATES.get(c), cutoff, top, carriers);
             }
         }
-        int best = CANDIDATES.indexOf(DEFAULT);
         for (int c = 0; c < precision.length; c++) {
             precision[c] = samples.isEmpty() ? 0 : precision[c] / samples.size();
+        }
+        int best = CANDIDATES.indexOf(DEFAULT);
+        for (int c = 0; c < precision.length; c++) {
             if (precision[c] > precision[best] + 1e-12) {
                 best = c;
             }

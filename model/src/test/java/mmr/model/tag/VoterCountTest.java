@@ -33,6 +33,24 @@ class VoterCountTest {
     }
 
     @Test
+    void theMeanOverSamplesDecides() {
+        // Two samples: on one the nearest two carry the image's tags (3 voters right, 5 wrong), on the
+        // other every count is right. Means 1.0 for 3 voters against 0.5 for 5.
+        List<long[]> near = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            near.add(i < 2 ? new long[] {1, 2, 3, 4, 5} : new long[] {11, 12, 13, 14, 15});
+        }
+        List<long[]> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            all.add(new long[] {1, 2, 3, 4, 5});
+        }
+        VoterCount.Choice c = VoterCount.choose(List.of(sample(near), sample(all)), 0.65, 5, t -> 0);
+        assertThat(c.precision()).containsExactly(1.0, 0.5, 0.5, 0.5);
+        assertThat(c.voters()).isEqualTo(3);
+        assertThat(c.samples()).isEqualTo(2);
+    }
+
+    @Test
     void gapsInTheTagsChooseMoreVoters() {
         // Each neighbour kept one of the image's five tags beside two (commoner) tags of its own: only when
         // every kept tag is voted twice do the image's own tags come first.
