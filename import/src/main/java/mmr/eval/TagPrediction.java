@@ -7,7 +7,7 @@ import mmr.model.vector.Vectors;
 
 /**
  * Setting {@code tagPrediction}: five tags for a held-out image, scored against its own full tag
- * list. Baselines {@code neighbourVotes} (the tags of its 5 — or 10 — nearest images by features, voted)
+ * list. Baselines {@code neighbourVotes} (the tags of its 5 — or 3, 7, 10 — nearest images by features, voted)
  * and {@code tagProjection}; mmr.predictTags attached by its visual neighbours, at its default (the model's
  * count of voters), with the 5 voters every model had before the count was chosen per catalog, across
  * the vote weight (0: tag embeddings only, 1: the neighbours' votes only) and with other voters
@@ -26,6 +26,11 @@ final class TagPrediction {
             float[] f = Vectors.normaliseInPlace(q.item().features().clone());
             round.addPrediction("neighbourVotes", round.baselines.neighbourVotes(f, 5, 5));
             round.addPrediction("neighbourVotes(k 10)", round.baselines.neighbourVotes(f, 10, 5));
+            for (long voters : VOTERS) {
+                if (voters != 5) {
+                    round.addPrediction("neighbourVotes(k " + voters + ")", round.baselines.neighbourVotes(f, (int) voters, 5));
+                }
+            }
             round.addPrediction("tagProjection", round.projection.predict(q.item().features(), 5));
             round.addPrediction("mmr|images|1.0", round.search.predictTags(q.bytes(), Map.of()));
             for (long voters : VOTERS) {
