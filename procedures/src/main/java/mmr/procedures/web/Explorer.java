@@ -234,7 +234,10 @@ final class Explorer {
             Query imageOnly = q.imageOnly();
             SearchConfig pc = c.withK(PREDICTED_TAGS);
             List<Map<String, Object>> predicted = new ArrayList<>();
-            for (Searcher.Hit h : searcher.predictTags(imageOnly, new SearchConfig.Prediction(pc, SearchConfig.DEFAULT_VOTE_WEIGHT, true))) {
+            // As mmr.predictTags: the model's count of voters unless the request names its neighbours.
+            SearchConfig.Prediction prediction = new SearchConfig.Prediction(pc, SearchConfig.DEFAULT_VOTE_WEIGHT,
+                    !config.containsKey("neighbors"));
+            for (Searcher.Hit h : searcher.predictTags(imageOnly, prediction)) {
                 predicted.add(Map.of("name", h.node().getProperty("name", ""), "score", h.score()));
             }
             out.put("predictedTags", predicted);

@@ -262,6 +262,27 @@ class ExplorerEndpointsTest {
         List<Map<String, Object>> predicted = (List<Map<String, Object>>) r.get("predictedTags");
         assertThat(predicted).hasSize(8).allSatisfy(t -> assertThat(t.get("name")).isInstanceOf(String.class));
         assertThat((String) r.get("cypher")).startsWith("// :param image => ").contains("CALL mmr.search({base64: $image}, {k: 6})");
+        // The predicted tags are mmr.predictTags': the model's count of voters, or the request's neighbours (the
+        // scores tell them apart: with one voter each of its tags has the whole vote).
+        assertThat(predicted).extracting(t -> t.get("name") + " " + t.get("score")).containsExactlyElementsOf(predictTags(base64, 8, null));
+        Map<String, Object> one = json(search(Map.of("query", Map.of("base64", base64), "config", Map.of("k", 6, "neighbors", 1),
+                "predict", true, "uploaded", true)));
+        assertThat((List<Map<String, Object>>) one.get("predictedTags")).extracting(t -> t.get("name") + " " + t.get("score"))
+                .containsExactlyElementsOf(predictTags(base64, 8, 1L)).isNotEqualTo(predictTags(base64, 8, null));
+    }
+
+    private List<String> predictTags(String base64, long k, Long neighbors) {
+        Map<String, Object> config = new LinkedHashMap<>(Map.of("k", k));
+        if (neighbors != null) {
+            config.put("neighbors", neighbors);
+        }
+        List<String> out = new ArrayList<>();
+        db.executeTransactionally("CALL mmr.predictTags({base64: $b}, $c) YIELD name, score RETURN name, score",
+                Map.of("b", base64, "c", config), res -> {
+                    res.forEachRemaining(m -> out.add(m.get("name") + " " + m.get("score")));
+                    return null;
+                });
+        return out;
     }
 
     @Test
