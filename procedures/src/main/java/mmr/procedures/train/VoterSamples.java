@@ -50,14 +50,12 @@ final class VoterSamples {
             }
             List<long[]> tags = new ArrayList<>();
             List<Double> cosines = new ArrayList<>();
-            for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_FEATURES_INDEX, CANDIDATES, f)) {
-                if (near.node().getId() == image.getId()) {
-                    continue;
-                }
-                tags.add(tags(near.node(), carriers));
-                cosines.add(near.cosine());
-                if (tags.size() == maxVoters) {
-                    break;
+            // The seek stops once it has the most voters tried and the image itself.
+            for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_FEATURES_INDEX, CANDIDATES, f,
+                    Double.NEGATIVE_INFINITY, maxVoters + 1)) {
+                if (near.node().getId() != image.getId() && tags.size() < maxVoters) {
+                    tags.add(tags(near.node(), carriers));
+                    cosines.add(near.cosine());
                 }
             }
             Set<Long> own = new HashSet<>();
