@@ -30,12 +30,19 @@ final class KeywordSide {
      * larger one's carriers come in through the index's nearest images, the ones a user would see first.
      */
     static final int CARRIER_CAP = 2_000;
+    /**
+     * A keyword carried by at most this many images has its carriers' SIMILAR neighbours listed once, so
+     * that an image near none of them scores 0 without its own edges being read; beyond it, reading the
+     * carriers' edges would cost more than the candidates' own.
+     */
+    static final int NEAR_CARRIERS_CAP = 64;
 
     private final Transaction tx;
     private final List<Node> keywords;
     private final List<Set<Long>> carriers = new ArrayList<>();      // per keyword: every carrier, or null (not read)
     private final Map<Long, Set<Long>> tagsOf = new HashMap<>();     // an image's own tags, read once
     private final Map<Long, Node> carrierNodes = new LinkedHashMap<>();
+    private final Map<Integer, Set<Long>> nearCarriers = new HashMap<>();  // per keyword: images with a carrier among their neighbours
 
     /**
      * Whether a query ranks by this side: an image and keywords the user gave (tags or text, not an
@@ -74,24 +81,47 @@ final class KeywordSide {
         return keywords;
     }
 
-    /** Per keyword, the image's proximity to it: 1 when it carries it, else its SIMILAR neighbours' share that does. */
+    /**
+     * Per keyword, the image's proximity to it: 1 when it carries it, else its SIMILAR neighbours' share
+     * that does. The edges' scores are read only for a keyword some neighbour carries — most candidates
+     * near the top have none, and a property read costs more than the edge itself.
+     */
     double[] proximities(Node image) {
         double[] out = new double[keywords.size()];
-        List<Relationship> similar = null;
+        long[] neighbours = null;
+        Relationship[] edges = null;
+        double[] sims = null;
         for (int k = 0; k < out.length; k++) {
             if (carries(image.getId(), k)) {
                 out[k] = 1;
                 continue;
             }
-            if (similar == null) {
-                similar = new ArrayList<>();
-                image.getRelationships(Direction.BOTH, Schema.SIMILAR_TYPE).forEach(similar::add);
+            if (!nearCarrier(image.getId(), k)) {
+                continue;
             }
-            double[] sims = new double[similar.size()];
-            boolean[] carried = new boolean[similar.size()];
-            for (int j = 0; j < sims.length; j++) {
-                sims[j] = ((Number) similar.get(j).getProperty(Schema.SCORE, 0.0)).doubleValue();
-                carried[j] = carries(similar.get(j).getOtherNodeId(image.getId()), k);
+            if (neighbours == null) {
+                List<Relationship> similar = new ArrayList<>();
+                image.getRelationships(Direction.BOTH, Schema.SIMILAR_TYPE).forEach(similar::add);
+                edges = similar.toArray(new Relationship[0]);
+                neighbours = new long[edges.length];
+                for (int j = 0; j < edges.length; j++) {
+                    neighbours[j] = edges[j].getOtherNodeId(image.getId());
+                }
+            }
+            boolean[] carried = new boolean[neighbours.length];
+            boolean any = false;
+            for (int j = 0; j < neighbours.length; j++) {
+                carried[j] = carries(neighbours[j], k);
+                any |= carried[j];
+            }
+            if (!any) {
+                continue;
+            }
+            if (sims == null) {
+                sims = new double[edges.length];
+                for (int j = 0; j < edges.length; j++) {
+                    sims[j] = ((Number) edges[j].getProperty(Schema.SCORE, 0.0)).doubleValue();
+                }
             }
             out[k] = KeywordProximity.ofKeyword(false, sims, carried);
         }
@@ -105,6 +135,23 @@ final class KeywordSide {
             sum += p;
         }
         return sum / keywords.size();
+    }
+
+    /** False only when the image has no SIMILAR neighbour carrying keyword {@code k} (so its proximity is 0). */
+    private boolean nearCarrier(long image, int k) {
+        Set<Long> ids = carriers.get(k);
+        if (ids == null || ids.size() > NEAR_CARRIERS_CAP) {
+            return true;
+        }
+        return nearCarriers.computeIfAbsent(k, key -> {
+            Set<Long> near = new HashSet<>();
+            for (long carrier : ids) {
+                for (Relationship r : carrierNodes.get(carrier).getRelationships(Direction.BOTH, Schema.SIMILAR_TYPE)) {
+                    near.add(r.getOtherNodeId(carrier));
+                }
+            }
+            return near;
+        }).contains(image);
     }
 
     private boolean carries(long image, int k) {
