@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import mmr.model.rank.IndexCandidates;
 import mmr.model.vector.Vectors;
 import mmr.procedures.encode.ServerEncoders;
 import mmr.procedures.graph.DenseSamples;
@@ -141,7 +142,7 @@ final class BenchSearch implements Callable<Integer> {
             if (kinds.containsKey("bytes")) {
                 EncodeShare.measure(out, db, kinds.get("bytes"), queries, cache.fetchedModelsRoot());
             }
-            lookups(db, kinds.get("features"));
+            lookups(db, kinds.get("features"), images);
             KeywordSideLatency.measure(out, db, ids, rnd, queries);
             SearchRecall.measure(out, db, ids, rnd, recallQueries);
             TailLatency.measure(out, db, kinds);
@@ -401,16 +402,18 @@ final class BenchSearch implements Callable<Integer> {
     /**
      * The index lookups an image query makes, alone, side by side with the plain query (in-process,
      * 1 thread): the visual-neighbour lookup on the features index and the ranking lookup on the
-     * embedding index, with the candidate counts mmr.search asks for.
+     * embedding index, with the candidate counts mmr.search asks for in a catalog of this size.
      */
-    private void lookups(GraphDatabaseService db, List<Sample> features) {
-        String[] names = {"plain: embedding index, 10", "ranking: embedding index, " + RANK_CANDIDATES,
-                "attachment: features index, " + ATTACH_CANDIDATES};
+    private void lookups(GraphDatabaseService db, List<Sample> features, long images) {
+        int ranking = IndexCandidates.of(images, 10, RANK_CANDIDATES);
+        int attachment = IndexCandidates.of(images, DEFAULTS.neighbors(), ATTACH_CANDIDATES);
+        String[] names = {"plain: embedding index, 10", "ranking: embedding index, " + ranking,
+                "attachment: features index, " + attachment};
         String[] cypher = {
                 "CALL db.index.vector.queryNodes('mmr_image_embedding', 10, $e) YIELD node RETURN count(node) AS n",
-                "CALL db.index.vector.queryNodes('mmr_image_embedding', " + RANK_CANDIDATES + ", $e) YIELD node "
+                "CALL db.index.vector.queryNodes('mmr_image_embedding', " + ranking + ", $e) YIELD node "
                         + "WITH node LIMIT 10 RETURN count(node) AS n",
-                "CALL db.index.vector.queryNodes('mmr_image_features', " + ATTACH_CANDIDATES + ", $f) YIELD node, score "
+                "CALL db.index.vector.queryNodes('mmr_image_features', " + attachment + ", $f) YIELD node, score "
                         + "WHERE score >= " + (1 + DEFAULTS.similarityCutoff()) / 2 + " RETURN count(node) AS n"};
         long[][] t = new long[3][queries];
         for (int i = -30; i < queries; i++) {

@@ -19,6 +19,7 @@ import org.neo4j.internal.kernel.api.PropertyIndexQuery;
 import org.neo4j.internal.kernel.api.exceptions.schema.IndexNotFoundKernelException;
 import org.neo4j.internal.schema.IndexDescriptor;
 import org.neo4j.internal.schema.IndexType;
+import org.neo4j.token.api.TokenConstants;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 
@@ -157,6 +158,16 @@ public final class VectorIndexes {
 
     /** How long a query waits for an index that is still populating (as db.index.vector.queryNodes does). */
     private static final long AWAIT_QUERY_SECONDS = 30;
+
+    /**
+     * The number of Image nodes, from the store's counts (no scan): an upper bound of what the image
+     * indexes hold, for {@link mmr.model.rank.IndexCandidates}.
+     */
+    public static long imageCount(Transaction tx) {
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        int label = ktx.tokenRead().nodeLabel(Schema.IMAGE);
+        return label == TokenConstants.NO_TOKEN ? 0 : ktx.dataRead().countsForNode(label);
+    }
 
     /** The index reports (1 + cos) / 2. */
     private static double cosine(double score) {

@@ -18,6 +18,7 @@ import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 
 import mmr.model.encode.EncoderIdentity;
+import mmr.model.rank.IndexCandidates;
 import mmr.model.rank.QueryVectors;
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.TransientGraph;
@@ -41,7 +42,7 @@ import mmr.procedures.graph.VectorIndexes;
  * ({@link QueryVectors}). It lives in memory only: nothing is written.
  */
 public final class QueryNode {
-    /** Candidates asked of the features index at least (for the visual neighbours; recall: docs/benchmarks.md). */
+    /** Candidates asked of the features index for the visual neighbours in a catalog of {@link IndexCandidates#FULL_SIZE} images or more. */
     public static final int ATTACH_CANDIDATES = 30;
 
     /** An image the query node attached to, with the cosine of their features. */
@@ -231,7 +232,8 @@ public final class QueryNode {
         requireIndex(Schema.IMAGE_FEATURES_INDEX);
         int n = config.neighbors() + (image.node() == null ? 0 : 1);
         List<ImageLink> links = new ArrayList<>();
-        for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_FEATURES_INDEX, Math.max(ATTACH_CANDIDATES, 5 * n),
+        for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_FEATURES_INDEX,
+                IndexCandidates.of(VectorIndexes.imageCount(tx), n, Math.max(ATTACH_CANDIDATES, 5 * n)),
                 image.features(), config.similarityCutoff(), n)) {
             if (image.node() != null && near.node().getId() == image.node().getId()) {
                 continue;

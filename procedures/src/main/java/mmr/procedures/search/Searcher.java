@@ -21,6 +21,7 @@ import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 
 import mmr.model.rank.Geodesic;
+import mmr.model.rank.IndexCandidates;
 import mmr.model.rank.KeywordProximity;
 import mmr.model.vector.Vectors;
 import mmr.procedures.graph.JointGraph;
@@ -37,7 +38,7 @@ import mmr.procedures.search.QueryNode.Attachment;
  * Nothing is written: the query node lives in memory only.
  */
 public final class Searcher {
-    /** Candidates asked of an embedding index at least (for the ranking; recall: docs/benchmarks.md). */
+    /** Candidates asked of an embedding index for the ranking in a catalog of {@link IndexCandidates#FULL_SIZE} images or more. */
     public static final int RANK_CANDIDATES = 200;
 
     /**
@@ -224,6 +225,14 @@ public final class Searcher {
         return top(scored, config.k());
     }
 
+    /**
+     * Candidates asked of an embedding index for {@code wanted} results: {@link #RANK_CANDIDATES} (or
+     * {@code 10·wanted}) from {@link IndexCandidates#FULL_SIZE} images on, fewer in a smaller catalog.
+     */
+    private int rankCandidates(int wanted) {
+        return IndexCandidates.of(VectorIndexes.imageCount(tx), wanted, Math.max(RANK_CANDIDATES, 10 * wanted));
+    }
+
     /** The {@code k} best by score, then by visual score, then by node id, ranked from 1. */
     private static List<Hit> top(List<Hit> scored, int k) {
         scored.sort(Comparator.comparingDouble((Hit h) -> -h.score()).thenComparingDouble(h -> -h.visualScore())
@@ -236,16 +245,14 @@ public final class Searcher {
     }
 
     /**
-     * Top-k nodes of an embedding index by cosine to E. The index is asked for many more candidates
-     * than needed — at least {@link #RANK_CANDIDATES} (HNSW's recall grows with the number asked for;
-     * at 100k images 100 gave recall@10 0.969 to 0.993 depending on the queries, 200 gave 0.988 to
-     * 0.998) — and its scores cost no reads. Its
-     * scores are exact cosines (mmr's indexes are not quantized), so only the top k are read, for
-     * their visual and conceptual scores, and ordered again with ties broken by node id.
+     * Top-k nodes of an embedding index by cosine to E. The index is asked for more candidates than
+     * needed — {@link #rankCandidates} (HNSW's recall grows with the number asked for) — and its scores
+     * cost no reads. Its scores are exact cosines (mmr's indexes are not quantized), so only the top k
+     * are read, for their visual and conceptual scores, and ordered again with ties broken by node id.
      */
     private List<Hit> rank(String index, Attachment a, int k, Set<Long> exclude) {
         int wanted = k + exclude.size();
-        int candidates = Math.max(RANK_CANDIDATES, 10 * wanted);
+        int candidates = rankCandidates(wanted);
         List<Hit> hits = new ArrayList<>();
         for (VectorIndexes.NearestVector near : VectorIndexes.nearestVectors(tx, index, candidates, wanted, a.embedding(), Schema.EMBEDDING)) {
             if (exclude.contains(near.node().getId())) {
@@ -285,7 +292,7 @@ public final class Searcher {
         Set<Long> seen = new HashSet<>();
         double lastCosine = Double.POSITIVE_INFINITY;
         for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_EMBEDDING_INDEX,
-                Math.max(RANK_CANDIDATES, 10 * (k + exclude.size())), ei)) {
+                rankCandidates(k + exclude.size()), ei)) {
             seen.add(near.node().getId());
             lastCosine = Math.min(lastCosine, near.cosine());
             if (exclude.contains(near.node().getId())
