@@ -339,6 +339,25 @@ public final class GraphSage {
         }
 
         /**
+         * {@code node}'s projected input as this batch computed or was given it, or null when it has none
+         * (a model without input projections, or a node not embedded yet).
+         */
+        public double[] projectedInputIfKnown(long node) {
+            return states[0].get(node);
+        }
+
+        /**
+         * Uses {@code x} as {@code node}'s projected input: the same node's features through the same
+         * model, projected by another batch — so a query embedded twice (two views) is projected once.
+         */
+        public Batch withProjectedInput(long node, double[] x) {
+            if (x != null && x.length == projectedWidth()) {
+                states[0].put(node, x);
+            }
+            return this;
+        }
+
+        /**
          * The projected inputs of {@code nodes} (multi-label models; null otherwise): what a stored node
          * contributes to the first layer of a neighbour's state. Search reads them back instead of
          * reading and projecting the node's features.

@@ -140,6 +140,24 @@ class GraphSageTest {
     }
 
     @Test
+    void aProjectedInputGivenByAnotherBatchReplacesTheProjection() {
+        SageWeights.Matrix image = new SageWeights.Matrix(2, 3, new double[] {1, 0, 0, 0, 1, 0});
+        SageWeights.Matrix tag = new SageWeights.Matrix(2, 3, new double[] {0, 0, 1, 0, 0, 2});
+        GraphSage sage = new GraphSage(new SageWeights(List.of(new SageWeights.Layer(5, identity2())), SageWeights.Activation.RELU,
+                Map.of("Image", image, "Tag", tag)));
+        GraphSage.Batch first = sage.batch(STAR);
+        assertThat(first.projectedInputIfKnown(3)).isNull();
+        float[] e = first.embed(3);
+        double[] x = first.projectedInputIfKnown(3);
+        assertThat(x).containsExactly(2, 0);
+        // the same input given: the same embedding; another one: it is used instead of projecting
+        assertThat(sage.batch(STAR).withProjectedInput(3, x).embed(3)).containsExactly(e);
+        assertThat(sage.batch(STAR).withProjectedInput(3, new double[] {0, 7}).embed(3)).isNotEqualTo(e);
+        // a vector of the wrong width is ignored
+        assertThat(sage.batch(STAR).withProjectedInput(3, new double[] {0, 7, 1}).embed(3)).containsExactly(e);
+    }
+
+    @Test
     void embedAllGivesEachNodeTheSameResultWhateverTheChunksAndThreads() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
         int n = 60;

@@ -152,12 +152,14 @@ public final class QueryNode {
                 tags.forEach(t -> attached.add(t.getId()));
             }
             attachedIds = attached.stream().mapToLong(Long::longValue).toArray();
-            imageEmbedding = embedQuery(model, ownFeatures, attachedIds);
+            QueryPass attachedPass = embedQuery(model, ownFeatures, attachedIds, null);
+            imageEmbedding = attachedPass.embedding();
             if (image != null && config.connect() == SearchConfig.Connect.BOTH && tags.isEmpty() && !links.isEmpty()) {
                 // An image without tags, connect 'both': the mean of the two views the other modes take — attached
                 // to its visual neighbours (and liked images) as 'images' does, and from its own pixels as 'tags'
                 // does without tags. Which view ranks higher depends on the catalog (docs/evaluation.md).
-                imageEmbedding = QueryVectors.meanOfUnits(List.of(imageEmbedding, embedQuery(model, ownFeatures, new long[0])));
+                float[] ownPixels = embedQuery(model, ownFeatures, new long[0], attachedPass.projectedInput()).embedding();
+                imageEmbedding = QueryVectors.meanOfUnits(List.of(imageEmbedding, ownPixels));
             }
         }
         float[] tagEmbedding = tagEmbedding(tags, without, config.withoutWeight());
@@ -197,13 +199,23 @@ public final class QueryNode {
 
     /** E_i: the transient node with {@code features}, attached to {@code ids}, through the stored model. */
     public float[] embedQuery(LoadedModel model, float[] features, long[] ids) {
+        return embedQuery(model, features, ids, null).embedding();
+    }
+
+    /** One forward pass of the query node, and its projected input (null for a model without input maps). */
+    private record QueryPass(float[] embedding, double[] projectedInput) {}
+
+    /** @param projectedInput the query's projected input from an earlier pass over the same features, or null */
+    private QueryPass embedQuery(LoadedModel model, float[] features, long[] ids, double[] projectedInput) {
         // The attached nodes' first-layer states and projected inputs as stored with their embeddings
         // (see SageStates): only nodes without a stored input have their features read.
         SageStates.Known states = SageStates.read(tx, model, ids);
         Neo4jSageGraph stored = new Neo4jSageGraph(tx, model.randomSeed());
         stored.prefetchFeatures(states.withoutInputs(ids));
         TransientGraph graph = new TransientGraph(stored, ids, features, model.randomSeed());
-        return model.sage().batch(graph, states).embed(TransientGraph.QUERY);
+        GraphSage.Batch batch = model.sage().batch(graph, states).withProjectedInput(TransientGraph.QUERY, projectedInput);
+        float[] embedding = batch.embed(TransientGraph.QUERY);
+        return new QueryPass(embedding, batch.projectedInputIfKnown(TransientGraph.QUERY));
     }
 
     /** The query node's own features for a query of liked images only: the normalised mean of theirs. */

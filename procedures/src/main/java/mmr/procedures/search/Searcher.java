@@ -108,8 +108,9 @@ public final class Searcher {
     /** Ranked images and the transient node that ranked them. */
     public record Ranked(Attachment attachment, List<Hit> hits) {}
 
+    /** Ranked images; each with its "why" only when the config asks to explain (it costs each result's edges). */
     public List<Hit> search(Query query, SearchConfig config) {
-        return searchExplained(query, config).hits();
+        return run(query, config, config.explain()).hits();
     }
 
     /** Searches running now in this JVM (the warm-up waits for them; see SearchWarmUp). */
@@ -119,17 +120,21 @@ public final class Searcher {
         return RUNNING.get();
     }
 
-    /** {@link #search}, keeping the attachment (for the explorer page's "why"). */
+    /** {@link #search} with every result's "why", keeping the attachment (for the explorer page). */
     public Ranked searchExplained(Query query, SearchConfig config) {
+        return run(query, config, true);
+    }
+
+    private Ranked run(Query query, SearchConfig config, boolean withWhy) {
         RUNNING.incrementAndGet();
         try {
-            return ranked(query, config);
+            return ranked(query, config, withWhy);
         } finally {
             RUNNING.decrementAndGet();
         }
     }
 
-    private Ranked ranked(Query query, SearchConfig config) {
+    private Ranked ranked(Query query, SearchConfig config, boolean withWhy) {
         Attachment a = attach(query, config);
         queryNode.requireIndex(Schema.IMAGE_EMBEDDING_INDEX);
         Set<Long> exclude = new HashSet<>();
@@ -143,12 +148,12 @@ public final class Searcher {
                 : rank(Schema.IMAGE_EMBEDDING_INDEX, a, config.k(), exclude);
         List<Hit> out = new ArrayList<>(hits.size());
         for (Hit h : hits) {
-            out.add(h.withRank(h.rank(), why(h, a)));
+            out.add(withWhy ? h.withRank(h.rank(), why(h, a)) : h);
         }
         return new Ranked(a, out);
     }
 
-    /** Why a result came (see {@link Why}); computed for every result, returned by mmr.search with explain. */
+    /** Why a result came (see {@link Why}): for mmr.search with explain, the explorer and mmr.explain. */
     public static Why why(Hit h, Attachment a) {
         // Compared by node id; only the matches' names and ids are read.
         Set<Long> queryTags = new HashSet<>();
