@@ -259,6 +259,15 @@ public final class Searcher {
         int wanted = k + exclude.size();
         int candidates = rankCandidates(wanted);
         List<Hit> hits = new ArrayList<>();
+        if (index.equals(Schema.IMAGE_EMBEDDING_INDEX) && a.tagEmbedding() == null && a.embedding() == a.imageEmbedding()) {
+            // E is E_i: the index's exact cosine is both scores, and no result's embedding needs reading.
+            for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, index, candidates, a.embedding(), Double.NEGATIVE_INFINITY, wanted)) {
+                if (!exclude.contains(near.node().getId())) {
+                    hits.add(new Hit(near.node(), 0, near.cosine(), near.cosine(), null, null, null, null));
+                }
+            }
+            return top(hits, k);
+        }
         for (VectorIndexes.NearestVector near : VectorIndexes.nearestVectors(tx, index, candidates, wanted, a.embedding(), Schema.EMBEDDING)) {
             if (exclude.contains(near.node().getId())) {
                 continue;
