@@ -1,6 +1,5 @@
 package mmr.cli;
 
-import static mmr.procedures.search.QueryNode.ATTACH_CANDIDATES;
 import static mmr.procedures.search.Searcher.RANK_CANDIDATES;
 
 import java.io.IOException;
@@ -38,6 +37,7 @@ import mmr.model.rank.IndexCandidates;
 import mmr.model.vector.Vectors;
 import mmr.procedures.encode.ServerEncoders;
 import mmr.procedures.graph.DenseSamples;
+import mmr.procedures.search.QueryNode;
 import mmr.procedures.search.SearchConfig;
 import mmr.server.EmbeddedNeo4j;
 
@@ -87,8 +87,19 @@ final class BenchSearch implements Callable<Integer> {
 
     private PrintWriter out;
 
-    /** One kind of query: mmr.search parameters plus the vector a plain index query uses. */
-    record Sample(Map<String, Object> query, float[] vector) {}
+    /** One kind of query: mmr.search parameters plus the vector a plain index query uses, and that query's index. */
+    record Sample(Map<String, Object> query, float[] vector, String plainIndex) {
+        Sample(Map<String, Object> query, float[] vector) {
+            this(query, vector, "mmr_image_embedding");
+        }
+    }
+
+    /**
+     * The {@code features} kind's queries measured against a plain query of the features index with the
+     * same 960-d vector — what plain vector search on the features costs, the input shipped included —
+     * beside the issue's reference (the embedding index with the image's 128-d embedding).
+     */
+    static final String FEATURES_SAME_INPUT = "features*";
 
     @Override
     public Integer call() throws Exception {
@@ -132,13 +143,18 @@ final class BenchSearch implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "%-9s %-8s %3s | %-34s | %-34s | %6s%n", "kind", "via", "thr", "mmr.search p50/p95/p99 ms, q/s",
                     "vector query p50/p95/p99 ms, q/s", "p50 x");
-            for (var kind : kinds.entrySet()) {
+            Map<String, List<Sample>> table = new LinkedHashMap<>(kinds);
+            table.put(FEATURES_SAME_INPUT, kinds.get("features").stream().map(f -> new Sample(f.query(),
+                    Vectors.toFloats(f.query().get("features")), "mmr_image_features")).toList());
+            for (var kind : table.entrySet()) {
                 for (String via : List.of("embedded", "bolt")) {
                     for (int threads : new int[] {1, 2}) {
                         measure(kind.getKey(), kind.getValue(), via, threads, db, driver);
                     }
                 }
             }
+            out.printf(Locale.ROOT, "%s: the features queries again, the plain query on the features index with the same 960-d "
+                    + "vector (the other kinds: the embedding index with the image's or tag's embedding)%n", FEATURES_SAME_INPUT);
             if (kinds.containsKey("bytes")) {
                 EncodeShare.measure(out, db, kinds.get("bytes"), queries, cache.fetchedModelsRoot());
             }
@@ -189,7 +205,7 @@ final class BenchSearch implements Callable<Integer> {
     private void measure(String kind, List<Sample> samples, String via, int threads, GraphDatabaseService db, Driver driver)
             throws Exception {
         String search = "CALL mmr.search($q, {k: 10}) YIELD image RETURN count(image) AS n";
-        String plain = "CALL db.index.vector.queryNodes('mmr_image_embedding', 10, $v) YIELD node RETURN count(node) AS n";
+        String plain = "CALL db.index.vector.queryNodes('" + samples.get(0).plainIndex() + "', 10, $v) YIELD node RETURN count(node) AS n";
         Function<Integer, long[][]> work = thread -> {
             long[][] nanos = new long[2][queries];
             Session session = via.equals("bolt") ? driver.session() : null;
@@ -406,7 +422,7 @@ final class BenchSearch implements Callable<Integer> {
      */
     private void lookups(GraphDatabaseService db, List<Sample> features, long images) {
         int ranking = IndexCandidates.of(images, 10, RANK_CANDIDATES);
-        int attachment = IndexCandidates.of(images, DEFAULTS.neighbors(), ATTACH_CANDIDATES);
+        int attachment = QueryNode.attachCandidates(DEFAULTS.neighbors());
         String[] names = {"plain: embedding index, 10", "ranking: embedding index, " + ranking,
                 "attachment: features index, " + attachment};
         String[] cypher = {

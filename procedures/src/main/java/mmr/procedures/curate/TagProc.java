@@ -33,6 +33,7 @@ import mmr.procedures.graph.ModelStore;
 import mmr.procedures.graph.Neo4jSageGraph;
 import mmr.procedures.graph.SageStates;
 import mmr.procedures.graph.Schema;
+import mmr.procedures.graph.TagCarriers;
 import mmr.procedures.train.EmbedProc;
 
 /**
@@ -154,6 +155,7 @@ public class TagProc {
         long[] ids = affected.stream().mapToLong(Long::longValue).toArray();
         graph.prefetchFeatures(ids);
         EmbedProc.write(tx, model, graph, ids, unchangedStates(graph, model, affected, endpoints, newInputs));
+        TagCarriers.refresh(tx, model.key(), endpoints);
         return new TagResult(id(image), changed, unchanged, created, deleted, ids.length, millis(t0));
     }
 

@@ -21,11 +21,11 @@ import mmr.model.vector.Vectors;
  *
  * <p>A Tag node carried by more than {@code tagFanout} images is walked to the {@code tagFanout}
  * of them nearest its own vector: paper 004 joins a text sample to its nearest images, and a tag on
- * half the catalog would otherwise cost a read of half the catalog per step. Up to
- * {@link #DIRECT_READ_FACTOR} × {@code tagFanout} carriers they are found exactly, by reading every
- * carrier's vector; above that through the vector index on {@code vectors} (asked for
- * {@code 10 × tagFanout} images, those carrying the tag kept). Below {@code tagFanout} carriers every
- * TAGGED edge is walked.
+ * half the catalog would otherwise cost a read of half the catalog per step. They come from the tag's
+ * stored {@link TagCarriers} list when it is current; else, up to {@link #DIRECT_READ_FACTOR} ×
+ * {@code tagFanout} carriers, exactly, by reading every carrier's vector; above that through the vector
+ * index on {@code vectors} (asked for {@code 10 × tagFanout} images, those carrying the tag kept).
+ * Below {@code tagFanout} carriers every TAGGED edge is walked.
  */
 public final class JointGraph implements Geodesic.Graph {
     private static final float[] NONE = new float[0];
@@ -121,9 +121,12 @@ public final class JointGraph implements Geodesic.Graph {
 
     /** The tagFanout images carrying {@code tag} nearest its vector. */
     private void nearestCarriers(Node tag, int degree, float[] from, Geodesic.EdgeSink sink) {
-        List<TagCarriers.Carrier> kept = degree <= DIRECT_READ_FACTOR * tagFanout
-                ? TagCarriers.nearest(tag, from, id -> unit(tx.getNodeById(id)), tagFanout)
-                : TagCarriers.read(tx, tag, modelKey, tagFanout);
+        // The stored list first: it costs no carrier's vector (a carrier the walk never settles is then
+        // never read); without a current one, every carrier read (exact) or, for a large tag, the index.
+        List<TagCarriers.Carrier> kept = TagCarriers.read(tx, tag, modelKey, tagFanout);
+        if (kept == null && degree <= DIRECT_READ_FACTOR * tagFanout) {
+            kept = TagCarriers.nearest(tag, from, id -> unit(tx.getNodeById(id)), tagFanout);
+        }
         if (kept == null) {
             // Among the index's 10 × tagFanout nearest images, those carrying the tag, in the index's order.
             kept = new ArrayList<>();

@@ -1,6 +1,7 @@
 package mmr.procedures.graph;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -15,15 +16,17 @@ import org.neo4j.graphdb.Transaction;
 import mmr.model.vector.Vectors;
 
 /**
- * A large tag's carriers nearest its embedding, stored on the Tag node when embeddings are written
- * ({@code mmr.train} for every tag, {@code mmr.embed} for the tags given): {@code nearestCarriers}
- * (node ids, nearest first), {@code nearestCarrierCosines} (float32 bytes) and the model version
- * that computed them ({@code nearestCarriersModel}). The keyword walk ({@link JointGraph}) starts
- * from them instead of asking the vector index for {@code 10 × tagFanout} images — at a million
- * images that lookup cost tens of milliseconds per tag, and a vector index cannot be asked for
- * carriers of one tag only. Like an embedding, the list is as of the call that wrote it: an image
- * tagged since is not in it until the tag is embedded again, and an entry whose image was deleted
- * or untagged since is skipped when read.
+ * A tag's carriers nearest its embedding, for a tag with more than {@link #MIN_DEGREE}: stored on the
+ * Tag node when embeddings are written ({@code mmr.train} for every tag, {@code mmr.embed} for the tags
+ * given, {@code mmr.tag}/{@code mmr.untag} for the tags they change, up to {@link #REFRESHED_MAX_DEGREE}
+ * carriers): {@code nearestCarriers} (node ids, nearest first), {@code nearestCarrierCosines} (float32
+ * bytes) and the model version that computed them ({@code nearestCarriersModel}). The keyword walk
+ * ({@link JointGraph}) starts from them instead of reading every carrier's embedding or asking the
+ * vector index for {@code 10 × tagFanout} images — at a million images that lookup cost tens of
+ * milliseconds per tag, and a vector index cannot be asked for carriers of one tag only. Like an
+ * embedding, a list is as of the call that wrote it: an image tagged since is not in a larger tag's
+ * list until the tag is embedded again, and an entry whose image was deleted or untagged since is
+ * skipped when read.
  */
 public final class TagCarriers {
     public static final String IDS = "nearestCarriers";
@@ -31,8 +34,17 @@ public final class TagCarriers {
     public static final String MODEL = "nearestCarriersModel";
     /** Carriers stored per tag: twice the walk's default fanout. */
     public static final int STORED = 2 * JointGraph.DEFAULT_TAG_FANOUT;
-    /** Tags with more carriers than this get a list; up to it the default walk reads every carrier itself. */
-    public static final int MIN_DEGREE = JointGraph.DIRECT_READ_FACTOR * JointGraph.DEFAULT_TAG_FANOUT;
+    /**
+     * Tags with more carriers than this get a list: the default walk takes that many, and every other
+     * carrier it would otherwise read (or, for a large tag, ask the index for) to find them.
+     */
+    public static final int MIN_DEGREE = JointGraph.DEFAULT_TAG_FANOUT;
+    /**
+     * A curation rewrites the lists of the tags it changes up to this many carriers — the walk read such a
+     * tag's carriers itself before lists covered it, so its list stays as fresh as that read was; a larger
+     * tag's list (reading all its carriers could take seconds) stays as of the last training or mmr.embed.
+     */
+    public static final int REFRESHED_MAX_DEGREE = JointGraph.DIRECT_READ_FACTOR * JointGraph.DEFAULT_TAG_FANOUT;
 
     private TagCarriers() {}
 
@@ -73,6 +85,22 @@ public final class TagCarriers {
             written++;
         }
         return written;
+    }
+
+    /**
+     * After a curation changed the carriers of {@code nodes}' tags (other nodes are passed over): the
+     * lists of those with at most {@link #REFRESHED_MAX_DEGREE} carriers written again from the stored
+     * embeddings — call it after the embeddings the change reaches are written.
+     */
+    public static void refresh(Transaction tx, String modelKey, Collection<Long> nodes) {
+        refresh(tx, modelKey, nodes, MIN_DEGREE, REFRESHED_MAX_DEGREE);
+    }
+
+    static void refresh(Transaction tx, String modelKey, Collection<Long> nodes, int minDegree, int maxDegree) {
+        long[] tags = nodes.stream().map(tx::getNodeById)
+                .filter(n -> n.hasLabel(Schema.TAG_LABEL) && n.getDegree(Schema.TAGGED_TYPE, Direction.INCOMING) <= maxDegree)
+                .mapToLong(Node::getId).toArray();
+        write(tx, modelKey, tags, stored(tx), minDegree, STORED);
     }
 
     /**

@@ -18,7 +18,6 @@ import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 
 import mmr.model.encode.EncoderIdentity;
-import mmr.model.rank.IndexCandidates;
 import mmr.model.rank.QueryVectors;
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.TransientGraph;
@@ -42,8 +41,17 @@ import mmr.procedures.graph.VectorIndexes;
  * ({@link QueryVectors}). It lives in memory only: nothing is written.
  */
 public final class QueryNode {
-    /** Candidates asked of the features index for the visual neighbours in a catalog of {@link IndexCandidates#FULL_SIZE} images or more. */
+    /**
+     * Candidates asked of the features index for the visual neighbours, whatever the catalog's size: asked
+     * in proportion to a small catalog's size like the ranking's (15 and, for three tag voters, 9 on
+     * emoji), they cost tag prediction and the geodesic walks quality in the eval (docs/evaluation.md).
+     */
     public static final int ATTACH_CANDIDATES = 30;
+
+    /** Candidates asked of the features index for {@code n} visual neighbours. */
+    public static int attachCandidates(int n) {
+        return Math.max(ATTACH_CANDIDATES, 5 * n);
+    }
 
     /** An image the query node attached to, with the cosine of their features. */
     public record ImageLink(Node image, double similarity) {}
@@ -245,7 +253,7 @@ public final class QueryNode {
         int n = config.neighbors() + (image.node() == null ? 0 : 1);
         List<ImageLink> links = new ArrayList<>();
         for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_FEATURES_INDEX,
-                IndexCandidates.of(VectorIndexes.imageCount(tx), n, Math.max(ATTACH_CANDIDATES, 5 * n)),
+                attachCandidates(n),
                 image.features(), config.similarityCutoff(), n)) {
             if (image.node() != null && near.node().getId() == image.node().getId()) {
                 continue;

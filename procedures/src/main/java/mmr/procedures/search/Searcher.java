@@ -290,7 +290,8 @@ public final class Searcher {
      * An image + keyword query with the conceptual side read from the graph ({@link KeywordSide}): the
      * images nearest the image side E_i in the embedding index, and every carrier of a keyword carried by
      * at most {@link KeywordSide#CARRIER_CAP} images, each scored {@code w·cos(E_i, e) + (1 − w)·proximity};
-     * ties by the visual cosine, then node id. {@code visualScore} is the cosine (the index's, exact:
+     * ties by the visual cosine, then node id; the index is asked for {@link #RANK_CANDIDATES} (or
+     * {@code 10·wanted}) whatever the catalog's size. {@code visualScore} is the cosine (the index's, exact:
      * the index is not quantized), {@code conceptScore} the proximity. A score is at most
      * {@code w·cos + (1 − w)}, so a candidate whose bound is below the k-th best score found so far is
      * not read further — candidates come in by falling cosine, and the carriers beyond the index's
@@ -305,8 +306,11 @@ public final class Searcher {
         PriorityQueue<Double> best = new PriorityQueue<>();   // the k best scores so far, lowest first
         Set<Long> seen = new HashSet<>();
         double lastCosine = Double.POSITIVE_INFINITY;
+        // Not scaled with the catalog like a cosine ranking's count: the keyword side re-scores these, so an
+        // image far down the cosine order can still win on proximity (the eval lost modification quality
+        // with 62 on emoji; docs/evaluation.md).
         for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_EMBEDDING_INDEX,
-                rankCandidates(k + exclude.size()), ei)) {
+                Math.max(RANK_CANDIDATES, 10 * (k + exclude.size())), ei)) {
             seen.add(near.node().getId());
             lastCosine = Math.min(lastCosine, near.cosine());
             if (exclude.contains(near.node().getId())

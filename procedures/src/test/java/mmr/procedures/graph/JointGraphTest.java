@@ -108,4 +108,43 @@ class JointGraphTest extends TrainedEmojiGraph {
             tx.rollback();
         }
     }
+
+    @Test
+    void aSmallerTagsCurrentListIsWalkedInsteadOfReadingEveryCarrier() {
+        long tag = tagWithDegree(FANOUT + 2, JointGraph.DIRECT_READ_FACTOR * FANOUT);
+        List<Edge> all = carriersByDistance(tag);
+        try (Transaction tx = db.beginTx()) {
+            Node t = tx.getNodeById(tag);
+            Edge far = all.get(all.size() - 1);
+            Edge farther = all.get(all.size() - 2);
+            t.setProperty(TagCarriers.IDS, new long[] {far.node(), farther.node()});
+            t.setProperty(TagCarriers.COSINES, Vectors.toBytes(new float[] {(float) (1 - far.weight()), (float) (1 - farther.weight())}));
+            t.setProperty(TagCarriers.MODEL, "model A");
+            assertThat(walked(tx, tag, "model A")).extracting(Edge::node).containsExactly(far.node(), farther.node());
+            // another model version's list: every carrier read, the exact nearest
+            assertThat(walked(tx, tag, "model B")).extracting(Edge::node).containsExactly(all.get(0).node(), all.get(1).node());
+            tx.rollback();
+        }
+    }
+
+    @Test
+    void aCurationRewritesTheListsOfTheTagsItChangesUpToTheirBound() {
+        long tag = tagWithDegree(3, 6);
+        List<Edge> all = carriersByDistance(tag);
+        long image = all.get(0).node();
+        try (Transaction tx = db.beginTx()) {
+            Node t = tx.getNodeById(tag);
+            // every carrier (fewer than a list holds), nearest first; the image among the nodes is passed over
+            TagCarriers.refresh(tx, "model A", List.of(image, tag), 1, all.size());
+            assertThat((long[]) t.getProperty(TagCarriers.IDS)).containsExactly(all.stream().mapToLong(Edge::node).toArray());
+            assertThat(tx.getNodeById(image).hasProperty(TagCarriers.IDS)).isFalse();
+            // a tag above the bound keeps the list it has
+            TagCarriers.refresh(tx, "model B", List.of(tag), 1, all.size() - 1);
+            assertThat(t.getProperty(TagCarriers.MODEL)).isEqualTo("model A");
+            // a tag at or below the smallest degree with a list loses it
+            TagCarriers.refresh(tx, "model A", List.of(tag), all.size(), all.size());
+            assertThat(t.hasProperty(TagCarriers.IDS)).isFalse();
+            tx.rollback();
+        }
+    }
 }
