@@ -5,7 +5,10 @@ package mmr.model.rank;
  * count falls as it grows, so a count set for large catalogs is several times what a small one needs
  * (recall by catalog size: docs/benchmarks.md). The count asked grows with the square root of the
  * indexed nodes until {@link #FULL_SIZE}, where it reaches the count set for large catalogs, and is
- * never below {@link #MIN_PER_WANTED} times the nodes wanted.
+ * never below {@link #MIN_PER_WANTED} times the nodes wanted. Only for a lookup whose answer is ranked
+ * by its cosine alone: where the candidates are scored again (an image + keyword query) or become the
+ * query's graph neighbours (its attachment), the smaller counts cost quality in the eval, and those
+ * lookups ask the full count (docs/evaluation.md).
  */
 public final class IndexCandidates {
     /** From this many indexed nodes on, the full count is asked. */

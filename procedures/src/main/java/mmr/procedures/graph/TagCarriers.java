@@ -35,8 +35,8 @@ public final class TagCarriers {
     /** Carriers stored per tag: twice the walk's default fanout. */
     public static final int STORED = 2 * JointGraph.DEFAULT_TAG_FANOUT;
     /**
-     * Tags with more carriers than this get a list: the default walk takes that many, and every other
-     * carrier it would otherwise read (or, for a large tag, ask the index for) to find them.
+     * Tags with more carriers than this get a list: the default walk takes this many of them, and without
+     * a list it reads every carrier (or, for a large tag, asks the index) to find which.
      */
     public static final int MIN_DEGREE = JointGraph.DEFAULT_TAG_FANOUT;
     /**
