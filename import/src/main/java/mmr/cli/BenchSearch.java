@@ -37,6 +37,7 @@ import mmr.model.rank.IndexCandidates;
 import mmr.model.vector.Vectors;
 import mmr.procedures.encode.ServerEncoders;
 import mmr.procedures.graph.DenseSamples;
+import mmr.procedures.graph.Schema;
 import mmr.procedures.search.QueryNode;
 import mmr.procedures.search.SearchConfig;
 import mmr.server.EmbeddedNeo4j;
@@ -90,7 +91,7 @@ final class BenchSearch implements Callable<Integer> {
     /** One kind of query: mmr.search parameters plus the vector a plain index query uses, and that query's index. */
     record Sample(Map<String, Object> query, float[] vector, String plainIndex) {
         Sample(Map<String, Object> query, float[] vector) {
-            this(query, vector, "mmr_image_embedding");
+            this(query, vector, Schema.IMAGE_EMBEDDING_INDEX);
         }
     }
 
@@ -145,7 +146,7 @@ final class BenchSearch implements Callable<Integer> {
                     "vector query p50/p95/p99 ms, q/s", "p50 x");
             Map<String, List<Sample>> table = new LinkedHashMap<>(kinds);
             table.put(FEATURES_SAME_INPUT, kinds.get("features").stream().map(f -> new Sample(f.query(),
-                    Vectors.toFloats(f.query().get("features")), "mmr_image_features")).toList());
+                    Vectors.toFloats(f.query().get("features")), Schema.IMAGE_FEATURES_INDEX)).toList());
             for (var kind : table.entrySet()) {
                 for (String via : List.of("embedded", "bolt")) {
                     for (int threads : new int[] {1, 2}) {

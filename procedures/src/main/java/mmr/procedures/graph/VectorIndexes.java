@@ -160,12 +160,13 @@ public final class VectorIndexes {
     private static final long AWAIT_QUERY_SECONDS = 30;
 
     /**
-     * The number of Image nodes, from the store's counts (no scan): an upper bound of what the image
-     * indexes hold, for {@link mmr.model.rank.IndexCandidates}.
+     * The number of nodes with the label mmr's vector index {@code index} covers (Image, or Tag for the
+     * tag index), from the store's counts (no scan): an upper bound of what the index holds, for
+     * {@link mmr.model.rank.IndexCandidates}.
      */
-    public static long imageCount(Transaction tx) {
+    public static long indexedAtMost(Transaction tx, String index) {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
-        int label = ktx.tokenRead().nodeLabel(Schema.IMAGE);
+        int label = ktx.tokenRead().nodeLabel(Schema.TAG_EMBEDDING_INDEX.equals(index) ? Schema.TAG : Schema.IMAGE);
         return label == TokenConstants.NO_TOKEN ? 0 : ktx.dataRead().countsForNode(label);
     }
 

@@ -230,12 +230,18 @@ public final class Searcher {
         return top(scored, config.k());
     }
 
+    /** Candidates asked of an embedding index for {@code wanted} results in a large catalog. */
+    private static int fullRankCandidates(int wanted) {
+        return Math.max(RANK_CANDIDATES, 10 * wanted);
+    }
+
     /**
-     * Candidates asked of an embedding index for {@code wanted} results: {@link #RANK_CANDIDATES} (or
-     * {@code 10·wanted}) from {@link IndexCandidates#FULL_SIZE} images on, fewer in a smaller catalog.
+     * Candidates asked of embedding index {@code index} for {@code wanted} results ranked by cosine:
+     * {@link #fullRankCandidates} from {@link IndexCandidates#FULL_SIZE} indexed nodes on, fewer in a
+     * smaller catalog.
      */
-    private int rankCandidates(int wanted) {
-        return IndexCandidates.of(VectorIndexes.imageCount(tx), wanted, Math.max(RANK_CANDIDATES, 10 * wanted));
+    private int rankCandidates(String index, int wanted) {
+        return IndexCandidates.of(VectorIndexes.indexedAtMost(tx, index), wanted, fullRankCandidates(wanted));
     }
 
     /** The {@code k} best by score, then by visual score, then by node id, ranked from 1. */
@@ -257,11 +263,12 @@ public final class Searcher {
      */
     private List<Hit> rank(String index, Attachment a, int k, Set<Long> exclude) {
         int wanted = k + exclude.size();
-        int candidates = rankCandidates(wanted);
+        int candidates = rankCandidates(index, wanted);
         List<Hit> hits = new ArrayList<>();
         if (index.equals(Schema.IMAGE_EMBEDDING_INDEX) && a.tagEmbedding() == null && a.embedding() == a.imageEmbedding()) {
             // E is E_i: the index's exact cosine is both scores, and no result's embedding needs reading.
-            for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, index, candidates, a.embedding(), Double.NEGATIVE_INFINITY, wanted)) {
+            for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, index, candidates, a.embedding(),
+                    Double.NEGATIVE_INFINITY, wanted)) {
                 if (!exclude.contains(near.node().getId())) {
                     hits.add(new Hit(near.node(), 0, near.cosine(), near.cosine(), null, null, null, null));
                 }
@@ -290,8 +297,8 @@ public final class Searcher {
      * An image + keyword query with the conceptual side read from the graph ({@link KeywordSide}): the
      * images nearest the image side E_i in the embedding index, and every carrier of a keyword carried by
      * at most {@link KeywordSide#CARRIER_CAP} images, each scored {@code w·cos(E_i, e) + (1 − w)·proximity};
-     * ties by the visual cosine, then node id; the index is asked for {@link #RANK_CANDIDATES} (or
-     * {@code 10·wanted}) whatever the catalog's size. {@code visualScore} is the cosine (the index's, exact:
+     * ties by the visual cosine, then node id; the index is asked for {@link #fullRankCandidates}
+     * whatever the catalog's size. {@code visualScore} is the cosine (the index's, exact:
      * the index is not quantized), {@code conceptScore} the proximity. A score is at most
      * {@code w·cos + (1 − w)}, so a candidate whose bound is below the k-th best score found so far is
      * not read further — candidates come in by falling cosine, and the carriers beyond the index's
@@ -310,7 +317,7 @@ public final class Searcher {
         // image far down the cosine order can still win on proximity (the eval lost modification quality
         // with 62 on emoji; docs/evaluation.md).
         for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_EMBEDDING_INDEX,
-                Math.max(RANK_CANDIDATES, 10 * (k + exclude.size())), ei)) {
+                fullRankCandidates(k + exclude.size()), ei)) {
             seen.add(near.node().getId());
             lastCosine = Math.min(lastCosine, near.cosine());
             if (exclude.contains(near.node().getId())
