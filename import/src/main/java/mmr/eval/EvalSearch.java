@@ -84,6 +84,22 @@ final class EvalSearch {
         return ranking(query(bytes, tags), config).positions();
     }
 
+    /** An image-only mmr.search's top {@code k} (connect, w 1, distance cosine) with each result's score. */
+    Scored scored(byte[] bytes, String connect, int k) {
+        List<Integer> hits = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        cypher.read("CALL mmr.search($q, $c) YIELD image, score RETURN image.id AS id, score",
+                Map.of("q", query(bytes, List.of()), "c", Map.of("k", (long) k, "connect", connect, "visualWeight", 1.0, "distance", "cosine")),
+                row -> {
+                    hits.add(index.get((String) row.get("id")));
+                    scores.add(((Number) row.get("score")).doubleValue());
+                });
+        return new Scored(hits.stream().mapToInt(Integer::intValue).toArray(), scores.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** Catalog positions, best first, and their scores. */
+    record Scored(int[] positions, double[] scores) {}
+
     /** mmr.search with the default config (connect both, the default weight, distance 'auto') and {@code extra}, k RANKED unless given. */
     Ranking searchDefault(byte[] bytes, List<String> tags, Map<String, Object> extra) {
         Map<String, Object> config = new HashMap<>(extra);

@@ -17,7 +17,14 @@ import mmr.model.vector.Vectors;
 final class ImageQueries {
     static final double[] VISUAL_WEIGHTS = {1, 0.75, 0.5, 0.25, 0};
     static final List<String> CONNECTS = List.of("images", "tags", "both");
-    static final double[] RIDGE_LAMBDAS = {0.01, 0.03, 0.1, 0.3, 3};
+    static final double[] RIDGE_LAMBDAS = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 3};
+    /**
+     * Does the graph add to the linear map? Rows {@code mmr+tagProjection(lambda L)}: mmr's top
+     * {@value #FUSED_POOL} (connect both, w 1) re-ranked by the mean of mmr's score and the ridge's
+     * cosine at λ L — when the trained embedding holds nothing the full-rank map lacks, the mean is no
+     * better than the map alone.
+     */
+    static final int FUSED_POOL = 200;
 
     private ImageQueries() {}
 
@@ -40,6 +47,12 @@ final class ImageQueries {
                     round.add("image", "mmr|" + connect + "|" + w, imageOnly);
                 }
             }
+            EvalSearch.Scored pool = round.search.scored(q.bytes(), "both", FUSED_POOL);
+            round.add("image", "mmr+tagProjection|both|1.0", fused(pool, round.projection.cosines(q.item().features(), pool.positions())));
+            for (int i = 0; i < RIDGE_LAMBDAS.length; i++) {
+                round.add("image", "mmr+tagProjection(lambda " + RIDGE_LAMBDAS[i] + ")|both|1.0",
+                        fused(pool, sweep.get(i).cosines(q.item().features(), pool.positions())));
+            }
             for (Map.Entry<String, Map<String, Object>> attachment : EvalSearch.ATTACHMENTS.entrySet()) {
                 for (String connect : List.of("images", "both")) {
                     round.add("image", "mmr(" + attachment.getKey() + ")|" + connect + "|1.0",
@@ -48,5 +61,19 @@ final class ImageQueries {
             }
         }
         round.progress("%d image queries", round.queries().size());
+    }
+
+    /** The pool by the mean of its scores and {@code cosines}, best first, at most {@link EvalSearch#RANKED}. */
+    static int[] fused(EvalSearch.Scored pool, double[] cosines) {
+        Integer[] order = new Integer[cosines.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(pool.scores()[b] + cosines[b], pool.scores()[a] + cosines[a]));
+        int[] out = new int[Math.min(order.length, EvalSearch.RANKED)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = pool.positions()[order[i]];
+        }
+        return out;
     }
 }

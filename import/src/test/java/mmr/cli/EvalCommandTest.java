@@ -60,9 +60,11 @@ class EvalCommandTest {
             assertThat(row.keySet()).isEqualTo(KEYS);
             assertThat(row.get("setting")).isIn("image", "imageKeyword", "keyword", "tagPrediction");
             assertThat(row.get("method")).isIn(java.util.stream.Stream.concat(java.util.stream.Stream.of("visual", "hardFilter",
-                    "lateFusion", "neighbourVotes", "neighbourVotes(k 10)", "neighbourVotes(k 3)", "neighbourVotes(k 7)", "tagProjection", "tagProjection(lambda 0.01)",
+                    "lateFusion", "neighbourVotes", "neighbourVotes(k 10)", "neighbourVotes(k 3)", "neighbourVotes(k 7)", "tagProjection", "tagProjection(lambda 0.001)", "tagProjection(lambda 0.003)", "tagProjection(lambda 0.01)",
                     "tagProjection(lambda 0.03)", "tagProjection(lambda 0.1)", "tagProjection(lambda 0.3)", "tagProjection(lambda 3.0)",
-                    "mmr(voteWeight 0.0)", "mmr(voteWeight 0.25)", "mmr(voteWeight 0.5)", "mmr(voteWeight 0.75)", "mmr(concept embedding)",
+                    "mmr+tagProjection", "mmr+tagProjection(lambda 0.001)", "mmr+tagProjection(lambda 0.003)",
+                    "mmr+tagProjection(lambda 0.01)", "mmr+tagProjection(lambda 0.03)", "mmr+tagProjection(lambda 0.1)",
+                    "mmr+tagProjection(lambda 0.3)", "mmr+tagProjection(lambda 3.0)", "mmr(voteWeight 0.0)", "mmr(voteWeight 0.25)", "mmr(voteWeight 0.5)", "mmr(voteWeight 0.75)", "mmr(concept embedding)",
                     "mmr(neighbors 3)", "mmr(neighbors 5)", "mmr(neighbors 7)", "mmr(neighbors 10)", "mmr(similarityCutoff 0)", "mmr(similarityCutoff 0, neighbors 10)"),
                     java.util.stream.Stream.concat(walks.stream(),
                     java.util.stream.Stream.concat(keywordWalks.stream(), mmr.eval.Evaluation.RERANK_VARIANTS.keySet().stream()

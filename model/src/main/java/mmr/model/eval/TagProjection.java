@@ -116,6 +116,16 @@ public final class TagProjection {
         return Baselines.top(s, null, k);
     }
 
+    /** The cosines of the query's projection to the projections of the catalog images at {@code positions}. */
+    public double[] cosines(float[] queryFeatures, int[] positions) {
+        float[] q = project(queryFeatures);
+        double[] s = new double[positions.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Baselines.dot(q, projected[positions[i]]);
+        }
+        return s;
+    }
+
     /** Catalog images by their projection's share on {@code keyword}; empty when the catalog never carries it. */
     public int[] rankKeyword(String keyword, int k) {
         Integer c = index.get(keyword);
