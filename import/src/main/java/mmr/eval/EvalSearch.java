@@ -84,6 +84,12 @@ final class EvalSearch {
         return ranking(query(bytes, tags), config).positions();
     }
 
+    /** mmr.search by a catalog image's id (it is not returned), at a connect mode and slider position, distance cosine. */
+    int[] searchById(String id, String connect, double w, int feedbackNeighbors) {
+        return ranking(Map.of("id", id), Map.of("k", (long) RANKED, "connect", connect, "visualWeight", w, "distance", "cosine",
+                "feedbackNeighbors", (long) feedbackNeighbors)).positions();
+    }
+
     /** An image-only mmr.search's top {@code k} (connect, w 1, distance cosine) with each result's score. */
     Scored scored(byte[] bytes, String connect, int k) {
         List<Integer> hits = new ArrayList<>();

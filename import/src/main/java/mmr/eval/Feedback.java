@@ -14,6 +14,36 @@ final class Feedback {
     /** Share of held-out queries whose users give feedback. */
     static final double FEEDBACK_SHARE = 0.10;
     static final int FEEDBACK_TOP = 20;
+    /**
+     * The giver's concept in the catalog: the first catalog image of the same concept (another vendor's
+     * emoji, another variant of the icon's family), -1 when there is none.
+     */
+    static int catalogTwin(HeldOutQuery giver, List<Item> catalog) {
+        String concept = giver.item().concept();
+        for (int i = 0; concept != null && i < catalog.size(); i++) {
+            if (concept.equals(catalog.get(i).concept())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A catalog image judged as a query that is not returned: its own gain and twin flag cleared. */
+    static Judgement asReceiver(int position, List<Item> catalog, Baselines baselines) {
+        Judgement j = Judgement.of(new HeldOutQuery(catalog.get(position), null, null), catalog, baselines);
+        double[] gains = j.gains().clone();
+        gains[position] = 0;
+        boolean[] twin = j.twin() == null ? null : j.twin().clone();
+        if (twin != null) {
+            twin[position] = false;
+        }
+        boolean anyTwin = false;
+        for (int i = 0; twin != null && i < twin.length; i++) {
+            anyTwin |= twin[i];
+        }
+        return new Judgement(gains, anyTwin ? twin : null, j.subcategory(), j.keyword(), j.visual(), j.tags());
+    }
+
     /** feedbackNeighbors of the third row: images liked together with the receiver's neighbours act as liked. */
     static final int FEEDBACK_NEIGHBORS = 10;
 
@@ -26,7 +56,10 @@ final class Feedback {
      * held-out image of the same concept (else subcategory) searches. Its nDCG@5 before any feedback
      * and after all of it is row {@code feedback.before} / {@code feedback.after}; 003's connection
      * accuracy (when one of the giver's liked images is in the receiver's top 10, another one is too)
-     * is in {@code connectionAccuracy}.
+     * is in {@code connectionAccuracy}. A held-out split keeps one image of a concept out, so that other
+     * image is of the same subcategory; rows {@code feedback.catalogTwin.*} take the issue's receiver
+     * literally — the giver's concept in the catalog (another vendor's emoji, another variant of the
+     * icon), searched by its id as "more like this" (it is not returned, nor counted as relevant).
      */
     static void run(Round round) {
         List<Item> catalog = round.catalog();
@@ -61,6 +94,15 @@ final class Feedback {
         if (givers.isEmpty()) {
             return;
         }
+        List<Integer> twins = new ArrayList<>();
+        List<Judgement> twinJudged = new ArrayList<>();
+        List<int[]> twinBefore = new ArrayList<>();
+        for (HeldOutQuery g : givers) {
+            int twin = catalogTwin(g, catalog);
+            twins.add(twin);
+            twinJudged.add(twin < 0 ? null : asReceiver(twin, catalog, baselines));
+            twinBefore.add(twin < 0 ? null : round.search.searchById(catalog.get(twin).id(), "both", 1, 0));
+        }
         List<Judgement> judged = new ArrayList<>();
         List<int[]> before = new ArrayList<>();
         for (HeldOutQuery r : receivers) {
@@ -93,6 +135,12 @@ final class Feedback {
             after.add(round.search.search(r.bytes(), List.of(), "both", 1));
             afterLearned.add(round.search.search(r.bytes(), List.of(), "both", 1, FEEDBACK_NEIGHBORS));
         }
+        List<int[]> twinAfter = new ArrayList<>();
+        List<int[]> twinAfterLearned = new ArrayList<>();
+        for (int twin : twins) {
+            twinAfter.add(twin < 0 ? null : round.search.searchById(catalog.get(twin).id(), "both", 1, 0));
+            twinAfterLearned.add(twin < 0 ? null : round.search.searchById(catalog.get(twin).id(), "both", 1, FEEDBACK_NEIGHBORS));
+        }
         round.progress("%d users liked results through mmr.feedback (%.1f s); %d other queries scored before and after",
                 calls, seconds, receivers.size());
         int from = round.rows.size();
@@ -102,6 +150,13 @@ final class Feedback {
         round.rows.get(from).put("setting", "feedback.before");
         round.rows.get(from + 1).put("setting", "feedback.after");
         round.rows.get(from + 2).put("setting", "feedback.afterNeighbors" + FEEDBACK_NEIGHBORS);
+        int twinRows = round.rows.size();
+        round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", twinBefore, twinJudged, false);
+        round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", twinAfter, twinJudged, false);
+        round.rows.get(twinRows).put("setting", "feedback.catalogTwin.before");
+        round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", twinAfterLearned, twinJudged, false);
+        round.rows.get(twinRows + 1).put("setting", "feedback.catalogTwin.after");
+        round.rows.get(twinRows + 2).put("setting", "feedback.catalogTwin.afterNeighbors" + FEEDBACK_NEIGHBORS);
         for (int k = 0; k < 3; k++) {
             List<int[]> rankings = k == 0 ? before : k == 1 ? after : afterLearned;
             int with = 0;

@@ -25,6 +25,8 @@ final class ImageQueries {
      * better than the map alone.
      */
     static final int FUSED_POOL = 200;
+    /** The map at λ and truncated to rank r, {λ, r}: what an embedding of the trainer's dimension (128) could hold of it at best. */
+    static final double[][] TRUNCATIONS = {{1, 128}, {1, 384}, {0.1, 128}, {0.1, 384}};
 
     private ImageQueries() {}
 
@@ -33,12 +35,20 @@ final class ImageQueries {
         for (double lambda : RIDGE_LAMBDAS) {
             sweep.add(new TagProjection(round.unitFeatures, round.graphTags, lambda));
         }
+        List<TagProjection> truncated = new ArrayList<>();
+        for (double[] t : TRUNCATIONS) {
+            truncated.add(new TagProjection(round.unitFeatures, round.graphTags, t[0], (int) t[1]));
+        }
         for (HeldOutQuery q : round.queries()) {
             float[] f = Vectors.normaliseInPlace(q.item().features().clone());
             round.add("image", "visual", round.baselines.visual(f, EvalSearch.RANKED));
             round.add("image", "tagProjection", round.projection.rank(q.item().features(), EvalSearch.RANKED));
             for (int i = 0; i < RIDGE_LAMBDAS.length; i++) {
                 round.add("image", "tagProjection(lambda " + RIDGE_LAMBDAS[i] + ")", sweep.get(i).rank(q.item().features(), EvalSearch.RANKED));
+            }
+            for (int i = 0; i < TRUNCATIONS.length; i++) {
+                round.add("image", "tagProjection(lambda " + TRUNCATIONS[i][0] + ", rank " + (int) TRUNCATIONS[i][1] + ")",
+                        truncated.get(i).rank(q.item().features(), EvalSearch.RANKED));
             }
             for (String connect : CONNECTS) {
                 // Without tags E = E_i whatever the weight (Searcher): one image-only search serves all five rows.

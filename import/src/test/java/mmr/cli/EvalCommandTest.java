@@ -62,6 +62,8 @@ class EvalCommandTest {
             assertThat(row.get("method")).isIn(java.util.stream.Stream.concat(java.util.stream.Stream.of("visual", "hardFilter",
                     "lateFusion", "neighbourVotes", "neighbourVotes(k 10)", "neighbourVotes(k 3)", "neighbourVotes(k 7)", "tagProjection", "tagProjection(lambda 0.001)", "tagProjection(lambda 0.003)", "tagProjection(lambda 0.01)",
                     "tagProjection(lambda 0.03)", "tagProjection(lambda 0.1)", "tagProjection(lambda 0.3)", "tagProjection(lambda 3.0)",
+                    "tagProjection(lambda 1.0, rank 128)", "tagProjection(lambda 1.0, rank 384)", "tagProjection(lambda 0.1, rank 128)",
+                    "tagProjection(lambda 0.1, rank 384)",
                     "mmr+tagProjection", "mmr+tagProjection(lambda 0.001)", "mmr+tagProjection(lambda 0.003)",
                     "mmr+tagProjection(lambda 0.01)", "mmr+tagProjection(lambda 0.03)", "mmr+tagProjection(lambda 0.1)",
                     "mmr+tagProjection(lambda 0.3)", "mmr+tagProjection(lambda 3.0)", "mmr(voteWeight 0.0)", "mmr(voteWeight 0.25)", "mmr(voteWeight 0.5)", "mmr(voteWeight 0.75)", "mmr(concept embedding)",

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import mmr.model.linalg.Cholesky;
+import mmr.model.linalg.SymmetricEigen;
 import mmr.model.vector.Vectors;
 
 /**
@@ -22,10 +23,22 @@ import mmr.model.vector.Vectors;
 public final class TagProjection {
     private final List<String> vocabulary;
     private final Map<String, Integer> index = new HashMap<>();
-    private final double[][] w;          // (d + 1) × T
+    private final double[][] w;          // (d + 1) × T, or (d + 1) × rank when truncated
+    private final boolean truncated;
     private final float[][] projected;   // catalog images, unit length
 
     public TagProjection(float[][] features, List<Set<String>> tags, double lambda) {
+        this(features, tags, lambda, 0);
+    }
+
+    /**
+     * The map truncated to its top {@code rank} directions (0: full rank): with {@code WWᵀ = V·Λ·Vᵀ},
+     * images are compared by {@code Λ_r^½·V_rᵀ·[x, 1]}, whose dot products are those of the predicted
+     * tag vectors kept to rank r — the geometry an embedding of that dimension could hold at best, as
+     * the trainer's input layer ({@code mmr.model.sage.TagSpace}) keeps it. A truncated map only ranks
+     * images ({@link #rank}, {@link #cosines}): its coordinates are no longer tags.
+     */
+    public TagProjection(float[][] features, List<Set<String>> tags, double lambda, int rank) {
         int n = features.length;
         int d = features[0].length + 1;
         vocabulary = tags.stream().flatMap(Set::stream).distinct().sorted().toList();
@@ -77,11 +90,40 @@ public final class TagProjection {
             }
             gram[a][a] += lambda;
         }
-        w = Cholesky.solve(gram, xty);
+        double[][] full = Cholesky.solve(gram, xty);
+        truncated = rank > 0 && rank < Math.min(d, tCount);
+        w = truncated ? topDirections(full, rank) : full;
         projected = new float[n][];
         for (int i = 0; i < n; i++) {
             projected[i] = project(features[i]);
         }
+    }
+
+    /** {@code V_r·Λ_r^½} of {@code full·fullᵀ}, (d + 1) × rank. */
+    private static double[][] topDirections(double[][] full, int rank) {
+        int d = full.length;
+        double[][] m = new double[d][d];
+        for (int a = 0; a < d; a++) {
+            for (int b = a; b < d; b++) {
+                double s = 0;
+                double[] fa = full[a];
+                double[] fb = full[b];
+                for (int c = 0; c < fa.length; c++) {
+                    s += fa[c] * fb[c];
+                }
+                m[a][b] = s;
+                m[b][a] = s;
+            }
+        }
+        SymmetricEigen eigen = SymmetricEigen.of(m);
+        double[][] out = new double[d][rank];
+        for (int k = 0; k < rank; k++) {
+            double scale = Math.sqrt(Math.max(eigen.values()[k], 0));
+            for (int a = 0; a < d; a++) {
+                out[a][k] = scale * eigen.vectors()[k][a];
+            }
+        }
+        return out;
     }
 
     public List<String> vocabulary() {
@@ -128,6 +170,7 @@ public final class TagProjection {
 
     /** Catalog images by their projection's share on {@code keyword}; empty when the catalog never carries it. */
     public int[] rankKeyword(String keyword, int k) {
+        requireTagCoordinates();
         Integer c = index.get(keyword);
         if (c == null) {
             return new int[0];
@@ -141,6 +184,7 @@ public final class TagProjection {
 
     /** The {@code k} tags with the largest projection. */
     public List<String> predict(float[] queryFeatures, int k) {
+        requireTagCoordinates();
         float[] q = project(queryFeatures);
         double[] s = new double[q.length];
         for (int c = 0; c < s.length; c++) {
@@ -151,6 +195,12 @@ public final class TagProjection {
             out.add(vocabulary.get(c));
         }
         return out;
+    }
+
+    private void requireTagCoordinates() {
+        if (truncated) {
+            throw new IllegalStateException("a map truncated to its top directions has no tag coordinates");
+        }
     }
 
     private static void row(float[] f, double[] x) {

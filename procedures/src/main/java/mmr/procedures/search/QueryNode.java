@@ -143,7 +143,12 @@ public final class QueryNode {
                 if (image != null && image.node() != null) {
                     skip.add(image.node().getId());
                 }
-                List<Node> learned = likedWith(links, skip, config.feedbackNeighbors());
+                List<Node> sources = new ArrayList<>();
+                if (image != null && image.node() != null) {
+                    sources.add(image.node());   // a catalog image's own likes: "liked together with this one"
+                }
+                links.forEach(l -> sources.add(l.image()));
+                List<Node> learned = likedWith(sources, skip, config.feedbackNeighbors());
                 learnedLiked.addAll(learned);
                 liked = new ArrayList<>(liked);
                 liked.addAll(learned);
@@ -184,15 +189,16 @@ public final class QueryNode {
     }
 
     /**
-     * The images most often liked together (LIKED_WITH, summed counts) with the query's visual
-     * neighbours, at most {@code max}, ties by node id; those in {@code skip} left out.
+     * The images most often liked together (LIKED_WITH, summed counts) with {@code sources} — the
+     * query's own node when it is a catalog image, and its visual neighbours — at most {@code max},
+     * ties by node id; those in {@code skip} left out.
      */
-    private static List<Node> likedWith(List<ImageLink> links, Set<Long> skip, int max) {
+    private static List<Node> likedWith(List<Node> sources, Set<Long> skip, int max) {
         Map<Long, long[]> counts = new HashMap<>();
         Map<Long, Node> nodes = new HashMap<>();
-        for (ImageLink l : links) {
-            for (Relationship r : l.image().getRelationships(Direction.BOTH, Schema.LIKED_WITH_TYPE)) {
-                Node other = r.getOtherNode(l.image());
+        for (Node source : sources) {
+            for (Relationship r : source.getRelationships(Direction.BOTH, Schema.LIKED_WITH_TYPE)) {
+                Node other = r.getOtherNode(source);
                 if (skip.contains(other.getId())) {
                     continue;
                 }

@@ -191,6 +191,11 @@ class TagProcTest {
                 .containsEntry("reembedded", 0L);
         assertThat(rows("MATCH (:Image {id: 'google:1f40e'})-[r:LIKED_WITH]-(:Image {id: 'twitter:1f994'}) RETURN r.count AS c", Map.of()))
                 .extracting(m -> m.get("c")).containsExactly(2L);
+        // a later "more like this" on one liked image takes the images liked together with it as liked
+        assertThat(rows("CALL mmr.attach({id: 'google:1f40e'}, {feedbackNeighbors: 2}) YIELD learnedLiked RETURN learnedLiked", Map.of())
+                .get(0).get("learnedLiked")).asList().containsExactlyInAnyOrder("twitter:1f994", "google:1f987");
+        assertThat(rows("CALL mmr.attach({id: 'google:1f40e'}) YIELD learnedLiked RETURN learnedLiked", Map.of())
+                .get(0).get("learnedLiked")).asList().isEmpty();
 
         String unchanged = checksum();
         assertThatThrownBy(() -> rows("CALL mmr.feedback({id: 'google:1f42c'}, ['nope:0'])", Map.of()))
