@@ -135,7 +135,7 @@ public final class QueryNode {
                 links.addAll(visualNeighbours(image, config));
             }
             if (config.feedbackNeighbors() > 0) {
-                // stored feedback: images liked together with the query's visual neighbours act as liked
+                // stored feedback: images liked together with the query image and its visual neighbours act as liked
                 Set<Long> skip = new HashSet<>();
                 links.forEach(l -> skip.add(l.image().getId()));
                 liked.forEach(l -> skip.add(l.getId()));

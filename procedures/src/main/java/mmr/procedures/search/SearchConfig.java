@@ -25,7 +25,7 @@ import mmr.procedures.graph.Schema;
  * @param likeWeight       β of {@code E' = Ê + β·mean(Ê_liked) − δ·mean(Ê_disliked)}
  * @param dislikeWeight    δ of the same
  * @param explain          add each result's {@code why}
- * @param feedbackNeighbors images liked together (mmr.feedback) with the query's visual neighbours that act as liked
+ * @param feedbackNeighbors images liked together (mmr.feedback) with the query image (when it is a catalog image) and its visual neighbours, acting as liked
  * @param distance         how results are ranked: by cosine to E, along the graph, or (auto) along the graph for a
  *                         query without an image side and by cosine otherwise
  * @param geodesic         how results are found along the graph, when they are

@@ -265,7 +265,7 @@ public class SearchProc {
         public final List<String> textTags;
         @Description("Words of the query's 'text' that match no tag.")
         public final List<String> unmatchedWords;
-        @Description("Images liked together (mmr.feedback) with the query's visual neighbours, acting as liked (feedbackNeighbors).")
+        @Description("Images liked together (mmr.feedback) with the query image (a catalog image) and its visual neighbours, acting as liked (feedbackNeighbors).")
         public final List<String> learnedLiked;
 
         public AttachResult(List<Map<String, Object>> images, List<Map<String, Object>> tags, List<String> ignoredTags,
