@@ -29,7 +29,7 @@ import mmr.model.linalg.SymmetricEigen;
  * the mean eigenvalue of the held-out-free {@code X̃ᵀX̃}, so the grid follows the catalog's size), and
  * the penalty whose predictions point closest to the held-out images' own tag vectors (mean cosine)
  * is refitted on every image. The best penalty differs by catalog (the evaluation's sweep: 0.1 on
- * emoji, 0.01 on icons), which is why it is not one constant.
+ * emoji, 0.001 on icons), which is why it is not one constant.
  */
 public final class TagSpace {
     private TagSpace() {}
