@@ -25,7 +25,7 @@ class SearchWarmUpTest extends TrainedEmojiGraph {
     @Test
     void theWarmUpAlsoRunsTheSearchAsAUserDoesAProcedureCallInCypher() throws Exception {
         String before = checksum();
-        String said = SearchWarmUp.callThroughCypher((GraphDatabaseAPI) db, SearchWarmUp.png(SearchWarmUp.sample()));
+        String said = SearchWarmUp.callThroughCypher((GraphDatabaseAPI) db, SearchWarmUp.png(SearchWarmUp.sample()), 3);
         assertThat(said).startsWith(", once more as CALL mmr.search in Cypher in ");
         assertThat(checksum()).isEqualTo(before);
     }
