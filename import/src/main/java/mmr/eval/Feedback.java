@@ -14,36 +14,6 @@ final class Feedback {
     /** Share of held-out queries whose users give feedback. */
     static final double FEEDBACK_SHARE = 0.10;
     static final int FEEDBACK_TOP = 20;
-    /**
-     * The giver's concept in the catalog: the first catalog image of the same concept (another vendor's
-     * emoji, another variant of the icon's family), -1 when there is none.
-     */
-    static int catalogTwin(HeldOutQuery giver, List<Item> catalog) {
-        String concept = giver.item().concept();
-        for (int i = 0; concept != null && i < catalog.size(); i++) {
-            if (concept.equals(catalog.get(i).concept())) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** A catalog image judged as a query that is not returned: its own gain and twin flag cleared. */
-    static Judgement asReceiver(int position, List<Item> catalog, Baselines baselines) {
-        Judgement j = Judgement.of(new HeldOutQuery(catalog.get(position), null, null), catalog, baselines);
-        double[] gains = j.gains().clone();
-        gains[position] = 0;
-        boolean[] twin = j.twin() == null ? null : j.twin().clone();
-        if (twin != null) {
-            twin[position] = false;
-        }
-        boolean anyTwin = false;
-        for (int i = 0; twin != null && i < twin.length; i++) {
-            anyTwin |= twin[i];
-        }
-        return new Judgement(gains, anyTwin ? twin : null, j.subcategory(), j.keyword(), j.visual(), j.tags());
-    }
-
     /** feedbackNeighbors of the third row: images liked together with the receiver's neighbours act as liked. */
     static final int FEEDBACK_NEIGHBORS = 10;
 
@@ -153,8 +123,8 @@ final class Feedback {
         int twinRows = round.rows.size();
         round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", twinBefore, twinJudged, false);
         round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", twinAfter, twinJudged, false);
-        round.rows.get(twinRows).put("setting", "feedback.catalogTwin.before");
         round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", twinAfterLearned, twinJudged, false);
+        round.rows.get(twinRows).put("setting", "feedback.catalogTwin.before");
         round.rows.get(twinRows + 1).put("setting", "feedback.catalogTwin.after");
         round.rows.get(twinRows + 2).put("setting", "feedback.catalogTwin.afterNeighbors" + FEEDBACK_NEIGHBORS);
         for (int k = 0; k < 3; k++) {
@@ -175,5 +145,35 @@ final class Feedback {
             round.rows.get(from + k).put("connectionQueries", with);
             round.rows.get(from + k).put("feedbackSeconds", EvalRows.round(seconds));
         }
+    }
+
+    /**
+     * The giver's concept in the catalog: the first catalog image of the same concept (another vendor's
+     * emoji, another variant of the icon's family), -1 when there is none.
+     */
+    static int catalogTwin(HeldOutQuery giver, List<Item> catalog) {
+        String concept = giver.item().concept();
+        for (int i = 0; concept != null && i < catalog.size(); i++) {
+            if (concept.equals(catalog.get(i).concept())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A catalog image judged as a query that is not returned: its own gain and twin flag cleared. */
+    static Judgement asReceiver(int position, List<Item> catalog, Baselines baselines) {
+        Judgement j = Judgement.of(new HeldOutQuery(catalog.get(position), null, null), catalog, baselines);
+        double[] gains = j.gains().clone();
+        gains[position] = 0;
+        boolean[] twin = j.twin() == null ? null : j.twin().clone();
+        if (twin != null) {
+            twin[position] = false;
+        }
+        boolean anyTwin = false;
+        for (int i = 0; twin != null && i < twin.length; i++) {
+            anyTwin |= twin[i];
+        }
+        return new Judgement(gains, anyTwin ? twin : null, j.subcategory(), j.keyword(), j.visual(), j.tags());
     }
 }

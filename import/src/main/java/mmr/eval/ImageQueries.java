@@ -25,7 +25,10 @@ final class ImageQueries {
      * better than the map alone.
      */
     static final int FUSED_POOL = 200;
-    /** The map at λ and truncated to rank r, {λ, r}: what an embedding of the trainer's dimension (128) could hold of it at best. */
+    /**
+     * The map at λ (1, or one of {@link #RIDGE_LAMBDAS}) truncated to rank r, {λ, r}: what an embedding of
+     * the trainer's dimension (128) could hold of it at best.
+     */
     static final double[][] TRUNCATIONS = {{1, 128}, {1, 384}, {0.1, 128}, {0.1, 384}};
 
     private ImageQueries() {}
@@ -37,7 +40,7 @@ final class ImageQueries {
         }
         List<TagProjection> truncated = new ArrayList<>();
         for (double[] t : TRUNCATIONS) {
-            truncated.add(new TagProjection(round.unitFeatures, round.graphTags, t[0], (int) t[1]));
+            truncated.add(fitted(round, sweep, t[0]).truncated((int) t[1]));
         }
         for (HeldOutQuery q : round.queries()) {
             float[] f = Vectors.normaliseInPlace(q.item().features().clone());
@@ -71,6 +74,19 @@ final class ImageQueries {
             }
         }
         round.progress("%d image queries", round.queries().size());
+    }
+
+    /** The round's map at {@code lambda}: its λ 1 map or the sweep's. */
+    private static TagProjection fitted(Round round, List<TagProjection> sweep, double lambda) {
+        if (lambda == Round.RIDGE_LAMBDA) {
+            return round.projection;
+        }
+        for (int i = 0; i < RIDGE_LAMBDAS.length; i++) {
+            if (RIDGE_LAMBDAS[i] == lambda) {
+                return sweep.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no map fitted at lambda " + lambda);
     }
 
     /** The pool by the mean of its scores and {@code cosines}, best first, at most {@link EvalSearch#RANKED}. */

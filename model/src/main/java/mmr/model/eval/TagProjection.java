@@ -22,26 +22,18 @@ import mmr.model.vector.Vectors;
  */
 public final class TagProjection {
     private final List<String> vocabulary;
-    private final Map<String, Integer> index = new HashMap<>();
+    private final Map<String, Integer> index;
     private final double[][] w;          // (d + 1) × T, or (d + 1) × rank when truncated
     private final boolean truncated;
+    private final float[][] features;    // the catalog's, as given: a truncation projects them again
     private final float[][] projected;   // catalog images, unit length
+    private SymmetricEigen directions;   // of WWᵀ, worked out by the first truncation
 
     public TagProjection(float[][] features, List<Set<String>> tags, double lambda) {
-        this(features, tags, lambda, 0);
-    }
-
-    /**
-     * The map truncated to its top {@code rank} directions (0: full rank): with {@code WWᵀ = V·Λ·Vᵀ},
-     * images are compared by {@code Λ_r^½·V_rᵀ·[x, 1]}, whose dot products are those of the predicted
-     * tag vectors kept to rank r — the geometry an embedding of that dimension could hold at best, as
-     * the trainer's input layer ({@code mmr.model.sage.TagSpace}) keeps it. A truncated map only ranks
-     * images ({@link #rank}, {@link #cosines}): its coordinates are no longer tags.
-     */
-    public TagProjection(float[][] features, List<Set<String>> tags, double lambda, int rank) {
         int n = features.length;
         int d = features[0].length + 1;
         vocabulary = tags.stream().flatMap(Set::stream).distinct().sorted().toList();
+        index = new HashMap<>();
         for (int t = 0; t < vocabulary.size(); t++) {
             index.put(vocabulary.get(t), t);
         }
@@ -90,40 +82,67 @@ public final class TagProjection {
             }
             gram[a][a] += lambda;
         }
-        double[][] full = Cholesky.solve(gram, xty);
-        truncated = rank > 0 && rank < Math.min(d, tCount);
-        w = truncated ? topDirections(full, rank) : full;
-        projected = new float[n][];
-        for (int i = 0; i < n; i++) {
-            projected[i] = project(features[i]);
-        }
+        w = Cholesky.solve(gram, xty);
+        truncated = false;
+        this.features = features;
+        projected = projectAll(features);
     }
 
-    /** {@code V_r·Λ_r^½} of {@code full·fullᵀ}, (d + 1) × rank. */
-    private static double[][] topDirections(double[][] full, int rank) {
-        int d = full.length;
-        double[][] m = new double[d][d];
-        for (int a = 0; a < d; a++) {
-            for (int b = a; b < d; b++) {
-                double s = 0;
-                double[] fa = full[a];
-                double[] fb = full[b];
-                for (int c = 0; c < fa.length; c++) {
-                    s += fa[c] * fb[c];
-                }
-                m[a][b] = s;
-                m[b][a] = s;
-            }
-        }
-        SymmetricEigen eigen = SymmetricEigen.of(m);
-        double[][] out = new double[d][rank];
-        for (int k = 0; k < rank; k++) {
-            double scale = Math.sqrt(Math.max(eigen.values()[k], 0));
-            for (int a = 0; a < d; a++) {
-                out[a][k] = scale * eigen.vectors()[k][a];
-            }
+    private TagProjection(TagProjection full, double[][] w) {
+        this.vocabulary = full.vocabulary;
+        this.index = full.index;
+        this.w = w;
+        this.truncated = true;
+        this.features = full.features;
+        this.projected = projectAll(features);
+    }
+
+    private float[][] projectAll(float[][] catalog) {
+        float[][] out = new float[catalog.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = project(catalog[i]);
         }
         return out;
+    }
+
+    /**
+     * This map truncated to its top {@code rank} directions: with {@code WWᵀ = V·Λ·Vᵀ}, images are
+     * compared by {@code Λ_r^½·V_rᵀ·[x, 1]}, whose dot products are those of the predicted tag vectors
+     * kept to rank r — the geometry an embedding of that dimension could hold at best, as the trainer's
+     * input layer ({@code mmr.model.sage.TagSpace}) keeps it. A truncated map only ranks images
+     * ({@link #rank}, {@link #cosines}): its coordinates are no longer tags. This map itself when
+     * {@code rank} is not below its dimensions.
+     */
+    public TagProjection truncated(int rank) {
+        if (truncated) {
+            throw new IllegalStateException("truncate the full map, not a truncated one");
+        }
+        int d = w.length;
+        if (rank >= Math.min(d, w[0].length)) {
+            return this;
+        }
+        if (directions == null) {
+            double[][] m = new double[d][d];
+            for (int a = 0; a < d; a++) {
+                for (int b = a; b < d; b++) {
+                    double sum = 0;
+                    for (int c = 0; c < w[a].length; c++) {
+                        sum += w[a][c] * w[b][c];
+                    }
+                    m[a][b] = sum;
+                    m[b][a] = sum;
+                }
+            }
+            directions = SymmetricEigen.of(m);
+        }
+        double[][] out = new double[d][rank];
+        for (int k = 0; k < rank; k++) {
+            double scale = Math.sqrt(Math.max(directions.values()[k], 0));
+            for (int a = 0; a < d; a++) {
+                out[a][k] = scale * directions.vectors()[k][a];
+            }
+        }
+        return new TagProjection(this, out);
     }
 
     public List<String> vocabulary() {

@@ -44,8 +44,8 @@ class TagProjectionTest {
             f[5] = f[4];   // [features, 1] then spans 6 of its 7 dimensions: rank 6 keeps everything
         }
         TagProjection full = new TagProjection(features, tags, 0.1);
-        TagProjection six = new TagProjection(features, tags, 0.1, 6);
-        TagProjection two = new TagProjection(features, tags, 0.1, 2);
+        TagProjection six = full.truncated(6);
+        TagProjection two = full.truncated(2);
         int[] all = IntStream.range(0, 60).toArray();
         float[] query = features[7];
         double[] f = full.cosines(query, all);
@@ -59,5 +59,7 @@ class TagProjectionTest {
         assertThat(worst).as("two directions lose some of the geometry").isGreaterThan(0.01);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> two.predict(query, 3)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no tag coordinates");
+        assertThat(full.truncated(7)).as("not below the map's dimensions: the map itself").isSameAs(full);
+        assertThat(full.predict(query, 3)).as("the full map still predicts after truncations").hasSize(3);
     }
 }

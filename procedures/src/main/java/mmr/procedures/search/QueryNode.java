@@ -46,7 +46,7 @@ public final class QueryNode {
      * in proportion to a small catalog's size like the ranking's (15 and, for three tag voters, 9 on
      * emoji), they cost tag prediction and the geodesic walks quality in the eval (docs/evaluation.md).
      */
-    public static final int ATTACH_CANDIDATES = 30;
+    private static final int ATTACH_CANDIDATES = 30;
 
     /** Candidates asked of the features index for {@code n} visual neighbours. */
     public static int attachCandidates(int n) {
