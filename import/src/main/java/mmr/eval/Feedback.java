@@ -113,20 +113,8 @@ final class Feedback {
         }
         round.progress("%d users liked results through mmr.feedback (%.1f s); %d other queries scored before and after",
                 calls, seconds, receivers.size());
-        int from = round.rows.size();
-        round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", before, judged, false);
-        round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", after, judged, false);
-        round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", afterLearned, judged, false);
-        round.rows.get(from).put("setting", "feedback.before");
-        round.rows.get(from + 1).put("setting", "feedback.after");
-        round.rows.get(from + 2).put("setting", "feedback.afterNeighbors" + FEEDBACK_NEIGHBORS);
-        int twinRows = round.rows.size();
-        round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", twinBefore, twinJudged, false);
-        round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", twinAfter, twinJudged, false);
-        round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", twinAfterLearned, twinJudged, false);
-        round.rows.get(twinRows).put("setting", "feedback.catalogTwin.before");
-        round.rows.get(twinRows + 1).put("setting", "feedback.catalogTwin.after");
-        round.rows.get(twinRows + 2).put("setting", "feedback.catalogTwin.afterNeighbors" + FEEDBACK_NEIGHBORS);
+        int from = rows(round, "feedback", before, after, afterLearned, judged);
+        rows(round, "feedback.catalogTwin", twinBefore, twinAfter, twinAfterLearned, twinJudged);
         for (int k = 0; k < 3; k++) {
             List<int[]> rankings = k == 0 ? before : k == 1 ? after : afterLearned;
             int with = 0;
@@ -145,6 +133,19 @@ final class Feedback {
             round.rows.get(from + k).put("connectionQueries", with);
             round.rows.get(from + k).put("feedbackSeconds", EvalRows.round(seconds));
         }
+    }
+
+    /** Rows {@code <prefix>.before}, {@code .after} and {@code .afterNeighbors10}; returns the first one's index. */
+    private static int rows(Round round, String prefix, List<int[]> before, List<int[]> after, List<int[]> afterLearned,
+                            List<Judgement> judged) {
+        int from = round.rows.size();
+        List<List<int[]>> rankings = List.of(before, after, afterLearned);
+        List<String> settings = List.of(".before", ".after", ".afterNeighbors" + FEEDBACK_NEIGHBORS);
+        for (int k = 0; k < 3; k++) {
+            round.rows.rankingRow("image", round.dropout, "mmr|both|1.0", rankings.get(k), judged, false);
+            round.rows.get(from + k).put("setting", prefix + settings.get(k));
+        }
+        return from;
     }
 
     /**
