@@ -30,6 +30,7 @@ import mmr.ingest.manifest.ManifestEntry;
 import mmr.ingest.manifest.ManifestReader;
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.encode.ImageEncoder;
+import mmr.model.image.BlankImages;
 import mmr.model.image.ImageDecoder;
 import mmr.model.image.ImageRejectedException;
 import mmr.model.tag.TagFeatures;
@@ -205,7 +206,13 @@ public final class Importer {
             IntStream.range(0, n).parallel().forEach(i -> {
                 ManifestEntry.Record r = todo.get(i).record();
                 try {
-                    images[i] = decoder.decode(resolve(r.path()));
+                    BufferedImage image = decoder.decode(resolve(r.path()));
+                    if (BlankImages.isBlank(image)) {
+                        problems[i] = new Problem(r.line(), r.id(), Problem.Kind.BLANK_IMAGE, "'" + resolve(r.path())
+                                + "' is blank: fully transparent or one flat colour leaves no visual features to search with");
+                    } else {
+                        images[i] = image;
+                    }
                 } catch (ImageRejectedException e) {
                     problems[i] = new Problem(r.line(), r.id(), kindOf(e.reason()), e.getMessage());
                 } catch (InvalidPathException e) {

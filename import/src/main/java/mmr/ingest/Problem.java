@@ -15,6 +15,8 @@ public record Problem(long line, String id, Kind kind, String reason) {
         EMPTY_FILE,
         UNSUPPORTED_FORMAT,
         CORRUPT_IMAGE,
+        /** Fully transparent or one flat colour: nothing visual to search with (as mmr.search refuses such a query). */
+        BLANK_IMAGE,
         TOO_LARGE,
         TOO_COSTLY,
         UNSAFE_SVG,

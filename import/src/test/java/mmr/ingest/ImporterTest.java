@@ -175,6 +175,7 @@ class ImporterTest extends HarnessTest {
         write("img/truncated.png", Arrays.copyOf(full, full.length / 2));
         write("img/text.png", "this is not an image".getBytes(StandardCharsets.UTF_8));
         write("img/bomb.png", TestImages.pngHeaderOnly(20_000, 20_000));
+        write("img/clear.png", png(new java.awt.image.BufferedImage(48, 48, java.awt.image.BufferedImage.TYPE_INT_ARGB)));
         ByteArrayOutputStream manifest = new ByteArrayOutputStream();
         String[] lines = {
                 "{\"id\": \"good\", \"path\": \"img/good.png\", \"tags\": [\"Red\", \"  red \", \"\", \"" + "x".repeat(201) + "\"]}",
@@ -184,6 +185,7 @@ class ImporterTest extends HarnessTest {
                 "{\"id\": \"truncated\", \"path\": \"img/truncated.png\"}",
                 "{\"id\": \"text\", \"path\": \"img/text.png\"}",
                 "{\"id\": \"bomb\", \"path\": \"img/bomb.png\"}",
+                "{\"id\": \"clear\", \"path\": \"img/clear.png\"}",
                 "{\"id\": \"features\", \"features\": [1, 2]}",
                 "{\"id\": broken",
         };
@@ -204,6 +206,7 @@ class ImporterTest extends HarnessTest {
                 .containsEntry(Problem.Kind.CORRUPT_IMAGE, 1L)
                 .containsEntry(Problem.Kind.UNSUPPORTED_FORMAT, 1L)
                 .containsEntry(Problem.Kind.TOO_LARGE, 1L)
+                .containsEntry(Problem.Kind.BLANK_IMAGE, 1L)
                 .containsEntry(Problem.Kind.WRONG_SOURCE, 1L)
                 .containsEntry(Problem.Kind.MALFORMED_LINE, 1L)
                 .containsEntry(Problem.Kind.NOT_UTF8, 1L)
@@ -216,13 +219,15 @@ class ImporterTest extends HarnessTest {
         assertThat(byId.get("truncated")).startsWith("'" + dir.resolve("img/truncated.png") + "' is a truncated or corrupt image");
         assertThat(byId.get("text")).endsWith("is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, SVG");
         assertThat(byId.get("bomb")).endsWith("is 20000x20000 = 400000000 pixels; at most 40000000 pixels are accepted");
+        assertThat(byId.get("clear")).isEqualTo("'" + dir.resolve("img/clear.png") + "' is blank: fully transparent or one flat "
+                + "colour leaves no visual features to search with");
         assertThat(byId.get("features")).startsWith("has precomputed 'features' but this import encodes images with descriptor/512/1");
         assertThat(report.problems()).anySatisfy(p -> assertThat(p.toString())
                 .isEqualTo("line 1 (id 'good'): tag-dropped: tag '' dropped: tag is empty after trimming"));
         assertThat(report.problems()).anySatisfy(p -> assertThat(p.reason())
                 .endsWith("dropped: tag has 201 characters; at most 200 are accepted"));
-        assertThat(report.problems()).anySatisfy(p -> assertThat(p.toString()).startsWith("line 9: malformed-line: malformed JSON"));
-        assertThat(report.problems()).anySatisfy(p -> assertThat(p.toString()).startsWith("line 10: not-utf8: line is not valid UTF-8"));
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p.toString()).startsWith("line 10: malformed-line: malformed JSON"));
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p.toString()).startsWith("line 11: not-utf8: line is not valid UTF-8"));
 
         // The one good image is there, with its one normalised tag; nothing of the rejected ones.
         assertThat(count("MATCH (i:Image) RETURN count(i)")).isEqualTo(1);

@@ -30,7 +30,9 @@ import mmr.model.text.Bounded;
  * image upload must never make the server do. Before JSVG sees the document, a streaming pass checks:
  * <ul>
  *   <li><b>size</b>: at most {@value #MAX_BYTES} bytes and {@value #MAX_ELEMENTS} elements;</li>
- *   <li><b>no DTD</b>: a DOCTYPE is refused, so no entity is ever expanded (XXE, billion laughs);</li>
+ *   <li><b>no entities</b>: a DOCTYPE that declares anything (an internal subset: XXE, billion laughs) is refused; a
+ *       bare one, as illustration tools write ({@code <!DOCTYPE svg PUBLIC … "…svg11.dtd">}), is blanked out
+ *       before rendering and its DTD never read, so no entity is ever expanded;</li>
  *   <li><b>no scripts</b>: a {@code <script>} element is refused (JSVG would ignore it; refusing says so);</li>
  *   <li><b>nothing outside the document</b>: an {@code href} or a CSS {@code url(…)} that does not point at an
  *       element of the same document ({@code #id}) — another file, a web address, a {@code data:} image that
@@ -73,7 +75,9 @@ public final class SvgRasterizer {
             throw new ImageRejectedException(ImageRejectedException.Reason.TOO_LARGE, label + " is an SVG document of "
                     + bytes.length + " bytes; at most " + MAX_BYTES + " bytes are accepted");
         }
-        check(bytes, label);
+        if (check(bytes, label)) {
+            bytes = withoutDoctype(bytes, label);
+        }
         long millis = Math.min(budgetMillis, MAX_RENDER_MILLIS);
         try {
             return draw(bytes, label, System.nanoTime() + millis * 1_000_000L);
@@ -86,12 +90,19 @@ public final class SvgRasterizer {
         }
     }
 
-    /** The streaming pass: well-formed, bounded, self-contained, no DTD, no script. */
-    static void check(byte[] bytes, String label) throws ImageRejectedException {
+    /**
+     * The streaming pass: well-formed, bounded, self-contained, no entity declared, no script. Returns
+     * whether the document has a bare DOCTYPE (one that declares nothing), which rendering then blanks out.
+     */
+    static boolean check(byte[] bytes, String label) throws ImageRejectedException {
         XMLInputFactory factory = XMLInputFactory.newFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        factory.setXMLResolver((publicId, systemId, base, namespace) -> {
+            throw new XMLStreamException("'" + Bounded.cut(String.valueOf(systemId)) + "' is outside the document and never read");
+        });
+        boolean doctype = false;
         int elements = 0;
         boolean inStyle = false;
         try {
@@ -100,8 +111,13 @@ public final class SvgRasterizer {
                 while (xml.hasNext()) {
                     int event = xml.next();
                     switch (event) {
-                        case XMLStreamConstants.DTD -> throw unsafe(label, "declares a DOCTYPE; entities are never "
-                                + "expanded, so SVG documents with a DTD are refused — remove the <!DOCTYPE …> line");
+                        case XMLStreamConstants.DTD -> {
+                            if (xml.getText() == null || xml.getText().indexOf('[') >= 0) {
+                                throw unsafe(label, "declares entities in its DOCTYPE; entities are never expanded, so SVG "
+                                        + "documents that declare any are refused — remove the <!DOCTYPE …> line");
+                            }
+                            doctype = true;
+                        }
                         case XMLStreamConstants.ENTITY_REFERENCE -> throw unsafe(label, "uses the entity &"
                                 + Bounded.cut(xml.getLocalName()) + "; entities are never expanded");
                         case XMLStreamConstants.START_ELEMENT -> {
@@ -154,6 +170,39 @@ public final class SvgRasterizer {
         if (elements == 0) {
             throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, label + " has no <svg> element");
         }
+        return doctype;
+    }
+
+    /**
+     * The document with its bare DOCTYPE replaced by spaces (same length), so the renderer never sees a DTD to
+     * read. The declaration is found in the bytes as ASCII (quotes respected); a document where it cannot be —
+     * another encoding than an ASCII-compatible one — is refused.
+     */
+    static byte[] withoutDoctype(byte[] bytes, String label) throws ImageRejectedException {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int from = text.indexOf("<!DOCTYPE");
+        int end = -1;
+        char quote = 0;
+        for (int i = from < 0 ? text.length() : from + 9; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '[') {
+                break;
+            } else if (c == '>') {
+                end = i + 1;
+                break;
+            }
+        }
+        if (end < 0) {
+            throw unsafe(label, "declares a DOCTYPE that cannot be set aside (an encoding other than UTF-8 or ASCII?); "
+                    + "no DTD is read, so such documents are refused — remove the <!DOCTYPE …> line");
+        }
+        byte[] out = bytes.clone();
+        java.util.Arrays.fill(out, from, end, (byte) ' ');
+        return out;
     }
 
     private static void checkUrls(String label, String text) throws ImageRejectedException {

@@ -49,8 +49,31 @@ class SvgRasterizerTest {
         ImageRejectedException e = rejected(CraftedImages.svgBillionLaughs());
         assertThat((System.nanoTime() - t0) / 1e9).as("seconds to refuse").isLessThan(1);
         assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.UNSAFE);
-        assertThat(e.getMessage()).isEqualTo("'q' declares a DOCTYPE; entities are never expanded, so SVG documents "
-                + "with a DTD are refused — remove the <!DOCTYPE …> line");
+        assertThat(e.getMessage()).isEqualTo("'q' declares entities in its DOCTYPE; entities are never expanded, so SVG "
+                + "documents that declare any are refused — remove the <!DOCTYPE …> line");
+    }
+
+    @Test
+    void aBareDoctypeAsIllustrationToolsWriteItIsSetAsideAndItsDtdNeverRead() throws Exception {
+        String body = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\">" + HEART + "</svg>";
+        String declaration = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!-- Generator: an illustration tool -->\n";
+        BufferedImage plain = decoder.decode((declaration + body).getBytes(StandardCharsets.UTF_8), "'plain.svg'");
+        for (String doctype : new String[] {
+                "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">",
+                "<!DOCTYPE svg SYSTEM 'file:///etc/passwd'>"}) {
+            BufferedImage withDoctype = decoder.decode((declaration + doctype + "\n" + body).getBytes(StandardCharsets.UTF_8),
+                    "'tool.svg'");
+            assertThat(pixels(withDoctype)).as(doctype).isEqualTo(pixels(plain));
+        }
+        // an entity the external DTD would have to declare is still refused: nothing is read to expand it
+        ImageRejectedException e = rejected(("<!DOCTYPE svg SYSTEM 'file:///etc/passwd'>\n<svg xmlns=\"http://www.w3.org/2000/svg\">"
+                + "<text>&secret;</text></svg>").getBytes(StandardCharsets.UTF_8));
+        assertThat(e.getMessage()).doesNotContain("root:");
+        assertThat(e.reason()).isIn(ImageRejectedException.Reason.UNSAFE, ImageRejectedException.Reason.CORRUPT);
+    }
+
+    private static int[] pixels(BufferedImage image) {
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 
     @Test

@@ -150,8 +150,8 @@ class SearchInputErrorsTest extends TrainedEmojiGraph {
         String s = "CALL mmr.search($q, $c)";
         Map<String, Object> none = Map.of();
         assertExactError(s, Map.of("q", Map.of("bytes", mmr.model.image.CraftedImages.svgBillionLaughs()), "c", none),
-                "mmr.search: the query bytes declares a DOCTYPE; entities are never expanded, so SVG documents with a DTD "
-                        + "are refused — remove the <!DOCTYPE …> line");
+                "mmr.search: the query bytes declares entities in its DOCTYPE; entities are never expanded, so SVG documents "
+                        + "that declare any are refused — remove the <!DOCTYPE …> line");
         assertExactError(s, Map.of("q", Map.of("bytes", mmr.model.image.CraftedImages.svg(
                         "<image href=\"http://169.254.169.254/latest\" width=\"24\" height=\"24\"/>")), "c", none),
                 "mmr.search: the query bytes refers to 'http://169.254.169.254/latest' outside the document; only references "
