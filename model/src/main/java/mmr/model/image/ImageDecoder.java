@@ -34,6 +34,8 @@ import javax.imageio.stream.ImageInputStream;
  *   <li><b>time</b>: a decode that runs past its deadline is aborted;</li>
  *   <li><b>SVG</b>: documents are rendered by {@link SvgRasterizer} under its own bounds (size, elements,
  *       no DTD, no scripts, nothing fetched, render time) to at most {@value SvgRasterizer#RENDER_SIDE} pixels;</li>
+ *   <li><b>orientation</b>: a JPEG is turned upright as its EXIF orientation says ({@link ExifOrientation}), as a
+ *       browser shows it;</li>
  *   <li><b>concurrency</b>: at most {@link #MAX_CONCURRENT_DECODES} decodes run at once in a JVM; a caller
  *       over the limit waits up to {@value #BUSY_WAIT_MILLIS} ms, then is told the server is busy.</li>
  * </ul>
@@ -194,6 +196,9 @@ public final class ImageDecoder {
                     throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT,
                             label + " is a damaged " + reader.getFormatName().toUpperCase(Locale.ROOT)
                                     + " image: " + trap.warning);
+                }
+                if ("jpeg".equalsIgnoreCase(reader.getFormatName())) {
+                    image = ExifOrientation.apply(image, ExifOrientation.of(bytes));
                 }
                 return image;
             } finally {
