@@ -8,10 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.stream.XMLEventFactory;
+import javax.xml.stream.XMLEventReader;
+import javax.xml.stream.XMLEventWriter;
 import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import javax.xml.stream.events.Attribute;
+import javax.xml.stream.events.EndElement;
+import javax.xml.stream.events.StartElement;
+import javax.xml.stream.events.XMLEvent;
 
 import com.github.weisj.jsvg.SVGDocument;
 import com.github.weisj.jsvg.parser.DocumentLimits;
@@ -38,6 +46,7 @@ import mmr.model.text.Bounded;
  *       element of the same document ({@code #id}) — another file, a web address, a {@code data:} image that
  *       would bypass the raster decoder's bounds — is refused, and JSVG's resource policy denies all anyway.</li>
  * </ul>
+ * A {@code <switch>}, which JSVG does not draw, becomes a group of the one child SVG would draw.
  * The output raster is at most {@value #RENDER_SIDE} pixels on its longer side whatever the document
  * declares, and a render stops within one element of its deadline ({@link DeadlineOutput}) with a named error.
  */
@@ -75,8 +84,12 @@ public final class SvgRasterizer {
             throw new ImageRejectedException(ImageRejectedException.Reason.TOO_LARGE, label + " is an SVG document of "
                     + bytes.length + " bytes; at most " + MAX_BYTES + " bytes are accepted");
         }
-        if (check(bytes, label)) {
+        Checked checked = check(bytes, label);
+        if (checked.doctype()) {
             bytes = withoutDoctype(bytes, label);
+        }
+        if (checked.switches()) {
+            bytes = withSwitchesChosen(bytes, label);
         }
         long millis = Math.min(budgetMillis, MAX_RENDER_MILLIS);
         try {
@@ -90,11 +103,15 @@ public final class SvgRasterizer {
         }
     }
 
+    /** What the streaming pass found that rendering must handle: a bare DOCTYPE, {@code <switch>} elements. */
+    record Checked(boolean doctype, boolean switches) {}
+
     /**
-     * The streaming pass: well-formed, bounded, self-contained, no entity declared, no script. Returns
-     * whether the document has a bare DOCTYPE (one that declares nothing), which rendering then blanks out.
+     * The streaming pass: well-formed, bounded, self-contained, no entity declared, no script. Reports
+     * whether the document has a bare DOCTYPE (one that declares nothing), which rendering then blanks
+     * out, and whether it has a {@code <switch>}, which JSVG does not render.
      */
-    static boolean check(byte[] bytes, String label) throws ImageRejectedException {
+    static Checked check(byte[] bytes, String label) throws ImageRejectedException {
         XMLInputFactory factory = XMLInputFactory.newFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -103,6 +120,7 @@ public final class SvgRasterizer {
             throw new XMLStreamException("'" + Bounded.cut(String.valueOf(systemId)) + "' is outside the document and never read");
         });
         boolean doctype = false;
+        boolean switches = false;
         int elements = 0;
         boolean inStyle = false;
         try {
@@ -137,6 +155,7 @@ public final class SvgRasterizer {
                                         + "so such documents are refused");
                             }
                             inStyle = "style".equals(name);
+                            switches |= "switch".equals(name);
                             for (int a = 0; a < xml.getAttributeCount(); a++) {
                                 String attr = xml.getAttributeLocalName(a);
                                 String value = xml.getAttributeValue(a);
@@ -170,7 +189,79 @@ public final class SvgRasterizer {
         if (elements == 0) {
             throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, label + " has no <svg> element");
         }
-        return doctype;
+        return new Checked(doctype, switches);
+    }
+
+    /**
+     * The document with each {@code <switch>} replaced by a group of the one child SVG renders: the first
+     * whose conditions hold — no {@code requiredExtensions} (mmr supports none, so an editor's private data
+     * in a {@code <foreignObject>} is passed over), and a {@code systemLanguage}, if any, that lists English.
+     * JSVG does not know {@code <switch>} and would draw nothing of it.
+     */
+    static byte[] withSwitchesChosen(byte[] bytes, String label) throws ImageRejectedException {
+        XMLInputFactory in = XMLInputFactory.newFactory();
+        in.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        in.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        XMLEventFactory events = XMLEventFactory.newFactory();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length);
+        try {
+            XMLEventReader reader = in.createXMLEventReader(new ByteArrayInputStream(bytes));
+            XMLEventWriter writer = XMLOutputFactory.newFactory().createXMLEventWriter(out, "UTF-8");
+            java.util.Deque<boolean[]> open = new java.util.ArrayDeque<>();   // per open element: {is a switch, a child chosen}
+            int skipping = 0;
+            while (reader.hasNext()) {
+                XMLEvent e = reader.nextEvent();
+                if (skipping > 0) {
+                    skipping += e.isStartElement() ? 1 : e.isEndElement() ? -1 : 0;
+                    continue;
+                }
+                if (e.getEventType() == XMLStreamConstants.DTD) {
+                    continue;
+                }
+                if (e.isStartElement()) {
+                    StartElement start = e.asStartElement();
+                    boolean[] parent = open.peek();
+                    if (parent != null && parent[0]) {
+                        if (parent[1] || !conditionsHold(start)) {
+                            skipping = 1;
+                            continue;
+                        }
+                        parent[1] = true;
+                    }
+                    boolean isSwitch = "switch".equals(start.getName().getLocalPart());
+                    open.push(new boolean[] {isSwitch, false});
+                    if (isSwitch) {
+                        e = events.createStartElement(start.getName().getPrefix(), start.getName().getNamespaceURI(), "g",
+                                start.getAttributes(), start.getNamespaces());
+                    }
+                } else if (e.isEndElement() && open.pop()[0]) {
+                    EndElement end = e.asEndElement();
+                    e = events.createEndElement(end.getName().getPrefix(), end.getName().getNamespaceURI(), "g");
+                }
+                writer.add(e);
+            }
+            writer.close();
+        } catch (XMLStreamException e) {
+            throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, label
+                    + " is not well-formed SVG (XML): " + Bounded.cut(e.getMessage()), e);
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean conditionsHold(StartElement child) {
+        for (java.util.Iterator<Attribute> it = child.getAttributes(); it.hasNext(); ) {
+            Attribute a = it.next();
+            String name = a.getName().getLocalPart();
+            String value = a.getValue().strip();
+            if ("requiredExtensions".equals(name) && !value.isEmpty()) {
+                return false;
+            }
+            if ("systemLanguage".equals(name) && java.util.Arrays.stream(value.split(","))
+                    .map(l -> l.strip().toLowerCase(Locale.ROOT)).noneMatch(l -> l.equals("en") || l.startsWith("en-"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

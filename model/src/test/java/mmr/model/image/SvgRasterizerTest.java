@@ -72,6 +72,22 @@ class SvgRasterizerTest {
         assertThat(e.reason()).isIn(ImageRejectedException.Reason.UNSAFE, ImageRejectedException.Reason.CORRUPT);
     }
 
+    @Test
+    void aSwitchDrawsTheFirstChildWhoseConditionsHold() throws Exception {
+        BufferedImage heart = decoder.decode(CraftedImages.svg(HEART), "'heart.svg'");
+        String full = "<rect width=\"24\" height=\"24\"/>";
+        String[] switches = {
+                // an illustration tool's editing data first, the drawing as the fallback
+                "<switch><foreignObject requiredExtensions=\"http://ns.adobe.com/AdobeIllustrator/10.0/\" width=\"1\" height=\"1\"/>"
+                        + "<g>" + HEART + "</g></switch>",
+                // alternatives by language: the English one, and nothing after it
+                "<switch><g systemLanguage=\"fr\">" + full + "</g><g systemLanguage=\"de, en-US\">" + HEART + "</g>" + full
+                        + "</switch>"};
+        for (String body : switches) {
+            assertThat(pixels(decoder.decode(CraftedImages.svg(body), "'switch.svg'"))).as(body).isEqualTo(pixels(heart));
+        }
+    }
+
     private static int[] pixels(BufferedImage image) {
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
