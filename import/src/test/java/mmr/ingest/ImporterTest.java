@@ -217,7 +217,7 @@ class ImporterTest extends HarnessTest {
         assertThat(byId.get("missing")).isEqualTo("file not found: '" + dir.resolve("img/missing.png") + "'");
         assertThat(byId.get("zero")).isEqualTo("'" + dir.resolve("img/zero.png") + "' is empty (0 bytes), not an image");
         assertThat(byId.get("truncated")).startsWith("'" + dir.resolve("img/truncated.png") + "' is a truncated or corrupt image");
-        assertThat(byId.get("text")).endsWith("is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, SVG");
+        assertThat(byId.get("text")).endsWith("is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, WebP, SVG");
         assertThat(byId.get("bomb")).endsWith("is 20000x20000 = 400000000 pixels; at most 40000000 pixels are accepted");
         assertThat(byId.get("clear")).isEqualTo("'" + dir.resolve("img/clear.png") + "' is blank: fully transparent or one flat "
                 + "colour leaves no visual features to search with");

@@ -285,7 +285,7 @@ class ExplorerBrowserTest {
         browser.findElement(By.id("upload")).sendKeys(text.toAbsolutePath().toString());
         waiting().until(d -> d.findElement(By.id("error")).isDisplayed());
         assertThat(browser.findElement(By.id("error")).getText())
-                .isEqualTo("mmr.search: the base64 image is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, SVG");
+                .isEqualTo("mmr.search: the base64 image is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, WebP, SVG");
         assertThat(results()).as("the previous results stay").isNotEmpty();
         assertThat(browser.findElement(By.id("query-preview")).getAttribute("src")).as("and the previous query").startsWith("blob:");
         assertThat(browser.findElements(By.cssSelector("#chips li"))).hasSize(1);

@@ -45,6 +45,7 @@ import mmr.ingest.graph.SchemaFile;
 class ServerProcessIT {
     private static final String PASSWORD = "mmr-secret-1";
     private static final Path FIXTURE = Path.of("../procedures/src/test/resources/fixture/emoji").toAbsolutePath().normalize();
+    private static final Path WEBP = Path.of("../model/src/test/resources/images/circle-lossy.webp").toAbsolutePath().normalize();
     private static final Path TINY_TFJS = Path.of("../model/src/test/resources/tfjs/tiny").toAbsolutePath().normalize();
     private static final String QUERY_ID = "google:1fabd";
 
@@ -103,6 +104,9 @@ class ServerProcessIT {
                 assertThat(s.run("CALL mmr.search({bytes: $b}, {k: 3}) YIELD image RETURN count(*) AS n",
                         Map.of("b", Files.readAllBytes(FIXTURE.resolve("img/google/64/1fabd.png")))).single().get("n").asLong())
                         .isEqualTo(3);
+                // WebP: its reader, shaded into the plugin jar, is found by ImageIO's service lookup in the server process
+                assertThat(s.run("CALL mmr.search({bytes: $b}, {k: 3}) YIELD image RETURN count(*) AS n",
+                        Map.of("b", Files.readAllBytes(WEBP))).single().get("n").asLong()).isEqualTo(3);
 
                 // Upgrade: a model stored before mmr recorded its format is read as format 1; a newer format is refused by name.
                 s.run("MATCH (m:MmrModel) REMOVE m.formatVersion").consume();

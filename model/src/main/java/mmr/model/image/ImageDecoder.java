@@ -27,7 +27,8 @@ import javax.imageio.stream.ImageInputStream;
  *   <li><b>memory</b>: images are decoded subsampled to at most {@value #DECODE_SIDE} pixels on the longer
  *       side (every encoder reads far smaller images), so the decoded buffer is at most
  *       {@value #DECODE_SIDE}² pixels whatever the image declares — a 16-bit RGBA PNG of 40 megapixels
- *       allocates a few megabytes, not 320;</li>
+ *       allocates a few megabytes, not 320 (WebP, decoded whole by its reader, has a pixel cap of its own,
+ *       {@value #MAX_WEBP_PIXELS});</li>
  *   <li><b>work</b>: a JPEG's scans are counted from its markers before decoding (each progressive scan
  *       is another pass over every pixel): more than {@value #MAX_JPEG_SCANS} scans, or more than
  *       {@value #MAX_SCAN_PIXELS} scan-pixels (scans × pixels), is refused;</li>
@@ -43,9 +44,14 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageDecoder {
     /** Default pixel cap: 40 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
-    public static final String ACCEPTED_FORMATS = "PNG, JPEG, GIF, BMP, TIFF, SVG";
+    public static final String ACCEPTED_FORMATS = "PNG, JPEG, GIF, BMP, TIFF, WebP, SVG";
     /** Longest side of a decoded image; larger images are subsampled while decoding. */
     public static final int DECODE_SIDE = 1024;
+    /**
+     * Most pixels of a WebP image: its reader (TwelveMonkeys) decodes the whole image before subsampling,
+     * so the decoded size is bounded here instead (a lossless one of this size holds about 64 MB while it decodes).
+     */
+    public static final long MAX_WEBP_PIXELS = 16_000_000L;
     /** Most scans a JPEG may have (progressive JPEGs from cameras and encoders have about 10). */
     public static final int MAX_JPEG_SCANS = 100;
     /** Most scans × declared pixels of a JPEG: 12 scans of a 40-megapixel photo, 100 of 5 megapixels. */
@@ -157,6 +163,12 @@ public final class ImageDecoder {
                     throw new ImageRejectedException(ImageRejectedException.Reason.TOO_LARGE,
                             label + " is " + width + "x" + height + " = " + (width * height)
                                     + " pixels; at most " + maxPixels + " pixels are accepted");
+                }
+                if ("webp".equalsIgnoreCase(reader.getFormatName()) && width * height > Math.min(maxPixels, MAX_WEBP_PIXELS)) {
+                    throw new ImageRejectedException(ImageRejectedException.Reason.TOO_LARGE,
+                            label + " is a " + width + "x" + height + " = " + (width * height) + "-pixel WebP image; WebP is "
+                                    + "decoded at full size, so at most " + Math.min(maxPixels, MAX_WEBP_PIXELS)
+                                    + " pixels are accepted (other formats: " + maxPixels + ")");
                 }
                 if ("jpeg".equalsIgnoreCase(reader.getFormatName())) {
                     int scans = jpegScans(bytes);
@@ -290,9 +302,6 @@ public final class ImageDecoder {
 
     /** Names formats people commonly try that ImageIO does not read. */
     private static String sniff(byte[] b) {
-        if (startsWith(b, "RIFF") && b.length >= 12 && new String(b, 8, 4, StandardCharsets.US_ASCII).equals("WEBP")) {
-            return " (it looks like WebP)";
-        }
         if (b.length >= 12 && new String(b, 4, 4, StandardCharsets.US_ASCII).equals("ftyp")) {
             return " (it looks like HEIC/AVIF)";
         }

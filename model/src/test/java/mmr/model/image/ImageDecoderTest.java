@@ -131,13 +131,54 @@ class ImageDecoderTest {
     void notAnImage() {
         assertRejected("hello, world".getBytes(StandardCharsets.UTF_8),
                 ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
-                "'q' is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, SVG");
+                "'q' is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, WebP, SVG");
+    }
+
+    /**
+     * The fixtures are a 48-px red disc with a blue square on transparent, drawn with Java2D and written by
+     * cwebp ({@code cwebp -q 80} and {@code cwebp -lossless}).
+     */
+    @Test
+    void webpLossyAndLosslessAreDecodedWithTheirTransparency() throws Exception {
+        for (String name : new String[] {"circle-lossy.webp", "circle-lossless.webp"}) {
+            byte[] webp;
+            try (var in = getClass().getResourceAsStream("/images/" + name)) {
+                webp = in.readAllBytes();
+            }
+            BufferedImage image = decoder.decode(webp, "'" + name + "'");
+            assertThat(image.getWidth()).as(name).isEqualTo(48);
+            assertThat(image.getHeight()).as(name).isEqualTo(48);
+            Color centre = new Color(image.getRGB(24, 24), true);
+            assertThat(Math.abs(centre.getRed() - 30) + Math.abs(centre.getGreen() - 136) + Math.abs(centre.getBlue() - 229))
+                    .as(name + " centre " + centre).isLessThan(30);
+            assertThat(new Color(image.getRGB(8, 24), true).getRed()).as(name + " the disc").isGreaterThan(180);
+            assertThat(image.getRGB(1, 1) >>> 24).as(name + " a corner: transparent").isLessThan(16);
+            assertRejected(Arrays.copyOf(webp, webp.length / 2), ImageRejectedException.Reason.CORRUPT,
+                    "is a truncated or corrupt image");
+        }
     }
 
     @Test
-    void webpIsNamed() {
-        byte[] webp = "RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.US_ASCII);
-        assertRejected(webp, ImageRejectedException.Reason.UNSUPPORTED_FORMAT, "(it looks like WebP)");
+    void webpIsCappedBeforeDecodingAtItsOwnPixelLimit() {
+        // a lossless header (VP8L) declaring 5000x5000: under the general cap, over WebP's, since WebP decodes whole
+        assertRejected(vp8lHeader(5000, 5000), ImageRejectedException.Reason.TOO_LARGE,
+                "'q' is a 5000x5000 = 25000000-pixel WebP image; WebP is decoded at full size, so at most 16000000 pixels "
+                        + "are accepted (other formats: 40000000)");
+        assertRejected(vp8lHeader(16384, 16384), ImageRejectedException.Reason.TOO_LARGE, "16384x16384");
+    }
+
+    /** A WebP file whose lossless bitstream declares a size and holds nothing else. */
+    private static byte[] vp8lHeader(int width, int height) {
+        int bits = (width - 1) | (height - 1) << 14;
+        byte[] payload = new byte[21];
+        payload[0] = 0x2f;
+        for (int i = 0; i < 4; i++) {
+            payload[1 + i] = (byte) (bits >>> (8 * i));
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 8 + payload.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(4 + 8 + payload.length).put("WEBP".getBytes(StandardCharsets.US_ASCII));
+        b.put("VP8L".getBytes(StandardCharsets.US_ASCII)).putInt(payload.length).put(payload);
+        return b.array();
     }
 
     @Test

@@ -290,7 +290,7 @@ class ExplorerEndpointsTest {
         String text = Base64.getEncoder().encodeToString("hello, this is a text file\n".getBytes(StandardCharsets.UTF_8));
         String blank = Base64.getEncoder().encodeToString(transparentPng());
         Map<Object, String> cases = new LinkedHashMap<>();
-        cases.put(Map.of("query", Map.of("base64", text)), "mmr.search: the base64 image is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, SVG");
+        cases.put(Map.of("query", Map.of("base64", text)), "mmr.search: the base64 image is not an image in a supported format; accepted: PNG, JPEG, GIF, BMP, TIFF, WebP, SVG");
         cases.put(Map.of("query", Map.of("base64", blank)), "mmr.search: the base64 image is blank: fully transparent or one flat colour");
         cases.put(Map.of("query", Map.of()), "mmr.search: the query is empty");
         cases.put(Map.of("query", Map.of("id", "no-such-image")), "mmr.search: there is no Image with id 'no-such-image'");
