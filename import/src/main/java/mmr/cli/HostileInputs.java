@@ -30,6 +30,7 @@ final class HostileInputs {
         q.put("jpeg 6000x6000, one scan repeated 1000x", Map.of("bytes",
                 CraftedImages.progressiveJpegRepeatingAScan(flatGrey(6000), 1000)));
         q.put("png 70 B declaring 6324x6324 16-bit RGBA", Map.of("bytes", CraftedImages.pngBomb(6324, 6324, 16)));
+        q.put("webp 41 B declaring 16384x16384", Map.of("bytes", CraftedImages.webpHeader(16384, 16384)));
         q.put("33 MB of bytes", Map.of("bytes", new byte[33 * 1024 * 1024]));
         q.put("a 1 MB tag", Map.of("tags", List.of("x".repeat(1_000_000))));
         q.put("1001 tags", Map.of("tags", Collections.nCopies(1001, "cat")));

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -87,6 +88,20 @@ public final class CraftedImages {
         crc.update(t);
         crc.update(data);
         out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** A WebP file whose lossless (VP8L) bitstream declares a size and holds nothing else: a header bomb. */
+    public static byte[] webpHeader(int width, int height) {
+        int bits = (width - 1) | (height - 1) << 14;
+        byte[] payload = new byte[21];
+        payload[0] = 0x2f;
+        for (int i = 0; i < 4; i++) {
+            payload[1 + i] = (byte) (bits >>> (8 * i));
+        }
+        ByteBuffer b = ByteBuffer.allocate(12 + 8 + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(4 + 8 + payload.length).put("WEBP".getBytes(StandardCharsets.US_ASCII));
+        b.put("VP8L".getBytes(StandardCharsets.US_ASCII)).putInt(payload.length).put(payload);
+        return b.array();
     }
 
     /** An SVG document of {@code body} inside a 24x24 {@code <svg>} root. */

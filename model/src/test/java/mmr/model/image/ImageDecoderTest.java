@@ -161,25 +161,12 @@ class ImageDecoderTest {
     @Test
     void webpIsCappedBeforeDecodingAtItsOwnPixelLimit() {
         // a lossless header (VP8L) declaring 5000x5000: under the general cap, over WebP's, since WebP decodes whole
-        assertRejected(vp8lHeader(5000, 5000), ImageRejectedException.Reason.TOO_LARGE,
+        assertRejected(CraftedImages.webpHeader(5000, 5000), ImageRejectedException.Reason.TOO_LARGE,
                 "'q' is a 5000x5000 = 25000000-pixel WebP image; WebP is decoded at full size, so at most 16000000 pixels "
                         + "are accepted (other formats: 40000000)");
-        assertRejected(vp8lHeader(16384, 16384), ImageRejectedException.Reason.TOO_LARGE, "16384x16384");
+        assertRejected(CraftedImages.webpHeader(16384, 16384), ImageRejectedException.Reason.TOO_LARGE, "16384x16384");
     }
 
-    /** A WebP file whose lossless bitstream declares a size and holds nothing else. */
-    private static byte[] vp8lHeader(int width, int height) {
-        int bits = (width - 1) | (height - 1) << 14;
-        byte[] payload = new byte[21];
-        payload[0] = 0x2f;
-        for (int i = 0; i < 4; i++) {
-            payload[1 + i] = (byte) (bits >>> (8 * i));
-        }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 8 + payload.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(4 + 8 + payload.length).put("WEBP".getBytes(StandardCharsets.US_ASCII));
-        b.put("VP8L".getBytes(StandardCharsets.US_ASCII)).putInt(payload.length).put(payload);
-        return b.array();
-    }
 
     @Test
     void truncatedPng() {
