@@ -71,22 +71,34 @@ public final class SageTrainer {
      *                      each epoch (bounds an epoch's cost on large catalogs)
      * @param keywordLossWeight weight of the keyword loss (per tag, a softmax over the step's images toward those
      *                      carrying it) against the tag loss (per image, a softmax over all tags)
+     * @param imageLossWeight weight of an image loss added to those: per query image, a softmax over the step's
+     *                      catalog images toward those sharing its tags (weighted as the tag loss's targets) — what an
+     *                      image-only search ranks by
      */
     public record Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
                          double temperature, double keywordShare, double weightDecay, long seed, boolean residualInit,
                          double validationShare, int patience, double[] neighbourInit, double keywordLossWeight,
-                         int queriesPerEpoch) {
+                         int queriesPerEpoch, double imageLossWeight) {
         public Config {
             if (sampleSizes.size() != 2) {
                 throw new IllegalArgumentException("the djl trainer trains two layers; got sampleSizes " + sampleSizes);
             }
         }
 
+        /** Without the image loss. */
+        public Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
+                      double temperature, double keywordShare, double weightDecay, long seed, boolean residualInit,
+                      double validationShare, int patience, double[] neighbourInit, double keywordLossWeight,
+                      int queriesPerEpoch) {
+            this(embeddingDimension, sampleSizes, epochs, batchSize, learningRate, temperature, keywordShare, weightDecay,
+                    seed, residualInit, validationShare, patience, neighbourInit, keywordLossWeight, queriesPerEpoch, 0);
+        }
+
         /** Glorot-initialised layers, no validation split (the settings before the tag space). */
         public Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
                       double temperature, double keywordShare, double weightDecay, long seed) {
             this(embeddingDimension, sampleSizes, epochs, batchSize, learningRate, temperature, keywordShare, weightDecay,
-                    seed, false, 0, 0, new double[] {0, 0}, 0, Integer.MAX_VALUE);
+                    seed, false, 0, 0, new double[] {0, 0}, 0, Integer.MAX_VALUE, 0);
         }
     }
 
@@ -354,7 +366,7 @@ public final class SageTrainer {
 
     /** One step's inputs: layer-1 inputs of the nodes layer 2 needs, and layer 2's gather indexes. */
     private record Step(NDArray x1, NDArray self, NDArray neighbours, NDArray counts, NDArray labels,
-                        NDArray columns, NDArray columnWeights, int images,
+                        NDArray columns, NDArray columnWeights, int images, int queries,
                         int targets, int sample) {}
 
     private Step prepare(int[] q, int[] p, SplittableRandom rng, NDManager manager, double keywordShare, int[] validation) {
@@ -472,7 +484,7 @@ public final class SageTrainer {
         return new Step(manager.create(x1, new Shape(layer1.size(), 2L * d)), manager.create(self),
                 manager.create(nb), manager.create(counts, new Shape(targets.length, 1)),
                 manager.create(labels, new Shape(images, width)), manager.create(columnShares, new Shape(images, width)),
-                manager.create(columnWeights, new Shape(1, width)), images, targets.length, s2);
+                manager.create(columnWeights, new Shape(1, width)), images, q.length, targets.length, s2);
     }
 
     private NDArray forward(Step st, NDArray w1, NDArray w2, int hidden) {
@@ -488,11 +500,24 @@ public final class SageTrainer {
         NDArray tag = unit.get(new NDIndex("{}:", st.images()));
         NDArray logits = img.matMul(tag.transpose()).div((float) c.temperature());
         NDArray rows = st.labels().mul(logits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
-        if (c.keywordLossWeight() == 0) {
-            return rows;
+        NDArray loss = rows;
+        if (c.keywordLossWeight() != 0) {
+            NDArray cols = st.columns().mul(logits.logSoftmax(0)).sum(new int[] {0}, true).mul(st.columnWeights()).sum().neg();
+            loss = rows.mul(1 - (float) c.keywordLossWeight()).add(cols.mul((float) c.keywordLossWeight()));
         }
-        NDArray cols = st.columns().mul(logits.logSoftmax(0)).sum(new int[] {0}, true).mul(st.columnWeights()).sum().neg();
-        return rows.mul(1 - (float) c.keywordLossWeight()).add(cols.mul((float) c.keywordLossWeight()));
+        if (c.imageLossWeight() == 0 || st.queries() == 0 || st.queries() == st.images()) {
+            return loss;
+        }
+        // query images (embedded as new images) against the step's catalog images: the target of each is the
+        // overlap of their tag distributions, so images sharing rarer tags count more; a query sharing none adds 0
+        NDArray labelsQ = st.labels().get(new NDIndex("0:{}", st.queries()));
+        NDArray labelsP = st.labels().get(new NDIndex("{}:", st.queries()));
+        NDArray overlap = labelsQ.matMul(labelsP.transpose());
+        NDArray target = overlap.div(overlap.sum(new int[] {1}, true).add(1e-12f));
+        NDArray imageLogits = img.get(new NDIndex("0:{}", st.queries())).matMul(img.get(new NDIndex("{}:", st.queries())).transpose())
+                .div((float) c.temperature());
+        NDArray images = target.mul(imageLogits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
+        return loss.add(images.mul((float) c.imageLossWeight()));
     }
 
     private void adam(NDArray p, NDArray m, NDArray v, int t) {

@@ -175,6 +175,18 @@ class SageTrainerTest {
     /** With a validation split, the returned weights are those of the epoch with the lowest validation loss. */
     @Test
     void earlyStoppingKeepsTheBestValidationEpoch() {
+        SageTrainer.Result r = SageTrainer.train(fourTagGraph(),
+                new SageTrainer.Config(D, List.of(5, 5), 12, 8, 0.01, 0.1, 0.3, 0, 3, true, 0.25, 2,
+                        new double[] {0.25, 0}, 0.5, 1000), null);
+        assertThat(r.validationLosses()).hasSize(r.epochLosses().size() + 1);
+        double best = r.validationLosses().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertThat(r.validationLosses().get(r.bestEpoch())).isEqualTo(best);
+        assertThat(r.epochLosses().size() - r.bestEpoch()).as("stopped within patience of the best epoch")
+                .isLessThanOrEqualTo(r.epochLosses().size() < 12 ? 2 : 12);
+    }
+
+    /** 40 images of random features, each tagged with one of 4 tags (image i: tag i mod 4), linked to image i + 4. */
+    private static SageTrainer.Graph fourTagGraph() {
         SplittableRandom rng = new SplittableRandom(9);
         int images = 40;
         int n = images + 4;
@@ -194,14 +206,19 @@ class SageTrainerTest {
             sim.get(i).add(j);
             sim.get(j).add(i);
         }
-        SageTrainer.Result r = SageTrainer.train(new SageTrainer.Graph(f, tag, arrays(sim), arrays(tagged)),
-                new SageTrainer.Config(D, List.of(5, 5), 12, 8, 0.01, 0.1, 0.3, 0, 3, true, 0.25, 2,
-                        new double[] {0.25, 0}, 0.5, 1000), null);
-        assertThat(r.validationLosses()).hasSize(r.epochLosses().size() + 1);
-        double best = r.validationLosses().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        assertThat(r.validationLosses().get(r.bestEpoch())).isEqualTo(best);
-        assertThat(r.epochLosses().size() - r.bestEpoch()).as("stopped within patience of the best epoch")
-                .isLessThanOrEqualTo(r.epochLosses().size() < 12 ? 2 : 12);
+        return new SageTrainer.Graph(f, tag, arrays(sim), arrays(tagged));
+    }
+
+    /** The image loss is a term of its own: it adds to the first epoch's loss and trains other weights. */
+    @Test
+    void theImageLossAddsATermAndChangesWhatIsLearned() {
+        SageTrainer.Result without = SageTrainer.train(fourTagGraph(), new SageTrainer.Config(D, List.of(5, 5), 3, 8, 0.01, 0.1,
+                0.3, 0, 3, true, 0, 0, new double[] {0.25, 0}, 0.5, 1000, 0), null);
+        SageTrainer.Result with = SageTrainer.train(fourTagGraph(), new SageTrainer.Config(D, List.of(5, 5), 3, 8, 0.01, 0.1,
+                0.3, 0, 3, true, 0, 0, new double[] {0.25, 0}, 0.5, 1000, 2), null);
+        assertThat(with.epochLosses().get(0)).isGreaterThan(without.epochLosses().get(0));
+        assertThat(with.epochLosses()).allSatisfy(l -> assertThat(l).isFinite());
+        assertThat(with.weights().layers().get(1).weights().data()).isNotEqualTo(without.weights().layers().get(1).weights().data());
     }
 
     @Test

@@ -38,14 +38,14 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             "maxIterations", "batchSize", "learningRate", "searchDepth", "negativeSampleWeight", "tolerance",
             "randomSeed", "concurrency", "projectedFeatureDimension", "batchSamplingRatio", "trainer", "temperature",
             "keywordShare", "weightDecay", "inputs", "ridgeLambda", "validationShare", "patience", "neighborInit",
-            "keywordLossWeight", "queriesPerEpoch", "writeBatchSize");
+            "keywordLossWeight", "queriesPerEpoch", "imageLossWeight", "writeBatchSize");
     /** Keys renamed for one spelling ("neighbor", as in search's 'neighbors'): the old name is accepted with a warning. */
     static final Map<String, String> RENAMED = Map.of("neighbourInit", "neighborInit");
     /** Keys only GDS's trainer reads, and keys only mmr's (djl) trainer reads: the other trainer refuses them. */
     static final List<String> GDS_ONLY = List.of("activation", "maxIterations", "searchDepth", "negativeSampleWeight",
             "tolerance", "concurrency", "projectedFeatureDimension", "batchSamplingRatio");
     static final List<String> DJL_ONLY = List.of("temperature", "keywordShare", "weightDecay", "inputs", "ridgeLambda",
-            "validationShare", "patience", "neighborInit", "keywordLossWeight", "queriesPerEpoch");
+            "validationShare", "patience", "neighborInit", "keywordLossWeight", "queriesPerEpoch", "imageLossWeight");
     /** djl inputs: the closed-form tag space (needs centroid tag features), or the raw features. */
     public static final String TAG_SPACE = "tagSpace";
     public static final String FEATURES = "features";
@@ -94,9 +94,11 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                 DJL_NEIGHBOR_INIT, 2, 0, 10);
         double keywordLossWeight = c.number("keywordLossWeight", DJL_KEYWORD_LOSS_WEIGHT, 0, 1);
         int queriesPerEpoch = c.integer("queriesPerEpoch", DJL_QUERIES_PER_EPOCH, 1, 100_000_000);
+        double imageLossWeight = c.number("imageLossWeight", DJL_IMAGE_LOSS_WEIGHT, 0, 10);
         SageTrainer.Config djlConfig = !djl ? null : new SageTrainer.Config(embeddingDimension, sampleSizes, epochs, batchSize,
                 learningRate, temperature, keywordShare, weightDecay, randomSeed, inputs.equals(TAG_SPACE), validationShare, patience,
-                neighborInit.stream().mapToDouble(Double::doubleValue).toArray(), keywordLossWeight, queriesPerEpoch);
+                neighborInit.stream().mapToDouble(Double::doubleValue).toArray(), keywordLossWeight, queriesPerEpoch,
+                imageLossWeight);
         return new TrainConfig(
                 modelName,
                 embeddingDimension,
@@ -138,6 +140,8 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
     static final int DJL_PATIENCE = 3;
     static final List<Double> DJL_NEIGHBOR_INIT = List.of(0.25, 0.0);
     static final double DJL_KEYWORD_LOSS_WEIGHT = 0.5;
+    /** Weight of the image loss (docs/evaluation.md: measured, not adopted). */
+    static final double DJL_IMAGE_LOSS_WEIGHT = 0;
     static final int DJL_QUERIES_PER_EPOCH = 5_000;
 
     /** The given penalty, {@link #DJL_RIDGE_LAMBDA} when none, or {@link TagSpace#AUTO} for 'auto' (chosen on held-out catalog images). */
@@ -207,6 +211,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             m.put("neighborInit", Arrays.stream(djlTrainer.neighbourInit()).boxed().toList());
             m.put("keywordLossWeight", djlTrainer.keywordLossWeight());
             m.put("queriesPerEpoch", (long) djlTrainer.queriesPerEpoch());
+            m.put("imageLossWeight", djlTrainer.imageLossWeight());
         }
         return m;
     }
