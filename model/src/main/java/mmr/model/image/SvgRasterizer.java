@@ -4,7 +4,12 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -203,11 +208,11 @@ public final class SvgRasterizer {
         in.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         in.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         XMLEventFactory events = XMLEventFactory.newFactory();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
         try {
             XMLEventReader reader = in.createXMLEventReader(new ByteArrayInputStream(bytes));
             XMLEventWriter writer = XMLOutputFactory.newFactory().createXMLEventWriter(out, "UTF-8");
-            java.util.Deque<boolean[]> open = new java.util.ArrayDeque<>();   // per open element: {is a switch, a child chosen}
+            Deque<OpenElement> open = new ArrayDeque<>();
             int skipping = 0;
             while (reader.hasNext()) {
                 XMLEvent e = reader.nextEvent();
@@ -220,21 +225,21 @@ public final class SvgRasterizer {
                 }
                 if (e.isStartElement()) {
                     StartElement start = e.asStartElement();
-                    boolean[] parent = open.peek();
-                    if (parent != null && parent[0]) {
-                        if (parent[1] || !conditionsHold(start)) {
+                    OpenElement parent = open.peek();
+                    if (parent != null && parent.isSwitch) {
+                        if (parent.childChosen || !conditionsHold(start)) {
                             skipping = 1;
                             continue;
                         }
-                        parent[1] = true;
+                        parent.childChosen = true;
                     }
                     boolean isSwitch = "switch".equals(start.getName().getLocalPart());
-                    open.push(new boolean[] {isSwitch, false});
+                    open.push(new OpenElement(isSwitch));
                     if (isSwitch) {
                         e = events.createStartElement(start.getName().getPrefix(), start.getName().getNamespaceURI(), "g",
                                 start.getAttributes(), start.getNamespaces());
                     }
-                } else if (e.isEndElement() && open.pop()[0]) {
+                } else if (e.isEndElement() && open.pop().isSwitch) {
                     EndElement end = e.asEndElement();
                     e = events.createEndElement(end.getName().getPrefix(), end.getName().getNamespaceURI(), "g");
                 }
@@ -248,15 +253,25 @@ public final class SvgRasterizer {
         return out.toByteArray();
     }
 
+    /** An element open in {@link #withSwitchesChosen}'s pass; a switch remembers whether it has drawn a child. */
+    private static final class OpenElement {
+        final boolean isSwitch;
+        boolean childChosen;
+
+        OpenElement(boolean isSwitch) {
+            this.isSwitch = isSwitch;
+        }
+    }
+
     private static boolean conditionsHold(StartElement child) {
-        for (java.util.Iterator<Attribute> it = child.getAttributes(); it.hasNext(); ) {
+        for (Iterator<Attribute> it = child.getAttributes(); it.hasNext(); ) {
             Attribute a = it.next();
             String name = a.getName().getLocalPart();
             String value = a.getValue().strip();
             if ("requiredExtensions".equals(name) && !value.isEmpty()) {
                 return false;
             }
-            if ("systemLanguage".equals(name) && java.util.Arrays.stream(value.split(","))
+            if ("systemLanguage".equals(name) && Arrays.stream(value.split(","))
                     .map(l -> l.strip().toLowerCase(Locale.ROOT)).noneMatch(l -> l.equals("en") || l.startsWith("en-"))) {
                 return false;
             }
@@ -292,7 +307,7 @@ public final class SvgRasterizer {
                     + "no DTD is read, so such documents are refused — remove the <!DOCTYPE …> line");
         }
         byte[] out = bytes.clone();
-        java.util.Arrays.fill(out, from, end, (byte) ' ');
+        Arrays.fill(out, from, end, (byte) ' ');
         return out;
     }
 
