@@ -108,6 +108,18 @@ public final class SvgRasterizer {
         }
     }
 
+    /** A StAX factory that reads no DTD, expands no entity and resolves nothing outside the document. */
+    private static XMLInputFactory readerFactory() {
+        XMLInputFactory factory = XMLInputFactory.newFactory();
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        factory.setXMLResolver((publicId, systemId, base, namespace) -> {
+            throw new XMLStreamException("'" + Bounded.cut(String.valueOf(systemId)) + "' is outside the document and never read");
+        });
+        return factory;
+    }
+
     /** What the streaming pass found that rendering must handle: a bare DOCTYPE, {@code <switch>} elements. */
     record Checked(boolean doctype, boolean switches) {}
 
@@ -117,13 +129,7 @@ public final class SvgRasterizer {
      * out, and whether it has a {@code <switch>}, which JSVG does not render.
      */
     static Checked check(byte[] bytes, String label) throws ImageRejectedException {
-        XMLInputFactory factory = XMLInputFactory.newFactory();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
-        factory.setXMLResolver((publicId, systemId, base, namespace) -> {
-            throw new XMLStreamException("'" + Bounded.cut(String.valueOf(systemId)) + "' is outside the document and never read");
-        });
+        XMLInputFactory factory = readerFactory();
         boolean doctype = false;
         boolean switches = false;
         int elements = 0;
@@ -204,9 +210,7 @@ public final class SvgRasterizer {
      * JSVG does not know {@code <switch>} and would draw nothing of it.
      */
     static byte[] withSwitchesChosen(byte[] bytes, String label) throws ImageRejectedException {
-        XMLInputFactory in = XMLInputFactory.newFactory();
-        in.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        in.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        XMLInputFactory in = readerFactory();
         XMLEventFactory events = XMLEventFactory.newFactory();
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
         try {

@@ -85,15 +85,6 @@ public final class SageTrainer {
             }
         }
 
-        /** Without the image loss. */
-        public Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
-                      double temperature, double keywordShare, double weightDecay, long seed, boolean residualInit,
-                      double validationShare, int patience, double[] neighbourInit, double keywordLossWeight,
-                      int queriesPerEpoch) {
-            this(embeddingDimension, sampleSizes, epochs, batchSize, learningRate, temperature, keywordShare, weightDecay,
-                    seed, residualInit, validationShare, patience, neighbourInit, keywordLossWeight, queriesPerEpoch, 0);
-        }
-
         /** Glorot-initialised layers, no validation split (the settings before the tag space). */
         public Config(int embeddingDimension, List<Integer> sampleSizes, int epochs, int batchSize, double learningRate,
                       double temperature, double keywordShare, double weightDecay, long seed) {

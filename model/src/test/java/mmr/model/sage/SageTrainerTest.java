@@ -153,7 +153,7 @@ class SageTrainerTest {
         }
         double g1 = 0.25;
         SageTrainer.Result r = SageTrainer.train(new SageTrainer.Graph(f, tag, arrays(sim), arrays(tagged)),
-                new SageTrainer.Config(D, List.of(25, 10), 0, 8, 0.01, 0.1, 0, 0, 1, true, 0, 0, new double[] {g1, 0}, 0.5, 1000),
+                new SageTrainer.Config(D, List.of(25, 10), 0, 8, 0.01, 0.1, 0, 0, 1, true, 0, 0, new double[] {g1, 0}, 0.5, 1000, 0),
                 null);
         assertThat(r.epochLosses()).isEmpty();
         assertThat(r.bestEpoch()).isZero();
@@ -177,7 +177,7 @@ class SageTrainerTest {
     void earlyStoppingKeepsTheBestValidationEpoch() {
         SageTrainer.Result r = SageTrainer.train(fourTagGraph(),
                 new SageTrainer.Config(D, List.of(5, 5), 12, 8, 0.01, 0.1, 0.3, 0, 3, true, 0.25, 2,
-                        new double[] {0.25, 0}, 0.5, 1000), null);
+                        new double[] {0.25, 0}, 0.5, 1000, 0), null);
         assertThat(r.validationLosses()).hasSize(r.epochLosses().size() + 1);
         double best = r.validationLosses().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         assertThat(r.validationLosses().get(r.bestEpoch())).isEqualTo(best);
