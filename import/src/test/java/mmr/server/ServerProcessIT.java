@@ -46,6 +46,7 @@ class ServerProcessIT {
     private static final String PASSWORD = "mmr-secret-1";
     private static final Path FIXTURE = Path.of("../procedures/src/test/resources/fixture/emoji").toAbsolutePath().normalize();
     private static final Path WEBP = Path.of("../model/src/test/resources/images/circle-lossy.webp").toAbsolutePath().normalize();
+    private static final Path CMYK_JPEG = Path.of("../model/src/test/resources/images/drawing-cmyk.jpg").toAbsolutePath().normalize();
     private static final Path TINY_TFJS = Path.of("../model/src/test/resources/tfjs/tiny").toAbsolutePath().normalize();
     private static final String QUERY_ID = "google:1fabd";
 
@@ -104,9 +105,12 @@ class ServerProcessIT {
                 assertThat(s.run("CALL mmr.search({bytes: $b}, {k: 3}) YIELD image RETURN count(*) AS n",
                         Map.of("b", Files.readAllBytes(FIXTURE.resolve("img/google/64/1fabd.png")))).single().get("n").asLong())
                         .isEqualTo(3);
-                // WebP: its reader, shaded into the plugin jar, is found by ImageIO's service lookup in the server process
-                assertThat(s.run("CALL mmr.search({bytes: $b}, {k: 3}) YIELD image RETURN count(*) AS n",
-                        Map.of("b", Files.readAllBytes(WEBP))).single().get("n").asLong()).isEqualTo(3);
+                // WebP and CMYK JPEG: their readers, shaded into the plugin jar, are found by ImageIO's service
+                // lookup in the server process (without the CMYK reader the JPEG would be refused)
+                for (Path image : List.of(WEBP, CMYK_JPEG)) {
+                    assertThat(s.run("CALL mmr.search({bytes: $b}, {k: 3}) YIELD image RETURN count(*) AS n",
+                            Map.of("b", Files.readAllBytes(image))).single().get("n").asLong()).as(image.toString()).isEqualTo(3);
+                }
 
                 // Upgrade: a model stored before mmr recorded its format is read as format 1; a newer format is refused by name.
                 s.run("MATCH (m:MmrModel) REMOVE m.formatVersion").consume();

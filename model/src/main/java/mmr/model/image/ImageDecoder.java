@@ -19,6 +19,8 @@ import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+
 /**
  * Turns bytes into a decoded image, or a clear refusal, under a budget that does not depend on the
  * byte count:
@@ -150,7 +152,7 @@ public final class ImageDecoder {
                         label + " is not an image in a supported format" + sniff(bytes)
                                 + "; accepted: " + ACCEPTED_FORMATS);
             }
-            ImageReader reader = readers.next();
+            ImageReader reader = chooseReader(readers, bytes);
             try {
                 reader.setInput(in, true, true);
                 long width = reader.getWidth(0);
@@ -185,10 +187,12 @@ public final class ImageDecoder {
                     int step = (int) ((side + DECODE_SIDE - 1) / DECODE_SIDE);
                     param.setSourceSubsampling(step, step, 0, 0);
                 }
-                WarningTrap trap = new WarningTrap();
-                reader.addIIOReadWarningListener(trap);
                 Deadline deadline = new Deadline(reader, System.nanoTime() + decodeMillis * 1_000_000L);
                 reader.addIIOReadProgressListener(deadline);
+                // TwelveMonkeys' reader notes how it converts colours (e.g. "No embedded ICC color profile")
+                // before the pixels start; only what is reported while they decode means damaged data.
+                WarningTrap trap = new WarningTrap(readsCmyk(reader) ? deadline : null);
+                reader.addIIOReadWarningListener(trap);
                 BufferedImage image = reader.read(0, param);
                 if (deadline.expired) {
                     throw new ImageRejectedException(ImageRejectedException.Reason.TOO_COSTLY, label + " took longer than "
@@ -232,10 +236,42 @@ public final class ImageDecoder {
      * read byte by byte (0xFF in it is always followed by 0x00 or a restart marker). 0 for non-JPEG bytes.
      */
     static int jpegScans(byte[] b) {
+        int[] scans = {0};
+        walkJpegSegments(b, (marker, at) -> {
+            if (marker == 0xDA) {
+                scans[0]++;
+            }
+            return true;
+        });
+        return scans[0];
+    }
+
+    /**
+     * The number of colour components a JPEG's frame header (SOFn) declares: 1 grey, 3 YCbCr or RGB, 4
+     * CMYK or YCCK; 0 when there is none (or for non-JPEG bytes).
+     */
+    static int jpegComponents(byte[] b) {
+        int[] components = {0};
+        walkJpegSegments(b, (marker, at) -> {
+            boolean frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            if (frame && at + 9 < b.length) {
+                components[0] = b[at + 9] & 0xFF;   // FF Cn, length (2), precision (1), height (2), width (2), Nf
+                return false;
+            }
+            return true;
+        });
+        return components[0];
+    }
+
+    /** Called with each segment's marker and the offset of its 0xFF; returns whether to go on. */
+    private interface SegmentVisitor {
+        boolean visit(int marker, int at);
+    }
+
+    private static void walkJpegSegments(byte[] b, SegmentVisitor visitor) {
         if (b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
-            return 0;
+            return;
         }
-        int scans = 0;
         int i = 2;
         while (i + 1 < b.length) {
             if ((b[i] & 0xFF) != 0xFF) {
@@ -251,19 +287,52 @@ public final class ImageDecoder {
                 i += 2;
                 continue;
             }
-            if (marker == 0xD9) {                                  // EOI
-                break;
+            if (marker == 0xD9 || i + 3 >= b.length) {            // EOI, or cut short
+                return;
             }
-            if (i + 3 >= b.length) {
-                break;
+            if (!visitor.visit(marker, i)) {
+                return;
             }
             int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
-            if (marker == 0xDA) {
-                scans++;
-            }
             i += 2 + Math.max(length, 2);
         }
-        return scans;
+    }
+
+    /**
+     * The JDK's reader for every JPEG but those with four components (CMYK or YCCK, as print workflows
+     * write them): it returns those in a naive CMYK space with shifted colours, so they go to
+     * TwelveMonkeys' reader, which converts them to RGB (through their ICC profile when they embed one).
+     * ImageIO's service lookup registers it first for every JPEG; choosing here keeps the others' pixels
+     * as the JDK decodes them. Where the lookup has not found it, a CMYK JPEG is refused as before.
+     */
+    private static ImageReader chooseReader(Iterator<ImageReader> readers, byte[] bytes) {
+        ImageReader cmykReader = null;
+        ImageReader reader = null;
+        while (readers.hasNext() && (reader == null || cmykReader == null)) {
+            ImageReader next = readers.next();
+            if (readsCmyk(next)) {
+                cmykReader = next;
+            } else if (reader == null) {
+                reader = next;
+            } else {
+                next.dispose();
+            }
+        }
+        if (cmykReader == null) {
+            return reader;
+        }
+        if (reader == null || jpegComponents(bytes) == 4) {
+            if (reader != null) {
+                reader.dispose();
+            }
+            return cmykReader;
+        }
+        cmykReader.dispose();
+        return reader;
+    }
+
+    private static boolean readsCmyk(ImageReader reader) {
+        return reader.getOriginatingProvider() instanceof JPEGImageReaderSpi;
     }
 
     /** Aborts a read once its deadline has passed (readers poll for it per row or per scan). */
@@ -271,6 +340,7 @@ public final class ImageDecoder {
         private final ImageReader reader;
         private final long deadline;
         volatile boolean expired;
+        volatile boolean started;
 
         Deadline(ImageReader reader, long deadline) {
             this.reader = reader;
@@ -286,7 +356,10 @@ public final class ImageDecoder {
 
         @Override public void sequenceStarted(ImageReader source, int minIndex) {}
         @Override public void sequenceComplete(ImageReader source) {}
-        @Override public void imageStarted(ImageReader source, int imageIndex) { check(); }
+        @Override public void imageStarted(ImageReader source, int imageIndex) {
+            started = true;
+            check();
+        }
         @Override public void imageProgress(ImageReader source, float percentageDone) { check(); }
         @Override public void imageComplete(ImageReader source) {}
         @Override public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
@@ -324,10 +397,19 @@ public final class ImageDecoder {
     }
 
     private static final class WarningTrap implements IIOReadWarningListener {
+        /** When given, warnings before it saw the image start are not kept. */
+        private final Deadline decoding;
         String warning;
+
+        WarningTrap(Deadline decoding) {
+            this.decoding = decoding;
+        }
 
         @Override
         public void warningOccurred(ImageReader source, String warning) {
+            if (decoding != null && !decoding.started) {
+                return;
+            }
             if (this.warning == null) {
                 this.warning = warning;
             }

@@ -84,24 +84,56 @@ class ImageDecoderTest {
         return org.junit.jupiter.api.Assertions.assertThrows(ImageRejectedException.class, call);
     }
 
-    /** Issue 10, 6: a CMYK JPEG is refused clearly rather than searched with shifted colours. */
+    /**
+     * A CMYK JPEG as print workflows write it (Adobe marker, YCCK, no ICC profile): the fixture is a 2048x1536
+     * drawing — a red disc (#d01010) and a blue square (#1040c0) on white — written by ImageMagick
+     * ({@code -colorspace CMYK}). It is read in its own colours, subsampled like any large image.
+     */
     @Test
-    void aCmykJpegIsRefused() throws Exception {
-        java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE,
-                32, 32, 4, null);
-        for (int y = 0; y < 32; y++) {
-            for (int x = 0; x < 32; x++) {
-                cmyk.setPixel(x, y, new int[] {x * 8, y * 8, 0, 40});
-            }
+    void aCmykJpegIsReadInItsColours() throws Exception {
+        byte[] jpeg = resource("drawing-cmyk.jpg");
+        assertThat(ImageDecoder.jpegComponents(jpeg)).isEqualTo(4);
+        BufferedImage image = decoder.decode(jpeg, "'drawing-cmyk.jpg'");
+        assertThat(image.getWidth()).isEqualTo(1024);
+        assertThat(image.getHeight()).isEqualTo(768);
+        assertThat(image.getColorModel().getColorSpace().isCS_sRGB()).isTrue();
+        assertClose(image.getRGB(512, 384), 0xd01010, "the disc");
+        assertClose(image.getRGB(150, 150), 0x1040c0, "the square");
+        assertClose(image.getRGB(1000, 20), 0xffffff, "the background");
+        assertRejected(Arrays.copyOf(jpeg, jpeg.length * 2 / 3), ImageRejectedException.Reason.CORRUPT,
+                "'q' is a damaged JPEG image: Truncated File - Missing EOI marker");
+        ImageDecoder hurried = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, 1);
+        ImageRejectedException late = assertThrows(() -> hurried.decode(jpeg, "'slow'"));
+        assertThat(late.reason()).isEqualTo(ImageRejectedException.Reason.TOO_COSTLY);
+    }
+
+    /** The JDK's reader still reads the other JPEGs: three components, or one. */
+    @Test
+    void jpegComponentsAreCountedFromTheFrameHeader() {
+        assertThat(ImageDecoder.jpegComponents(TestImages.bytes(TestImages.circle(32, Color.RED, 0, false), "jpg"))).isEqualTo(3);
+        BufferedImage grey = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+        assertThat(ImageDecoder.jpegComponents(TestImages.bytes(grey, "jpg"))).isEqualTo(1);
+        assertThat(ImageDecoder.jpegComponents("not a jpeg".getBytes(StandardCharsets.US_ASCII))).isZero();
+    }
+
+    /** Issue 10, 6: other CMYK images (here a TIFF written by ImageMagick) are refused clearly rather than searched with shifted colours. */
+    @Test
+    void aCmykTiffIsRefused() throws Exception {
+        assertRejected(resource("drawing-cmyk.tif"), ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
+                "'q' is a CMYK TIF image; mmr reads RGB and greyscale images only: convert it to RGB (sRGB) first");
+    }
+
+    private byte[] resource(String name) throws java.io.IOException {
+        try (var in = getClass().getResourceAsStream("/images/" + name)) {
+            return in.readAllBytes();
         }
-        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (javax.imageio.stream.ImageOutputStream ios = javax.imageio.ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(ios);
-            writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), writer.getDefaultWriteParam());
-        }
-        assertRejected(out.toByteArray(), ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
-                "'q' is a CMYK JPEG image; mmr reads RGB and greyscale images only: convert it to RGB (sRGB) first");
+    }
+
+    private static void assertClose(int argb, int rgb, String what) {
+        Color got = new Color(argb);
+        Color want = new Color(rgb);
+        assertThat(Math.abs(got.getRed() - want.getRed()) + Math.abs(got.getGreen() - want.getGreen())
+                + Math.abs(got.getBlue() - want.getBlue())).as(what + ": " + got).isLessThan(24);
     }
 
     /** When every decoding slot stays taken, a decode waits its bounded time and is told the server is busy. */
@@ -141,10 +173,7 @@ class ImageDecoderTest {
     @Test
     void webpLossyAndLosslessAreDecodedWithTheirTransparency() throws Exception {
         for (String name : new String[] {"circle-lossy.webp", "circle-lossless.webp"}) {
-            byte[] webp;
-            try (var in = getClass().getResourceAsStream("/images/" + name)) {
-                webp = in.readAllBytes();
-            }
+            byte[] webp = resource(name);
             BufferedImage image = decoder.decode(webp, "'" + name + "'");
             assertThat(image.getWidth()).as(name).isEqualTo(48);
             assertThat(image.getHeight()).as(name).isEqualTo(48);
