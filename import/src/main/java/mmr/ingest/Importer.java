@@ -43,6 +43,13 @@ import mmr.model.vector.Vectors;
  * the graph are skipped, so an interrupted import resumes where it stopped.
  */
 public final class Importer {
+    /**
+     * A batch is encoded in this many parts side by side: one encoder call keeps the cores busy only
+     * while PyTorch spreads a convolution over them, and a second call fills the rest. Four parts on
+     * two cores were slower than two (benchmarks.md, "The import's encode in two parts").
+     */
+    static final int ENCODE_PARTS = Math.min(2, Runtime.getRuntime().availableProcessors());
+
     private final GraphWriter graph;
     private final ImageEncoder encoder;
     private final ImportOptions options;
@@ -75,11 +82,8 @@ public final class Importer {
         graph.ensureCatalog(identity, options.tagInit());
         graph.recordManifest(options.manifest());
 
-        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "mmr-import-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService writer = daemonThread("mmr-import-writer");
+        ExecutorService encodeHelper = daemonThread("mmr-import-encoder");
         Set<String> seenIds = new HashSet<>();
         try (ManifestReader manifest = ManifestReader.open(options.manifest());
              ProgressBar bar = progressBar()) {
@@ -95,14 +99,15 @@ public final class Importer {
                     batch.add(c);
                 }
                 if (batch.size() == options.batchSize()) {
-                    pendingWrite = processBatch(batch, report, writer, pendingWrite);
+                    pendingWrite = processBatch(batch, report, writer, encodeHelper, pendingWrite);
                     batch = new ArrayList<>(options.batchSize());
                 }
             }
-            pendingWrite = processBatch(batch, report, writer, pendingWrite);
+            pendingWrite = processBatch(batch, report, writer, encodeHelper, pendingWrite);
             await(pendingWrite);
         } finally {
             writer.shutdownNow();
+            encodeHelper.shutdownNow();
         }
 
         if (options.tagInit() == TagFeatures.Init.CENTROID && report.imported > 0) {
@@ -162,8 +167,16 @@ public final class Importer {
         return new Candidate(r, new ArrayList<>(tags));
     }
 
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     private Future<?> processBatch(List<Candidate> batch, ImportReport report, ExecutorService writer,
-                                   Future<?> pendingWrite) {
+                                   ExecutorService encodeHelper, Future<?> pendingWrite) {
         if (batch.isEmpty()) {
             return pendingWrite;
         }
@@ -173,7 +186,7 @@ public final class Importer {
         report.alreadyPresent += batch.size() - todo.size();
 
         long t0 = System.nanoTime();
-        List<GraphWriter.ImageRow> rows = features(todo, report);
+        List<GraphWriter.ImageRow> rows = features(todo, report, encodeHelper);
         report.decodeEncodeNanos += System.nanoTime() - t0;
 
         await(pendingWrite);
@@ -187,7 +200,7 @@ public final class Importer {
     }
 
     /** Decodes and encodes (or validates precomputed features); rejected records become problems. */
-    private List<GraphWriter.ImageRow> features(List<Candidate> todo, ImportReport report) {
+    private List<GraphWriter.ImageRow> features(List<Candidate> todo, ImportReport report, ExecutorService encodeHelper) {
         int n = todo.size();
         float[][] features = new float[n][];
         Problem[] problems = new Problem[n];
@@ -228,7 +241,7 @@ public final class Importer {
                     at.add(i);
                 }
             }
-            float[][] encoded = encoder.encode(decoded);
+            float[][] encoded = encodeInParts(decoded, encodeHelper);
             for (int j = 0; j < encoded.length; j++) {
                 features[at.get(j)] = encoded[j];
             }
@@ -244,6 +257,20 @@ public final class Importer {
             rows.add(new GraphWriter.ImageRow(r.id(), r.path() != null ? r.path() : "features", features[i],
                     c.tags(), r.metadata()));
         }
+        return rows;
+    }
+
+    /** The encoder's rows for {@code images}, the first part encoded on the helper thread, the rest on this one. */
+    private float[][] encodeInParts(List<BufferedImage> images, ExecutorService encodeHelper) {
+        int split = ENCODE_PARTS < 2 || images.size() < 2 ? 0 : images.size() / 2;
+        if (split == 0) {
+            return encoder.encode(images);
+        }
+        Future<float[][]> first = encodeHelper.submit(() -> encoder.encode(images.subList(0, split)));
+        float[][] second = encoder.encode(images.subList(split, images.size()));
+        float[][] rows = new float[images.size()][];
+        System.arraycopy(awaitValue(first), 0, rows, 0, split);
+        System.arraycopy(second, 0, rows, split, second.length);
         return rows;
     }
 
@@ -311,11 +338,14 @@ public final class Importer {
     }
 
     private static void await(Future<?> f) {
-        if (f == null) {
-            return;
+        if (f != null) {
+            awaitValue(f);
         }
+    }
+
+    private static <T> T awaitValue(Future<T> f) {
         try {
-            f.get();
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("import interrupted", e);

@@ -26,6 +26,8 @@ import mmr.ingest.graph.EmbeddedCypher;
 import mmr.ingest.graph.GraphWriter;
 import mmr.model.encode.DescriptorEncoder;
 import mmr.model.encode.EncoderIdentity;
+import mmr.model.image.ImageDecoder;
+import mmr.model.image.ImageRejectedException;
 import mmr.model.image.TestImages;
 import mmr.model.tag.TagFeatures;
 import mmr.model.vector.Vectors;
@@ -85,6 +87,20 @@ class ImporterTest extends HarnessTest {
         assertThat(count("MATCH (i:Image) WHERE size(i.features) = 512 RETURN count(i)")).isEqualTo(120);
         assertThat(count("MATCH (t:Tag) WHERE size(t.features) = 512 RETURN count(t)")).isEqualTo(distinctTags);
         assertThat(count("MATCH (:Image {id: 'google:1f0cf'})-[:TAGGED]->(t:Tag) RETURN count(t)")).isEqualTo(10);
+
+        // Each image holds its own file's features (a batch is encoded in two halves side by side).
+        ImageDecoder decoder = new ImageDecoder();
+        db.executeTransactionally("MATCH (i:Image) RETURN i.source AS source, i.features AS f", Map.of(), r -> {
+            r.forEachRemaining(row -> {
+                try {
+                    float[] own = encoder.encode(decoder.decode(fixture.getParent().resolve((String) row.get("source"))));
+                    assertThat(Vectors.toFloats(row.get("f"))).as((String) row.get("source")).containsExactly(own);
+                } catch (ImageRejectedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            return null;
+        });
 
         // Evaluation metadata is kept apart from features and tags.
         Map<String, Object> joker = db.executeTransactionally(
