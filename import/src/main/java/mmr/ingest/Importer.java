@@ -49,6 +49,11 @@ public final class Importer {
      * two cores were slower than two (benchmarks.md, "The import's encode in two parts").
      */
     static final int ENCODE_PARTS = Math.min(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * Images decoded at once: every core (a photo's decode costs more than its encode), at most 8 so that
+     * the decoders' buffers stay bounded (a WebP image is decoded whole, up to 64 MB while it decodes).
+     */
+    static final int DECODES_AT_ONCE = Math.min(8, Runtime.getRuntime().availableProcessors());
 
     private final GraphWriter graph;
     private final ImageEncoder encoder;
@@ -66,7 +71,7 @@ public final class Importer {
         this.graph = graph;
         this.encoder = encoder;
         this.options = options;
-        this.decoder = new ImageDecoder(options.maxPixels());
+        this.decoder = ImageDecoder.forBatch(options.maxPixels(), DECODES_AT_ONCE);
         this.identity = options.featuresEncoder() != null ? options.featuresEncoder() : encoder.identity();
         Path parent = options.manifest().toAbsolutePath().getParent();
         this.baseDir = parent == null ? Path.of(".") : parent;

@@ -40,7 +40,9 @@ import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
  *   <li><b>orientation</b>: a JPEG is turned upright as its EXIF orientation says ({@link ExifOrientation}), as a
  *       browser shows it;</li>
  *   <li><b>concurrency</b>: at most {@link #MAX_CONCURRENT_DECODES} decodes run at once in a JVM; a caller
- *       over the limit waits up to {@value #BUSY_WAIT_MILLIS} ms, then is told the server is busy.</li>
+ *       over the limit waits up to {@value #BUSY_WAIT_MILLIS} ms, then is told the server is busy. A batch job
+ *       that bounds its own concurrency (an import) takes a decoder of its own instead ({@link #forBatch}),
+ *       whose callers wait their turn and are never refused.</li>
  * </ul>
  */
 public final class ImageDecoder {
@@ -68,6 +70,8 @@ public final class ImageDecoder {
 
     private final long maxPixels;
     private final long decodeMillis;
+    private final Semaphore slots;
+    private final boolean refusedWhenBusy;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS);
@@ -78,6 +82,22 @@ public final class ImageDecoder {
     }
 
     public ImageDecoder(long maxPixels, long decodeMillis) {
+        this(maxPixels, decodeMillis, SLOTS, true);
+    }
+
+    /**
+     * A decoder for a batch job, not a server's requests: at most {@code concurrency} of its decodes run
+     * at once, the others wait for a turn, however long — the JVM's slots, which refuse a request after
+     * {@value #BUSY_WAIT_MILLIS} ms, would drop an import's images as "busy" while its own slow ones decode.
+     */
+    public static ImageDecoder forBatch(long maxPixels, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+        }
+        return new ImageDecoder(maxPixels, DEFAULT_DECODE_MILLIS, new Semaphore(concurrency, true), false);
+    }
+
+    private ImageDecoder(long maxPixels, long decodeMillis, Semaphore slots, boolean refusedWhenBusy) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         }
@@ -86,11 +106,18 @@ public final class ImageDecoder {
         }
         this.maxPixels = maxPixels;
         this.decodeMillis = decodeMillis;
+        this.slots = slots;
+        this.refusedWhenBusy = refusedWhenBusy;
     }
 
     /** The JVM's decoding slots (tests hold them to check the busy path). */
     static Semaphore slots() {
         return SLOTS;
+    }
+
+    /** This decoder's slots: the JVM's, or a batch decoder's own (tests hold them to check the wait). */
+    Semaphore slotsOf() {
+        return slots;
     }
 
     public long maxPixels() {
@@ -124,7 +151,12 @@ public final class ImageDecoder {
         }
         boolean acquired;
         try {
-            acquired = SLOTS.tryAcquire(BUSY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            if (refusedWhenBusy) {
+                acquired = slots.tryAcquire(BUSY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                slots.acquire();
+                acquired = true;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImageRejectedException(ImageRejectedException.Reason.BUSY, label + " was not decoded: interrupted");
@@ -140,7 +172,7 @@ public final class ImageDecoder {
             }
             return decodeBounded(bytes, label);
         } finally {
-            SLOTS.release();
+            slots.release();
         }
     }
 

@@ -154,6 +154,38 @@ class ImageDecoderTest {
         assertThat(decoder.decode(TestImages.bytes(TestImages.circle(16, Color.RED, 0, true), "png"), "x").getWidth()).isEqualTo(16);
     }
 
+    /**
+     * A batch decoder (an import's) neither takes the JVM's slots nor is refused: with them all taken it
+     * decodes, and with its own taken for longer than a server's request would wait, it waits its turn.
+     */
+    @Test
+    void aBatchDecoderWaitsItsTurnAndIsNeverRefusedAsBusy() throws Exception {
+        byte[] png = TestImages.bytes(TestImages.circle(16, Color.RED, 0, true), "png");
+        ImageDecoder batch = ImageDecoder.forBatch(ImageDecoder.DEFAULT_MAX_PIXELS, 1);
+        java.util.concurrent.Semaphore jvm = ImageDecoder.slots();
+        jvm.acquire(ImageDecoder.MAX_CONCURRENT_DECODES);
+        try {
+            assertThat(batch.decode(png, "x").getWidth()).isEqualTo(16);
+        } finally {
+            jvm.release(ImageDecoder.MAX_CONCURRENT_DECODES);
+        }
+        batch.slotsOf().acquire();
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(ImageDecoder.BUSY_WAIT_MILLIS + 500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            batch.slotsOf().release();
+        });
+        release.start();
+        long t0 = System.nanoTime();
+        assertThat(batch.decode(png, "x").getWidth()).isEqualTo(16);
+        assertThat((System.nanoTime() - t0) / 1e6).isGreaterThan((double) ImageDecoder.BUSY_WAIT_MILLIS);
+        release.join();
+        assertThatThrownBy(() -> ImageDecoder.forBatch(1000, 0)).hasMessage("concurrency must be at least 1, got 0");
+    }
+
     @Test
     void zeroBytes() {
         assertRejected(new byte[0], ImageRejectedException.Reason.EMPTY, "'q' is empty (0 bytes), not an image");
