@@ -8,6 +8,7 @@ import java.util.List;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 
+import mmr.model.image.Pixels;
 import mmr.model.image.Raster;
 import mmr.model.tfjs.TfjsModel;
 import mmr.model.tfjs.TfjsNet;
@@ -97,7 +98,7 @@ public final class TfjsEncoder implements ImageEncoder {
             int n = part.size();
             float[] input = new float[n * size * size * 3];
             for (int i = 0; i < n; i++) {
-                pixels(Raster.onWhite(part.get(i)), size, input, i * size * size * 3);
+                pixels(Raster.opaque(part.get(i)), size, input, i * size * size * 3);
             }
             float[][] out = net.pooled(base, input, n, size, size, layer);
             for (int i = 0; i < n; i++) {
@@ -115,7 +116,7 @@ public final class TfjsEncoder implements ImageEncoder {
     static void pixels(BufferedImage image, int side, float[] out, int at) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] rgb = Pixels.argb(image);
         double sy = side > 1 ? (h - 1) / (double) (side - 1) : 0;
         double sx = side > 1 ? (w - 1) / (double) (side - 1) : 0;
         // Each column's source pixels and weights, worked out once instead of once per row.

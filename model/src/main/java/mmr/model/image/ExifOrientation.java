@@ -92,7 +92,7 @@ public final class ExifOrientation {
         boolean swap = orientation >= 5;                // 5–8 turn by a quarter: width and height trade places
         int ow = swap ? h : w;
         int oh = swap ? w : h;
-        int[] in = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] in = Pixels.argb(image);
         int[] out = new int[in.length];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

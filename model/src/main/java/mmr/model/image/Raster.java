@@ -25,32 +25,30 @@ public final class Raster {
     public static Raster of(BufferedImage image, int size) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] argb = Pixels.argb(image);
         int n = size * size;
         double[] acc = new double[4 * n];
-        double[] xs = edges(w, size);
-        double[] ys = edges(h, size);
-        // Area-average: each source pixel spreads over the target cells its footprint overlaps.
-        int[] xCell = new int[w + 1];
-        for (int x = 0; x <= w; x++) {
-            xCell[x] = Math.min(size - 1, (int) Math.floor(x * (double) size / w));
+        // Area-average: each source pixel spreads over the target cells its footprint overlaps. Each
+        // column's and row's cells and overlaps are worked out once; the sums keep their order.
+        Footprints cols = new Footprints(w, size);
+        Footprints rows = new Footprints(h, size);
+        double[] unit = new double[256];
+        for (int v = 0; v < 256; v++) {
+            unit[v] = v / 255.0;
         }
         for (int y = 0; y < h; y++) {
-            int ty0 = (int) Math.min(size - 1, Math.floor(y * (double) size / h));
-            int ty1 = (int) Math.min(size - 1, Math.floor((y + 1) * (double) size / h - 1e-9));
             for (int x = 0; x < w; x++) {
                 int p = argb[y * w + x];
-                double a = ((p >>> 24) & 0xFF) / 255.0;
-                double r = ((p >>> 16) & 0xFF) / 255.0 * a;
-                double g = ((p >>> 8) & 0xFF) / 255.0 * a;
-                double b = (p & 0xFF) / 255.0 * a;
-                int tx0 = xCell[x];
-                int tx1 = (int) Math.min(size - 1, Math.floor((x + 1) * (double) size / w - 1e-9));
-                for (int ty = ty0; ty <= ty1; ty++) {
-                    double fy = overlap(y, y + 1, ys[ty], ys[ty + 1]);
-                    for (int tx = tx0; tx <= tx1; tx++) {
-                        double f = fy * overlap(x, x + 1, xs[tx], xs[tx + 1]);
-                        int t = ty * size + tx;
+                double a = unit[(p >>> 24) & 0xFF];
+                double r = unit[(p >>> 16) & 0xFF] * a;
+                double g = unit[(p >>> 8) & 0xFF] * a;
+                double b = unit[p & 0xFF] * a;
+                for (int i = 0; i < rows.count[y]; i++) {
+                    int ty = rows.first[y] + i;
+                    double fy = rows.overlap[rows.at[y] + i];
+                    for (int j = 0; j < cols.count[x]; j++) {
+                        double f = fy * cols.overlap[cols.at[x] + j];
+                        int t = ty * size + cols.first[x] + j;
                         acc[t] += r * f;
                         acc[n + t] += g * f;
                         acc[2 * n + t] += b * f;
@@ -73,6 +71,15 @@ public final class Raster {
         return new Raster(size, rgb, alpha);
     }
 
+    /**
+     * {@code image} with alpha composited on white: the image itself when it is opaque RGB already (a
+     * decoded JPEG; the copy would hold the same pixels), else an opaque RGB copy.
+     */
+    public static BufferedImage opaque(BufferedImage image) {
+        int type = image.getType();
+        return type == BufferedImage.TYPE_INT_RGB || type == BufferedImage.TYPE_3BYTE_BGR ? image : onWhite(image);
+    }
+
     /** Copy of {@code image} with alpha composited on white, as opaque RGB. */
     public static BufferedImage onWhite(BufferedImage image) {
         BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
@@ -85,6 +92,36 @@ public final class Raster {
             g.dispose();
         }
         return out;
+    }
+
+    /** Along one axis of {@code length} source pixels resampled to {@code size} cells: the cells each pixel overlaps, and by how much. */
+    private static final class Footprints {
+        final int[] first;
+        final int[] count;
+        final int[] at;          // where pixel i's overlaps start in {@code overlap}
+        final double[] overlap;
+
+        Footprints(int length, int size) {
+            double[] edges = edges(length, size);
+            first = new int[length];
+            count = new int[length];
+            at = new int[length];
+            int total = 0;
+            for (int i = 0; i < length; i++) {
+                first[i] = (int) Math.min(size - 1, Math.floor(i * (double) size / length));
+                int last = (int) Math.min(size - 1, Math.floor((i + 1) * (double) size / length - 1e-9));
+                count[i] = Math.max(0, last - first[i] + 1);
+                at[i] = total;
+                total += count[i];
+            }
+            overlap = new double[total];
+            for (int i = 0; i < length; i++) {
+                for (int c = 0; c < count[i]; c++) {
+                    int cell = first[i] + c;
+                    overlap[at[i] + c] = overlap(i, i + 1, edges[cell], edges[cell + 1]);
+                }
+            }
+        }
     }
 
     private static double[] edges(int sourceLength, int size) {
