@@ -8,7 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 import mmr.model.image.ImageDecoder;
 import mmr.model.image.ImageRejectedException;
@@ -19,7 +23,9 @@ import mmr.model.text.Bounded;
  * the path the importer recorded ({@code Image.source}). The client names an image id, never a
  * path; a source that leaves the root (by {@code ..} or a symbolic link) is refused. Small PNG,
  * JPEG and GIF files are sent as they are; anything larger or in another format is decoded under
- * the same limits as a query image and scaled to {@link #SIDE} pixels.
+ * the same limits as a query image and scaled to {@link #SIDE} pixels — as a JPEG when it is opaque
+ * (a photo's thumbnail is a tenth of its PNG's size and quicker to write), else as a PNG, which keeps
+ * its transparency.
  */
 final class Thumbnails {
     /** Files up to this size are sent unchanged. */
@@ -28,6 +34,8 @@ final class Thumbnails {
     static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
     /** Longest side of a scaled thumbnail. */
     static final int SIDE = 320;
+    /** Quality of an opaque image's JPEG thumbnail (0–1). */
+    static final float JPEG_QUALITY = 0.85f;
 
     /** Bytes and their content type. */
     record Thumbnail(byte[] bytes, String contentType) {}
@@ -76,7 +84,9 @@ final class Thumbnails {
             return new Thumbnail(bytes, type);
         }
         BufferedImage image = new ImageDecoder().decode(bytes, "image " + quote(id) + "'s file");
-        return new Thumbnail(png(scaled(image)), "image/png");
+        return image.getColorModel().hasAlpha()
+                ? new Thumbnail(png(scaled(image, BufferedImage.TYPE_INT_ARGB)), "image/png")
+                : new Thumbnail(jpeg(scaled(image, BufferedImage.TYPE_INT_RGB)), "image/jpeg");
     }
 
     /** The content type of PNG, JPEG and GIF bytes (by their signatures), or null. */
@@ -93,13 +103,13 @@ final class Thumbnails {
         return null;
     }
 
-    private static BufferedImage scaled(BufferedImage image) {
+    private static BufferedImage scaled(BufferedImage image, int type) {
         int w = image.getWidth();
         int h = image.getHeight();
         double s = Math.min(1.0, (double) SIDE / Math.max(w, h));
         int tw = Math.max(1, (int) Math.round(w * s));
         int th = Math.max(1, (int) Math.round(h * s));
-        BufferedImage out = new BufferedImage(tw, th, BufferedImage.TYPE_INT_ARGB);
+        BufferedImage out = new BufferedImage(tw, th, type);
         Graphics2D g = out.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
@@ -114,6 +124,21 @@ final class Thumbnails {
     private static byte[] png(BufferedImage image) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    private static byte[] jpeg(BufferedImage image) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(JPEG_QUALITY);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
         return out.toByteArray();
     }
 

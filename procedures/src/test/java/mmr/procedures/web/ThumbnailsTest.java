@@ -42,10 +42,30 @@ class ThumbnailsTest {
         Path root = Files.createDirectories(dir.resolve("root"));
         ImageIO.write(picture(1600, 900), "bmp", root.resolve("big.bmp").toFile());
         Thumbnails.Thumbnail t = new Thumbnails(root).read("big", "big.bmp");
-        assertThat(t.contentType()).isEqualTo("image/png");
+        assertThat(t.contentType()).as("an opaque image").isEqualTo("image/jpeg");
         BufferedImage out = ImageIO.read(new ByteArrayInputStream(t.bytes()));
         assertThat(out.getWidth()).isEqualTo(320);
         assertThat(out.getHeight()).isEqualTo(180);
+        java.awt.Color corner = new java.awt.Color(out.getRGB(319, 179));
+        assertThat(corner.getRed()).as("the picture's colours: " + corner).isGreaterThan(230);
+        assertThat(corner.getGreen()).isGreaterThan(230);
+        assertThat(corner.getBlue()).isBetween(40, 90);
+
+        // a large PNG with transparency keeps it: a PNG thumbnail
+        BufferedImage noisy = new BufferedImage(900, 700, BufferedImage.TYPE_INT_ARGB);
+        java.util.Random random = new java.util.Random(3);
+        for (int y = 0; y < 700; y++) {
+            for (int x = 0; x < 900; x++) {
+                noisy.setRGB(x, y, x < 450 ? 0 : 0xFF000000 | random.nextInt(0x1000000));
+            }
+        }
+        ImageIO.write(noisy, "png", root.resolve("noisy.png").toFile());
+        assertThat(Files.size(root.resolve("noisy.png"))).isGreaterThan(Thumbnails.DIRECT_BYTES);
+        Thumbnails.Thumbnail p = new Thumbnails(root).read("noisy", "noisy.png");
+        assertThat(p.contentType()).isEqualTo("image/png");
+        BufferedImage scaled = ImageIO.read(new ByteArrayInputStream(p.bytes()));
+        assertThat(scaled.getWidth()).isEqualTo(320);
+        assertThat(scaled.getRGB(10, 100) >>> 24).as("the transparent half").isZero();
     }
 
     @Test
