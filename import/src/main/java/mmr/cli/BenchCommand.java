@@ -44,7 +44,7 @@ import mmr.server.EmbeddedNeo4j;
 /** {@code mmr bench}: the measurements behind docs/benchmarks.md, printed as they are taken. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: encoder throughput, emoji import end to end, synthetic import at scale.",
-        subcommands = {BenchCommand.Encode.class, BenchCommand.Emoji.class, BenchScale.class, BenchScaleReport.class, BenchSage.class, BenchFirstQuery.class,
+        subcommands = {BenchCommand.Encode.class, BenchCommand.Emoji.class, BenchPhotos.class, BenchScale.class, BenchScaleReport.class, BenchSage.class, BenchFirstQuery.class,
                 BenchQuality.class, BenchSearch.class})
 public final class BenchCommand {
 
