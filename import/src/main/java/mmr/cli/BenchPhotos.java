@@ -1,6 +1,7 @@
 package mmr.cli;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +9,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
+
+import org.neo4j.graphdb.GraphDatabaseService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,10 +34,11 @@ import mmr.server.EmbeddedNeo4j;
 /**
  * {@code mmr bench photos}: the decode-bound path of a photo catalog — synthetic camera-sized JPEGs
  * decoded as a server's request does (the JVM's decoding slots) and as an import does (its own decoder,
- * every core), encoded with the catalog encoder, then imported into a fresh embedded database.
+ * every core), encoded with the catalog encoder, imported into a fresh embedded database, then searched
+ * with as query images.
  */
 @Command(name = "photos", mixinStandardHelpOptions = true,
-        description = "Decode, encode and import of synthetic camera-sized JPEGs (a photo catalog's decode-bound path).")
+        description = "Decode, encode, import and query of synthetic camera-sized JPEGs (a photo catalog's decode-bound path).")
 final class BenchPhotos implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -59,8 +64,8 @@ final class BenchPhotos implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (images < 1 || width < 16 || height < 16 || rounds < 1) {
-            throw new IllegalArgumentException("--images and --rounds must be at least 1, --width and --height at least 16");
+        if (images < 2 || width < 16 || height < 16 || rounds < 1) {
+            throw new IllegalArgumentException("--images must be at least 2, --rounds at least 1, --width and --height at least 16");
         }
         PrintWriter out = spec.commandLine().getOut();
         Path folder = Files.createTempDirectory("mmr-bench-photos");
@@ -96,11 +101,13 @@ final class BenchPhotos implements Callable<Integer> {
                 }
                 out.printf(Locale.ROOT, "encode %s, %d decoded %dx%d images in one call, ms per image: %s%n", encoderSpec,
                         decoded.size(), decoded.get(0).getWidth(), decoded.get(0).getHeight(), format(ms));
-                try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
+                try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF, false, null,
+                        cache.modelsRoot(encoderSpec))) {
                     EmbeddedCypher cypher = new EmbeddedCypher(neo4j.db(), "fresh embedded database");
                     ImportReport report = new Importer(new GraphWriter(cypher), encoder,
                             ImportOptions.defaults(manifest).withKnn(false)).run();
                     ImportCommand.print(report, cypher.describe(), out);
+                    queries(neo4j.db(), files, out);
                 }
             }
         } finally {
@@ -108,6 +115,36 @@ final class BenchPhotos implements Callable<Integer> {
             BenchCommand.deleteTree(home);
         }
         return 0;
+    }
+
+    /**
+     * Photos as query images, in-process: the SIMILAR edges and a model first, then each photo's bytes
+     * searched once (a different file each time, so none comes from the query features' cache).
+     */
+    private void queries(GraphDatabaseService db, List<Path> files, PrintWriter out) throws IOException {
+        long t0 = System.nanoTime();
+        db.executeTransactionally("CALL mmr.knn()");
+        db.executeTransactionally("CALL mmr.train()");
+        out.printf(Locale.ROOT, "kNN and training for the query timings: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        int n = Math.min(files.size() - 1, 60);
+        // one query first, not timed: the first image query of a JVM loads the encoder and plans the query
+        db.executeTransactionally("CALL mmr.search({bytes: $b}, {k: 10}) YIELD image RETURN count(*)",
+                Map.of("b", Files.readAllBytes(files.get(files.size() - 1))));
+        double[] ms = new double[n];
+        int foundItself = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] bytes = Files.readAllBytes(files.get(i));
+            long q0 = System.nanoTime();
+            String first = db.executeTransactionally("CALL mmr.search({bytes: $b}, {k: 10}) YIELD image RETURN image.id AS id LIMIT 1",
+                    Map.of("b", bytes), r -> (String) r.next().get("id"));
+            ms[i] = (System.nanoTime() - q0) / 1e6;
+            foundItself += ("p" + i).equals(first) ? 1 : 0;
+        }
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        out.printf(Locale.ROOT, "a photo as the query (its bytes, in-process, %d different photos): p50 %.1f ms, p90 %.1f ms, "
+                + "max %.1f ms (decode, encode and search); %d of %d found their own catalog image first%n", n, sorted[n / 2],
+                sorted[(int) Math.ceil(n * 0.9) - 1], sorted[n - 1], foundItself, n);
     }
 
     private String decodeMillis(ImageDecoder decoder, List<Path> files) {
