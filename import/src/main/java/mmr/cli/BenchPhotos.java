@@ -76,14 +76,14 @@ final class BenchPhotos implements Callable<Integer> {
             long bytes = 0;
             List<Path> files = new ArrayList<>();
             for (int k = 0; k < images; k++) {
-                files.add(folder.resolve("p" + k + ".jpg"));
+                files.add(SyntheticPhotos.photo(folder, k));
                 bytes += Files.size(files.get(k));
             }
             out.printf(Locale.ROOT, "%d synthetic %dx%d JPEGs (%.1f MB each) drawn in %.1f s%n", images, width, height,
                     bytes / 1e6 / images, (System.nanoTime() - t0) / 1e9);
             int cores = Runtime.getRuntime().availableProcessors();
             ImageDecoder server = new ImageDecoder();
-            ImageDecoder batch = ImageDecoder.forBatch(ImageDecoder.DEFAULT_MAX_PIXELS, Math.min(8, cores));
+            ImageDecoder batch = ImageDecoder.forBatch(ImageDecoder.DEFAULT_MAX_PIXELS, Importer.DECODES_AT_ONCE);
             out.printf(Locale.ROOT, "decode, ms per image (%d rounds, a parallel stream over %d cores, as the import runs it): "
                     + "through the JVM's slots (%d at once, a server's requests) %s; an import's own decoder %s%n", rounds, cores,
                     ImageDecoder.MAX_CONCURRENT_DECODES, decodeMillis(server, files), decodeMillis(batch, files));

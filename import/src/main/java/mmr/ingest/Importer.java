@@ -53,7 +53,7 @@ public final class Importer {
      * Images decoded at once: every core (a photo's decode costs more than its encode), at most 8 so that
      * the decoders' buffers stay bounded (a WebP image is decoded whole, up to 64 MB while it decodes).
      */
-    static final int DECODES_AT_ONCE = Math.min(8, Runtime.getRuntime().availableProcessors());
+    public static final int DECODES_AT_ONCE = Math.min(8, Runtime.getRuntime().availableProcessors());
 
     private final GraphWriter graph;
     private final ImageEncoder encoder;

@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 /**
  * Seeded stand-ins for camera photos, for speed work on the decode-bound path a photo catalog takes:
  * JPEGs of a photo's size and decode cost (a gradient, translucent shapes, per-pixel noise so that
- * they compress like a photo, about 1.2 MB at 4000×3000), with a manifest of two tags each. They are
+ * they compress like a photo, about 1.3 MB at 4000×3000), with a manifest of two tags each. They are
  * not a catalog to evaluate search on.
  */
 public final class SyntheticPhotos {
@@ -29,7 +29,7 @@ public final class SyntheticPhotos {
         Files.createDirectories(folder);
         IntStream.range(0, count).parallel().forEach(k -> {
             try {
-                ImageIO.write(draw(width, height, seed + k), "jpg", folder.resolve("p" + k + ".jpg").toFile());
+                ImageIO.write(draw(width, height, seed + k), "jpg", photo(folder, k).toFile());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -37,10 +37,16 @@ public final class SyntheticPhotos {
         Path manifest = folder.resolve("manifest.jsonl");
         try (PrintWriter m = new PrintWriter(Files.newBufferedWriter(manifest, StandardCharsets.UTF_8))) {
             for (int k = 0; k < count; k++) {
-                m.println("{\"id\": \"p" + k + "\", \"path\": \"p" + k + ".jpg\", \"tags\": [\"t" + (k % 7) + "\", \"s" + (k % 3) + "\"]}");
+                m.println("{\"id\": \"p" + k + "\", \"path\": \"" + photo(folder, k).getFileName() + "\", \"tags\": [\"t" + (k % 7)
+                        + "\", \"s" + (k % 3) + "\"]}");
             }
         }
         return manifest;
+    }
+
+    /** The file of photo {@code k} in {@code folder}; the manifest names it relative to the folder, with id {@code p<k>}. */
+    public static Path photo(Path folder, int k) {
+        return folder.resolve("p" + k + ".jpg");
     }
 
     static BufferedImage draw(int width, int height, long seed) {

@@ -70,8 +70,8 @@ public final class ImageDecoder {
 
     private final long maxPixels;
     private final long decodeMillis;
+    /** The JVM's {@link #SLOTS}, which refuse a caller after {@value #BUSY_WAIT_MILLIS} ms, or a batch decoder's own, which do not. */
     private final Semaphore slots;
-    private final boolean refusedWhenBusy;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS);
@@ -82,7 +82,7 @@ public final class ImageDecoder {
     }
 
     public ImageDecoder(long maxPixels, long decodeMillis) {
-        this(maxPixels, decodeMillis, SLOTS, true);
+        this(maxPixels, decodeMillis, SLOTS);
     }
 
     /**
@@ -94,10 +94,10 @@ public final class ImageDecoder {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
-        return new ImageDecoder(maxPixels, DEFAULT_DECODE_MILLIS, new Semaphore(concurrency, true), false);
+        return new ImageDecoder(maxPixels, DEFAULT_DECODE_MILLIS, new Semaphore(concurrency, true));
     }
 
-    private ImageDecoder(long maxPixels, long decodeMillis, Semaphore slots, boolean refusedWhenBusy) {
+    private ImageDecoder(long maxPixels, long decodeMillis, Semaphore slots) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         }
@@ -107,7 +107,6 @@ public final class ImageDecoder {
         this.maxPixels = maxPixels;
         this.decodeMillis = decodeMillis;
         this.slots = slots;
-        this.refusedWhenBusy = refusedWhenBusy;
     }
 
     /** The JVM's decoding slots (tests hold them to check the busy path). */
@@ -151,7 +150,7 @@ public final class ImageDecoder {
         }
         boolean acquired;
         try {
-            if (refusedWhenBusy) {
+            if (slots == SLOTS) {
                 acquired = slots.tryAcquire(BUSY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             } else {
                 slots.acquire();
