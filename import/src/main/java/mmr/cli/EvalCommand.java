@@ -45,7 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--holdout", paramLabel = "SHARE", defaultValue = "0.1",
-            description = "Share of the concepts with two or more images (or, without concept metadata, of images) held out as queries, one image each, in (0, 0.5] "
+            description = "Share of the concepts with two or more images (or of images, without concept metadata or when no concept has two) held out as queries, one image each, in (0, 0.5] "
                     + "(default: ${DEFAULT-VALUE})")
     double holdout;
 

@@ -92,9 +92,9 @@ public final class EvalReport {
         }
         for (String method : List.of("visual", "hardFilter")) {
             for (Map<String, Object> r : rows) {
+                String metric = method.equals("visual") ? "visual10" : "keyword10";
                 if ("imageKeyword".equals(r.get("setting")) && method.equals(r.get("method"))
-                        && Objects.equals(r.get("dropout"), firstDropout(rows))) {
-                    String metric = method.equals("visual") ? "visual10" : "keyword10";
+                        && Objects.equals(r.get("dropout"), firstDropout(rows)) && r.get(metric) != null) {
                     double v = (Double) r.get(metric);
                     chart.addSeries(metric + " of " + method, List.of(0.0, 1.0), List.of(v, v));
                 }

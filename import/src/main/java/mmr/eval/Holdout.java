@@ -29,8 +29,8 @@ import mmr.model.tag.TagNames;
 
 /**
  * The catalog as the evaluation splits it: its records (read and encoded once), the held-out
- * queries — one image of a seeded share of the concepts with two or more images (or a seeded share of images without concept
- * metadata) — and, per dropout level, the tags the graph keeps. Seeded throughout: two runs split
+ * queries — one image of a seeded share of the concepts with two or more images (or a seeded share of images, without
+ * concept metadata or when no concept has two images) — and, per dropout level, the tags the graph keeps. Seeded throughout: two runs split
  * alike.
  */
 public final class Holdout {
@@ -112,13 +112,16 @@ public final class Holdout {
      */
     static Split split(List<Item> all, double holdout, long seed, int maxQueries) throws IOException {
         SplittableRandom rng = new SplittableRandom(seed);
-        boolean byConcept = all.stream().allMatch(i -> i.concept() != null);
+        Map<String, List<Item>> byC = new TreeMap<>();
+        if (all.stream().allMatch(i -> i.concept() != null)) {
+            all.forEach(i -> byC.computeIfAbsent(i.concept(), c -> new ArrayList<>()).add(i));
+        }
+        // A concept with one image has nothing left in the catalog to find: only shared concepts are held out. A catalog
+        // whose concepts are all single images (an icon set without variants) is split by images, judged by its metadata.
+        List<String> concepts = new ArrayList<>(byC.keySet().stream().filter(c -> byC.get(c).size() > 1).toList());
+        boolean byConcept = !concepts.isEmpty();
         Set<String> heldOut = new HashSet<>();
         if (byConcept) {
-            Map<String, List<Item>> byC = new TreeMap<>();
-            all.forEach(i -> byC.computeIfAbsent(i.concept(), c -> new ArrayList<>()).add(i));
-            // A concept with one image has nothing left in the catalog to find: only shared concepts are held out.
-            List<String> concepts = new ArrayList<>(byC.keySet().stream().filter(c -> byC.get(c).size() > 1).toList());
             shuffle(concepts, rng);
             int n = Math.max(1, (int) Math.round(holdout * concepts.size()));
             for (String c : concepts.subList(0, n)) {

@@ -22,7 +22,8 @@ final class ImageKeywordQueries {
         for (HeldOutQuery q : round.queries()) {
             float[] f = Vectors.normaliseInPlace(q.item().features().clone());
             boolean keyword = q.keyword() != null;
-            round.add("imageKeyword", "visual", round.baselines.visual(f, EvalSearch.RANKED));
+            // Every row of the setting is scored on the same queries: those with a keyword.
+            round.add("imageKeyword", "visual", keyword ? round.baselines.visual(f, EvalSearch.RANKED) : null);
             round.add("imageKeyword", "hardFilter", keyword ? round.baselines.hardFilter(f, q.keyword(), EvalSearch.RANKED) : null);
             round.add("imageKeyword", "lateFusion", keyword
                     ? round.baselines.lateFusion(f, Set.of(q.keyword()), LATE_FUSION_WEIGHT, EvalSearch.RANKED) : null);
