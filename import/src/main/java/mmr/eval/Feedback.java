@@ -171,10 +171,7 @@ final class Feedback {
         if (twin != null) {
             twin[position] = false;
         }
-        boolean anyTwin = false;
-        for (int i = 0; twin != null && i < twin.length; i++) {
-            anyTwin |= twin[i];
-        }
-        return new Judgement(gains, anyTwin ? twin : null, j.subcategory(), j.keyword(), j.visual(), j.tags());
+        return new Judgement(gains, twin != null && Judgement.anyTrue(twin) ? twin : null, j.subcategory(), j.keyword(), j.visual(),
+                j.tags());
     }
 }

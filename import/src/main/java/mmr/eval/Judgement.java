@@ -47,6 +47,16 @@ record Judgement(double[] gains, boolean[] twin, boolean[] subcategory, boolean[
             kw[i] = q.keyword() != null && c.tags().contains(q.keyword());
         }
         double[] visual = baselines.cosines(Vectors.normaliseInPlace(qi.features().clone()));
-        return new Judgement(gains, twin, sub, kw, visual, qTags);
+        // twin@10 asks whether the query's concept is found; where the catalog holds none of it, there is nothing to find.
+        return new Judgement(gains, twin != null && anyTrue(twin) ? twin : null, sub, kw, visual, qTags);
+    }
+
+    static boolean anyTrue(boolean[] flags) {
+        for (boolean f : flags) {
+            if (f) {
+                return true;
+            }
+        }
+        return false;
     }
 }

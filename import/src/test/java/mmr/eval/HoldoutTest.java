@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import mmr.eval.Holdout.HeldOutQuery;
 import mmr.eval.Holdout.Item;
 import mmr.eval.Holdout.Split;
+import mmr.model.eval.Baselines;
 
 /** How the evaluation picks its held-out queries from catalogs shaped unlike the emoji. */
 class HoldoutTest {
@@ -51,6 +52,25 @@ class HoldoutTest {
         split.queries().forEach(q -> assertThat(catalogIds).doesNotContain(q.item().id()));
         assertThat(Holdout.split(all, 0.1, 1, 0).queries()).extracting(q -> q.item().id())
                 .as("seeded").containsExactlyElementsOf(split.queries().stream().map(q -> q.item().id()).toList());
+    }
+
+    @Test
+    void aQueryWhoseConceptTheCatalogLacksHasNoTwinToFind() throws Exception {
+        List<Item> catalog = withFeatures(items(6, i -> "concept-" + (i / 2)));
+        Baselines baselines = new Baselines(catalog.stream().map(Item::features).toArray(float[][]::new),
+                catalog.stream().map(i -> (Set<String>) new HashSet<>(i.tags())).toList());
+        Item shared = withFeatures(items(1, i -> "concept-1")).get(0);
+        Item alone = withFeatures(items(1, i -> "concept-9")).get(0);
+
+        assertThat(Judgement.of(new HeldOutQuery(shared, null, null), catalog, baselines).twin())
+                .containsExactly(false, false, true, true, false, false);
+        assertThat(Judgement.of(new HeldOutQuery(alone, null, null), catalog, baselines).twin())
+                .as("twin@10 is not scored for it, rather than scored 0").isNull();
+    }
+
+    private static List<Item> withFeatures(List<Item> items) {
+        return items.stream().map(i -> new Item(i.id(), i.file(), i.tags(), i.metadata(),
+                new float[] {1, i.id().length(), i.tags().get(0).hashCode() % 7})).toList();
     }
 
     private List<Item> items(int n, java.util.function.IntFunction<String> concept) throws Exception {
