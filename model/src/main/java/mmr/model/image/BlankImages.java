@@ -6,6 +6,8 @@ import java.awt.image.BufferedImage;
  * Whether a decoded image shows nothing: every pixel, composited on white as the encoders see it,
  * the same colour (a fully transparent image is all white). Decided from the pixels before encoding,
  * so the answer does not depend on the encoder (a CNN gives a blank image non-zero features).
+ * An image drawn in white on transparency — icons made for dark backgrounds — would be blank that way
+ * although its alpha holds a shape; {@link #visibleOnWhite} redraws such an image in black.
  */
 public final class BlankImages {
     /** Largest spread per channel (0..255) still called one colour: lossy codecs add a little noise. */
@@ -37,6 +39,34 @@ public final class BlankImages {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code image} itself, or — when it is one light colour on transparency, so that composited on white it
+     * shows nothing while its alpha varies — a copy drawn in black with the same alpha: its shape is what
+     * the encoders then see, as for an icon drawn in black. An image that shows anything on white is
+     * returned as it is, so such images' features do not depend on this.
+     */
+    public static BufferedImage visibleOnWhite(BufferedImage image) {
+        if (!image.getColorModel().hasAlpha() || !isBlank(image)) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] alpha = image.getRGB(0, 0, w, h, null, 0, w);
+        int min = 255;
+        int max = 0;
+        for (int i = 0; i < alpha.length; i++) {
+            alpha[i] &= 0xFF000000;
+            min = Math.min(min, alpha[i] >>> 24);
+            max = Math.max(max, alpha[i] >>> 24);
+        }
+        if (max - min <= TOLERANCE) {
+            return image;
+        }
+        BufferedImage ink = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        ink.setRGB(0, 0, w, h, alpha, 0, w);
+        return ink;
     }
 
     private static int onWhite(int channel, int alpha) {

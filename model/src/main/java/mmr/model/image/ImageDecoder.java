@@ -39,6 +39,8 @@ import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
  *       no DTD, no scripts, nothing fetched, render time) to at most {@value SvgRasterizer#RENDER_SIDE} pixels;</li>
  *   <li><b>orientation</b>: a JPEG is turned upright as its EXIF orientation says ({@link ExifOrientation}), as a
  *       browser shows it;</li>
+ *   <li><b>white on transparency</b>: an image drawn in one light colour on a transparent background, which the
+ *       encoders (compositing on white) would see as blank, comes back drawn in black ({@link BlankImages#visibleOnWhite});</li>
  *   <li><b>concurrency</b>: at most {@link #MAX_CONCURRENT_DECODES} decodes run at once in a JVM; a caller
  *       over the limit waits up to {@value #BUSY_WAIT_MILLIS} ms, then is told the server is busy. A batch job
  *       that bounds its own concurrency (an import) takes a decoder of its own instead ({@link #forBatch}),
@@ -166,10 +168,9 @@ public final class ImageDecoder {
                     + " ms for a turn; try again");
         }
         try {
-            if (SvgRasterizer.looksLikeSvg(bytes)) {
-                return SvgRasterizer.render(bytes, label, decodeMillis);
-            }
-            return decodeBounded(bytes, label);
+            BufferedImage image = SvgRasterizer.looksLikeSvg(bytes) ? SvgRasterizer.render(bytes, label, decodeMillis)
+                    : decodeBounded(bytes, label);
+            return BlankImages.visibleOnWhite(image);
         } finally {
             slots.release();
         }

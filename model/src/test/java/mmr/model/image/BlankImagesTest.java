@@ -26,6 +26,34 @@ class BlankImagesTest {
         assertThat(BlankImages.isBlank(TestImages.circle(40, Color.RED, 0, true))).isFalse();
     }
 
+    @Test
+    void aWhiteIconOnTransparencyIsDecodedInBlackAndAnythingVisibleOnWhiteIsLeftAsItIs() throws Exception {
+        BufferedImage white = TestImages.circle(40, Color.WHITE, 0, true);
+        assertThat(BlankImages.isBlank(white)).as("white on transparency composites to all white").isTrue();
+
+        BufferedImage decoded = new ImageDecoder().decode(TestImages.bytes(white, "png"), "white icon");
+        assertThat(BlankImages.isBlank(decoded)).isFalse();
+        BufferedImage black = TestImages.circle(40, Color.BLACK, 0, true);
+        for (int y = 0; y < black.getHeight(); y++) {
+            for (int x = 0; x < black.getWidth(); x++) {
+                assertThat(decoded.getRGB(x, y) >>> 24).isEqualTo(white.getRGB(x, y) >>> 24);
+                if ((black.getRGB(x, y) >>> 24) == 255) {
+                    assertThat(decoded.getRGB(x, y)).as("drawn in black at (%d, %d)", x, y).isEqualTo(0xFF000000);
+                }
+            }
+        }
+
+        BufferedImage red = TestImages.circle(40, Color.RED, 0, true);
+        assertThat(BlankImages.visibleOnWhite(red)).as("visible on white: the same image").isSameAs(red);
+        BufferedImage transparent = new BufferedImage(64, 64, BufferedImage.TYPE_INT_ARGB);
+        assertThat(BlankImages.visibleOnWhite(transparent)).as("nothing drawn: still blank").isSameAs(transparent);
+        BufferedImage whiteOnWhite = flat(Color.WHITE);
+        assertThat(BlankImages.isBlank(new ImageDecoder().decode(TestImages.bytes(whiteOnWhite, "png"), "white"))).isTrue();
+        String svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'><circle cx='12' cy='12' r='8' fill='#fff'/></svg>";
+        assertThat(BlankImages.isBlank(new ImageDecoder().decode(svg.getBytes(java.nio.charset.StandardCharsets.UTF_8), "svg")))
+                .as("a white SVG icon").isFalse();
+    }
+
     private static BufferedImage flat(Color colour) {
         BufferedImage out = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
