@@ -165,10 +165,14 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** One of the catalog's own images with one of its tags, for the closing examples. */
+    /**
+     * One of the catalog's own images with the one of its tags most images carry, for the closing examples: a
+     * keyword example that finds one image shows little.
+     */
     private static Map<String, Object> example(EmbeddedCypher cypher) {
         List<Map<String, Object>> rows = cypher.write("MATCH (i:Image) WHERE i.id IS NOT NULL AND EXISTS { (i)-[:TAGGED]->() } "
-                + "WITH i ORDER BY i.id LIMIT 1 MATCH (i)-[:TAGGED]->(t:Tag) RETURN i.id AS id, t.name AS tag ORDER BY tag LIMIT 1",
+                + "WITH i ORDER BY i.id LIMIT 1 MATCH (i)-[:TAGGED]->(t:Tag) "
+                + "RETURN i.id AS id, t.name AS tag ORDER BY COUNT { (t)<-[:TAGGED]-(:Image) } DESC, tag LIMIT 1",
                 Map.of());
         return rows.isEmpty() ? null : rows.get(0);
     }

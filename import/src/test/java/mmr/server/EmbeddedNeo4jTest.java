@@ -10,7 +10,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +26,11 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Session;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import mmr.cli.Main;
+import mmr.model.tag.TagNames;
 import mmr.procedures.testing.EmojiFixture;
 
 /** The runner's database: Bolt, Neo4j Browser over HTTP, GDS and mmr procedures, persistence. */
@@ -47,7 +58,7 @@ class EmbeddedNeo4jTest {
         }
         try (EmbeddedNeo4j again = EmbeddedNeo4j.start(home, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
             long kept = again.db().executeTransactionally("MATCH (i:Image {id: 'kept'}) RETURN count(i) AS n",
-                    java.util.Map.of(), r -> (Long) r.next().get("n"));
+                    Map.of(), r -> (Long) r.next().get("n"));
             assertThat(kept).as("the database persists between runs").isEqualTo(1);
             // Vector indexes are written with large Lucene buffers (one segment, not dozens): Neo4j's defaults are 1 and 16 MB.
             org.neo4j.configuration.Config config = ((org.neo4j.kernel.internal.GraphDatabaseAPI) again.db())
@@ -78,15 +89,25 @@ class EmbeddedNeo4jTest {
         assertThat(Main.run(new PrintWriter(second, true), new PrintWriter(new StringWriter(), true), args)).isZero();
         assertThat(second.toString()).contains("Using the existing graph").doesNotContain("Imported")
                 .contains("Using model 'default' version 1");
-        // the closing examples use the catalog's own first image and one of its tags
-        String firstId = java.nio.file.Files.readAllLines(fixture).stream().map(l -> l.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"))
-                .sorted().findFirst().orElseThrow();
-        assertThat(second.toString()).contains("CALL mmr.search({id: '" + firstId + "'}").contains("CALL mmr.search({tags: ['");
+        // the closing examples use the catalog's own first image and the one of its tags most images carry
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : Files.readAllLines(fixture)) {
+            records.add(new ObjectMapper().readTree(line));
+        }
+        JsonNode first = records.stream().min(Comparator.comparing(r -> r.get("id").asText()))
+                .orElseThrow();
+        Map<String, Long> carriers = new HashMap<>();
+        records.forEach(r -> r.get("tags").forEach(t -> carriers.merge(TagNames.normalise(t.asText()), 1L, Long::sum)));
+        String commonest = StreamSupport.stream(first.get("tags").spliterator(), false)
+                .map(t -> TagNames.normalise(t.asText()))
+                .min(Comparator.<String, Long>comparing(carriers::get).reversed().thenComparing(t -> t)).orElseThrow();
+        assertThat(second.toString()).contains("CALL mmr.search({id: '" + first.get("id").asText() + "'}")
+                .contains("CALL mmr.search({tags: ['" + commonest + "']})");
 
         // another manifest against this database: refused with the choices, nothing served
         Path other = home.resolve("other").resolve("manifest.jsonl");
-        java.nio.file.Files.createDirectories(other.getParent());
-        java.nio.file.Files.copy(fixture, other);
+        Files.createDirectories(other.getParent());
+        Files.copy(fixture, other);
         String[] otherArgs = args.clone();
         otherArgs[8] = other.toString();
         StringWriter third = new StringWriter();
@@ -108,15 +129,15 @@ class EmbeddedNeo4jTest {
         Path db = home.resolve("neo4j");
         assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true),
                 "import", "--db-dir", db.toString(), "--manifest", fixture.toString(), "--tag-init", "centroid", "--quiet")).isZero();
-        java.util.Map<String, float[]> trained = new java.util.HashMap<>();
+        Map<String, float[]> trained = new HashMap<>();
         try (EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(db, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
             long maxDegree = neo4j.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag "
-                    + "RETURN max(COUNT { (n)-[:SIMILAR|TAGGED]-() }) AS d", java.util.Map.of(), r -> (Long) r.next().get("d"));
+                    + "RETURN max(COUNT { (n)-[:SIMILAR|TAGGED]-() }) AS d", Map.of(), r -> (Long) r.next().get("d"));
             assertThat(maxDegree).isLessThan(300);
             neo4j.db().executeTransactionally("CALL mmr.train({trainer: 'gds', sampleSizes: [300, 300], epochs: 1, maxIterations: 3})",
-                    java.util.Map.of(), r -> r.resultAsString());
+                    Map.of(), r -> r.resultAsString());
             neo4j.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag RETURN elementId(n) AS id, n.embedding AS e",
-                    java.util.Map.of(), r -> {
+                    Map.of(), r -> {
                         r.forEachRemaining(row -> trained.put((String) row.get("id"), (float[]) row.get("e")));
                         return null;
                     });
@@ -124,12 +145,12 @@ class EmbeddedNeo4jTest {
         assertThat(trained).hasSizeGreaterThan(120);
         try (EmbeddedNeo4j again = EmbeddedNeo4j.start(db, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF)) {
             long gdsModels = again.db().executeTransactionally("CALL gds.model.list() YIELD modelInfo RETURN count(*) AS n",
-                    java.util.Map.of(), r -> (Long) r.next().get("n"));
+                    Map.of(), r -> (Long) r.next().get("n"));
             assertThat(gdsModels).as("GDS keeps no model across a restart").isZero();
             again.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag WITH collect(n) AS ns CALL mmr.embed(ns) "
-                    + "YIELD nodes RETURN nodes", java.util.Map.of(), r -> r.resultAsString());
+                    + "YIELD nodes RETURN nodes", Map.of(), r -> r.resultAsString());
             again.db().executeTransactionally("MATCH (n) WHERE n:Image OR n:Tag RETURN elementId(n) AS id, n.embedding AS e",
-                    java.util.Map.of(), r -> {
+                    Map.of(), r -> {
                         r.forEachRemaining(row -> {
                             float[] before = trained.get((String) row.get("id"));
                             float[] after = (float[]) row.get("e");
@@ -146,10 +167,10 @@ class EmbeddedNeo4jTest {
         try (EmbeddedNeo4j readOnly = EmbeddedNeo4j.start(db, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF, true)) {
             readOnly.db().executeTransactionally("CALL db.awaitIndexes(300)");
             long hits = readOnly.db().executeTransactionally("CALL mmr.search({id: 'google:1f42c', tags: ['sea']}, {k: 5}) "
-                    + "YIELD image RETURN count(image) AS n", java.util.Map.of(), r -> (Long) r.next().get("n"));
+                    + "YIELD image RETURN count(image) AS n", Map.of(), r -> (Long) r.next().get("n"));
             assertThat(hits).isEqualTo(5);
             long tags = readOnly.db().executeTransactionally("CALL mmr.predictTags({id: 'google:1f42c'}, {k: 3}) "
-                    + "YIELD name RETURN count(name) AS n", java.util.Map.of(), r -> (Long) r.next().get("n"));
+                    + "YIELD name RETURN count(name) AS n", Map.of(), r -> (Long) r.next().get("n"));
             assertThat(tags).isEqualTo(3);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> readOnly.db().executeTransactionally("CREATE (:Probe)"))
                     .hasMessageContaining("read-only");
