@@ -170,6 +170,9 @@ class ExplorerBrowserTest {
         browser.findElement(By.cssSelector("#catalog li[data-id='" + QUERY_ID + "'] button")).click();
         long s = awaitResults(0);
         assertThat(results()).hasSize(24).noneMatch(r -> r.get("id").equals(QUERY_ID));
+        // every result's thumbnail is loaded and drawn (the first screenful: the rest load lazily)
+        waiting().until(d -> (Boolean) js("return [...document.querySelectorAll('#results li.result img')].slice(0, 6)"
+                + ".every(i => i.complete && i.naturalWidth > 0)"));
         assertThat(browser.findElement(By.id("cypher")).getAttribute("textContent"))
                 .startsWith("CALL mmr.search({id: '" + QUERY_ID + "'}, {k: 24, visualWeight: 0.5, connect: 'both'})");
         assertThat(browser.findElements(By.cssSelector("#attached-images li"))).isNotEmpty();

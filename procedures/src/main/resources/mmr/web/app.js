@@ -5,7 +5,7 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const api = (path) => 'api/' + path;
-  const thumb = (id) => api('thumb/' + encodeURIComponent(id));
+  const thumb = (id) => api('thumb?id=' + encodeURIComponent(id));
   const K = 24;
   const PAGE_SIZE = 48;
   const SLIDER_DEBOUNCE_MS = 40;

@@ -144,6 +144,19 @@ public class ExplorerResource {
         return json(request, tx -> new Explorer(tx, log).withModelsRoot(config.get(MmrSettings.models_root)).search(parsed));
     }
 
+    /**
+     * The page asks for thumbnails here, the id as a query parameter: an id may hold a slash, which the
+     * server refuses to decode inside a path ("Ambiguous URI path separator").
+     */
+    @GET
+    @Path("api/thumb")
+    public Response thumbById(@Context HttpServletRequest request, @QueryParam("id") String id) {
+        if (id == null || id.isEmpty()) {
+            return error(400, "name the image: /mmr/api/thumb?id=<the image's id>");
+        }
+        return thumb(request, id);
+    }
+
     @GET
     @Path("api/thumb/{id}")
     public Response thumb(@Context HttpServletRequest request, @PathParam("id") String id) {

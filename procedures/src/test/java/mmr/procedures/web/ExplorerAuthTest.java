@@ -46,7 +46,7 @@ class ExplorerAuthTest {
 
     @Test
     void everyPathNeedsAUser() throws Exception {
-        for (String path : List.of("/mmr/", "/mmr/assets/app.js", "/mmr/api/info", "/mmr/api/images", "/mmr/api/thumb/x")) {
+        for (String path : List.of("/mmr/", "/mmr/assets/app.js", "/mmr/api/info", "/mmr/api/images", "/mmr/api/thumb/x", "/mmr/api/thumb?id=x")) {
             HttpResponse<String> anonymous = get(path, null, null);
             assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
             assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElse("")).as(path).contains("Basic realm=\"Neo4j\"");

@@ -3,6 +3,7 @@ package mmr.procedures.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -349,6 +350,21 @@ class ExplorerEndpointsTest {
         assertThat(error(escape)).isEqualTo("image 'escape' has no file under the image root");
         HttpResponse<byte[]> dots = get("/mmr/api/thumb/..");
         assertThat(dots.statusCode()).isIn(400, 404);
+
+        // the page's form: the id as a query parameter, so an id holding a slash (which a path cannot carry) is served
+        assertThat(get("/mmr/api/thumb?id=" + URLEncoder.encode(QUERY_ID, StandardCharsets.UTF_8)).body()).isEqualTo(ok.body());
+        String slashed = "shop/item 1?&#";
+        db.executeTransactionally("CREATE (:Image {id: $id, source: $source})", Map.of("id", slashed, "source", path(QUERY_ID)));
+        try {
+            HttpResponse<byte[]> bySlashedId = get("/mmr/api/thumb?id=" + URLEncoder.encode(slashed, StandardCharsets.UTF_8));
+            assertThat(bySlashedId.statusCode()).isEqualTo(200);
+            assertThat(bySlashedId.body()).isEqualTo(ok.body());
+        } finally {
+            db.executeTransactionally("MATCH (i:Image {id: $id}) DELETE i", Map.of("id", slashed));
+        }
+        HttpResponse<byte[]> noId = get("/mmr/api/thumb?id=");
+        assertThat(noId.statusCode()).isEqualTo(400);
+        assertThat(error(noId)).isEqualTo("name the image: /mmr/api/thumb?id=<the image's id>");
     }
 
     // ---- read-only
