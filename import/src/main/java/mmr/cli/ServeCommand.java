@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,8 @@ import mmr.ingest.Importer;
 import mmr.ingest.emoji.EmojiDataset;
 import mmr.ingest.graph.EmbeddedCypher;
 import mmr.ingest.graph.GraphWriter;
+import mmr.ingest.manifest.ManifestEntry;
+import mmr.ingest.manifest.ManifestReader;
 import mmr.model.encode.ImageEncoder;
 import mmr.model.encode.ModelChecksum;
 import mmr.progress.TrainProgress;
@@ -56,7 +59,8 @@ public final class ServeCommand implements Callable<Integer> {
     String encoder;
 
     @Option(names = "--images", paramLabel = "DIR", description = "Folder the catalog's image paths are relative to, for the "
-            + "explorer's thumbnails (default: the manifest's folder, or the emoji cache)")
+            + "explorer's thumbnails (default: the manifest's folder — or, when it names every image by an absolute path, the closest "
+            + "folder holding them all — or the emoji cache)")
     Path images;
 
     @Option(names = "--retrain", description = "Train a new model version even if a current one exists")
@@ -78,16 +82,17 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("Deleting the database in " + home + " (--rebuild) ...");
             BenchCommand.deleteTree(home);
         }
-        EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, boltPort, httpPort, false, imagesRoot(), cache.modelsRoot(encoder));
+        Path imagesRoot = imagesRoot();
+        EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(home, boltPort, httpPort, false, imagesRoot, cache.modelsRoot(encoder));
         try {
-            return serve(neo4j, t0, out);
+            return serve(neo4j, imagesRoot, t0, out);
         } catch (RuntimeException | IOException e) {
             neo4j.close();
             throw e;
         }
     }
 
-    private int serve(EmbeddedNeo4j neo4j, long t0, PrintWriter out) throws IOException, InterruptedException {
+    private int serve(EmbeddedNeo4j neo4j, Path imagesRoot, long t0, PrintWriter out) throws IOException, InterruptedException {
         out.printf(Locale.ROOT, "Neo4j started in %.1f s at %s%n", (System.nanoTime() - t0) / 1e9, neo4j.home());
         out.flush();
 
@@ -104,7 +109,8 @@ public final class ServeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nGraph: %s images, %s tags, %s TAGGED, %s SIMILAR edges; encoder %s%n",
                 info.get("images"), info.get("tags"), info.get("tagged"), info.get("similar"), info.get("encoder"));
         out.printf("Bolt:     bolt://localhost:%d  (no authentication; loopback only)%n", boltPort);
-        out.printf("Explorer: http://localhost:%d%s/  (the visual <-> conceptual slider)%n", httpPort, EmbeddedNeo4j.EXPLORER_PATH);
+        out.printf("Explorer: http://localhost:%d%s/  (the visual <-> conceptual slider; thumbnails from %s)%n", httpPort,
+                EmbeddedNeo4j.EXPLORER_PATH, imagesRoot);
         out.printf("Browser:  http://localhost:%d%s%n          (filled in: bolt://localhost:%d, no authentication: it connects by itself. "
                 + "Queries to try: cypher/examples.cypher)%n", httpPort, EmbeddedNeo4j.browserPath(boltPort), boltPort);
         out.println("Try:     CALL mmr.catalog.info()");
@@ -181,15 +187,51 @@ public final class ServeCommand implements Callable<Integer> {
         return s.replace("\\", "\\\\").replace("'", "\\'");
     }
 
-    /** The folder image paths are relative to: --images, else the manifest's folder, else the emoji cache's. */
+    /**
+     * The folder thumbnails are served from: --images, else the manifest's folder — or, when the manifest names
+     * every image by an absolute path (as scripts often write them), the closest folder holding them all — else
+     * the emoji cache's.
+     */
     private Path imagesRoot() throws IOException {
         if (images != null) {
             return images;
         }
         if (manifest != null) {
-            return manifest.toAbsolutePath().getParent();
+            return imagesRoot(manifest);
         }
         return cache.emoji().root();
+    }
+
+    /** The manifest's folder, or the closest folder holding every image when all are named by absolute paths. */
+    static Path imagesRoot(Path manifest) throws IOException {
+        Path folder = manifest.toAbsolutePath().normalize().getParent();
+        Path common = null;
+        try (ManifestReader reader = ManifestReader.open(manifest)) {
+            while (reader.hasNext()) {
+                if (reader.next() instanceof ManifestEntry.Record r && r.path() != null) {
+                    Path p;
+                    try {
+                        p = Path.of(r.path());
+                    } catch (InvalidPathException e) {
+                        continue;
+                    }
+                    if (!p.isAbsolute()) {
+                        return folder;     // relative paths are resolved against the manifest's folder
+                    }
+                    Path parent = p.normalize().getParent();
+                    if (common == null) {
+                        common = parent;
+                    }
+                    while (common != null && parent != null && !parent.startsWith(common)) {
+                        common = common.getParent();
+                    }
+                    if (common == null || parent == null) {
+                        return folder;
+                    }
+                }
+            }
+        }
+        return common == null ? folder : common;
     }
 
     private void build(EmbeddedCypher cypher, PrintWriter out) throws IOException {
