@@ -27,6 +27,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import mmr.model.text.Bounded;
+
 /**
  * Streams a catalog manifest, one entry per line, never holding the file in memory.
  * <ul>
@@ -159,7 +161,7 @@ public final class ManifestReader implements Iterator<ManifestEntry>, Closeable 
         JsonNode t = node.get("tags");
         if (t != null && !t.isNull()) {
             if (!t.isArray()) {
-                return problem(id, "'tags' must be a list of strings");
+                return problem(id, "'tags' must be a list of strings, e.g. [\"red\", \"round\"]; got " + Bounded.cut(t.toString()));
             }
             for (JsonNode x : t) {
                 tags.add(x.isNull() ? null : x.asText());

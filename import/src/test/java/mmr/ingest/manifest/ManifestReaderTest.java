@@ -58,15 +58,17 @@ class ManifestReaderTest {
                 + "{\"id\": \"d\", \"path\": \"d.png\", \"features\": [1]}\n"
                 + "{\"id\": \"e\", \"path\": 5}\n"
                 + "{\"id\": \"f\", \"features\": [1, \"x\"]}\n"
+                + "{\"id\": \"g\", \"path\": \"g.png\", \"tags\": \"red, round\"}\n"
                 + "{\"id\": \"ok\", \"path\": \"ok.png\"}\n");
-        assertThat(entries).hasSize(7);
+        assertThat(entries).hasSize(8);
         assertThat(reason(entries.get(0))).startsWith("malformed JSON: ");
         assertThat(reason(entries.get(1))).startsWith("malformed JSON: expected an object");
         assertThat(reason(entries.get(2))).isEqualTo("missing 'id' (a non-empty string or number)");
         assertThat(reason(entries.get(3))).isEqualTo("has both 'path' and 'features'; give one");
         assertThat(reason(entries.get(4))).isEqualTo("'path' must be a string, got number");
         assertThat(reason(entries.get(5))).isEqualTo("'features' must be a list of numbers; element 1 is \"x\"");
-        assertThat(entries.get(6)).isInstanceOf(ManifestEntry.Record.class);
+        assertThat(reason(entries.get(6))).isEqualTo("'tags' must be a list of strings, e.g. [\"red\", \"round\"]; got \"red, round\"");
+        assertThat(entries.get(7)).isInstanceOf(ManifestEntry.Record.class);
     }
 
     @Test
