@@ -53,19 +53,27 @@ public final class BlankImages {
         }
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] alpha = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] row = new int[w];
         int min = 255;
         int max = 0;
-        for (int i = 0; i < alpha.length; i++) {
-            alpha[i] &= 0xFF000000;
-            min = Math.min(min, alpha[i] >>> 24);
-            max = Math.max(max, alpha[i] >>> 24);
+        for (int y = 0; y < h && max - min <= TOLERANCE; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int argb : row) {
+                min = Math.min(min, argb >>> 24);
+                max = Math.max(max, argb >>> 24);
+            }
         }
         if (max - min <= TOLERANCE) {
             return image;
         }
         BufferedImage ink = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-        ink.setRGB(0, 0, w, h, alpha, 0, w);
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                row[x] &= 0xFF000000;
+            }
+            ink.setRGB(0, y, w, 1, row, 0, w);
+        }
         return ink;
     }
 
