@@ -29,9 +29,9 @@ import mmr.model.tag.TagNames;
 
 /**
  * The catalog as the evaluation splits it: its records (read and encoded once), the held-out
- * queries — one image of a seeded share of the concepts with two or more images (or a seeded share of images, without
- * concept metadata or when no concept has two images) — and, per dropout level, the tags the graph keeps. Seeded throughout: two runs split
- * alike.
+ * queries — one image of a seeded share of the concepts with two or more images (or a seeded share of
+ * images, without concept metadata or when no concept has two images) — and, per dropout level, the
+ * tags the graph keeps. Seeded throughout: two runs split alike.
  */
 public final class Holdout {
     /** A keyword must be on at least this many catalog images. */
