@@ -64,6 +64,10 @@ final class TargetOptions {
             EmbeddedNeo4j neo4j = EmbeddedNeo4j.start(target.dbDir, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF, false, null, modelsRoot);
             return new Opened(new EmbeddedCypher(neo4j.db(), "embedded database at " + neo4j.home()), neo4j);
         }
+        if (!noAuth && password == null) {
+            throw new IllegalArgumentException("--uri " + target.uri + " needs the password of user '" + user + "': give --password "
+                    + "or set NEO4J_PASSWORD, or --no-auth for a server without authentication");
+        }
         return new Opened(BoltCypher.connect(target.uri, noAuth ? null : user, password, database), null);
     }
 }

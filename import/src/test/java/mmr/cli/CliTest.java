@@ -72,6 +72,13 @@ class CliTest extends HarnessTest {
         assertThat(unreachable.code()).isEqualTo(Main.EXIT_DATABASE);
         assertThat(unreachable.err()).contains("mmr: cannot reach Neo4j at bolt://127.0.0.1:9");
 
+        if (System.getenv("NEO4J_PASSWORD") == null) {
+            Run noPassword = run("train", "--uri", "bolt://127.0.0.1:9");
+            assertThat(noPassword.code()).isEqualTo(Main.EXIT_USAGE);
+            assertThat(noPassword.err()).contains("mmr: --uri bolt://127.0.0.1:9 needs the password of user 'neo4j': give "
+                    + "--password or set NEO4J_PASSWORD, or --no-auth for a server without authentication");
+        }
+
         Path none = Files.writeString(dir.resolve("none.jsonl"), "{\"id\": \"a\", \"path\": \"gone.png\"}\n");
         Run nothing = run("import", "--uri", neo4j.boltURI().toString(), "--no-auth", "--manifest", none.toString(), "--quiet");
         assertThat(nothing.code()).isEqualTo(Main.EXIT_NOTHING_IMPORTED);
