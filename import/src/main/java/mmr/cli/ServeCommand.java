@@ -105,7 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
             requireBuiltFromTheManifest(cypher);
             out.println("Using the existing graph (--rebuild to build it again).");
         }
-        train(cypher, out);
+        train(cypher, info, out);
         out.printf(Locale.ROOT, "%nGraph: %s images, %s tags, %s TAGGED, %s SIMILAR edges; encoder %s%n",
                 info.get("images"), info.get("tags"), info.get("tagged"), info.get("similar"), info.get("encoder"));
         out.printf("Bolt:     bolt://localhost:%d  (no authentication; loopback only)%n", boltPort);
@@ -255,12 +255,16 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** Trains GraphSAGE on first run (or with --retrain); otherwise names the current model. */
-    private void train(EmbeddedCypher cypher, PrintWriter out) {
+    private void train(EmbeddedCypher cypher, Map<String, Object> info, PrintWriter out) {
         var current = cypher.write("CALL mmr.model.info() YIELD name, version, current WHERE current AND name = 'default' "
                 + "RETURN version", Map.of());
         if (!current.isEmpty() && !retrain) {
             out.println("Using model 'default' version " + current.get(0).get("version") + " (--retrain to train a new one).");
             return;
+        }
+        if ((Long) info.get("tags") == 0) {
+            throw new IllegalArgumentException("the catalog's " + info.get("images") + " images have no tags, and mmr's model is "
+                    + "trained on images' tags: give the images their \"tags\" in the manifest and build again with --rebuild");
         }
         out.println("Training GraphSAGE (mmr.train defaults: trainer djl, samples 25/10, 128-d) ...");
         out.flush();

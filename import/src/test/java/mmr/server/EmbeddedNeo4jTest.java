@@ -28,6 +28,7 @@ import org.neo4j.driver.Session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import mmr.cli.Main;
 import mmr.model.tag.TagNames;
@@ -71,6 +72,29 @@ class EmbeddedNeo4jTest {
             assertThat(config.get(org.neo4j.configuration.GraphDatabaseSettings.load_csv_file_url_root))
                     .isEqualTo(home.toAbsolutePath().normalize().resolve("import"));
         }
+    }
+
+    @Test
+    void serveSaysWhatAnUntaggedCatalogLacksInsteadOfFailingInTraining() throws Exception {
+        Path fixture = EmojiFixture.manifest();
+        Path untagged = home.resolve("untagged/manifest.jsonl");
+        Files.createDirectories(untagged.getParent());
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(fixture)) {
+            ObjectNode row = (ObjectNode) new ObjectMapper().readTree(line);
+            row.remove("tags");
+            row.put("path", fixture.getParent().resolve(row.get("path").asText()).toString());
+            lines.add(row.toString());
+        }
+        Files.write(untagged, lines);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "serve", "--home", home.resolve("untagged-db").toString(),
+                "--bolt-port", "" + freePort(), "--http-port", "" + freePort(), "--manifest", untagged.toString(), "--exit-after-build");
+        assertThat(code).isEqualTo(Main.EXIT_USAGE);
+        assertThat(out.toString()).contains("Imported 120 image(s)").doesNotContain("Training GraphSAGE");
+        assertThat(err.toString()).contains("mmr: the catalog's 120 images have no tags, and mmr's model is trained on images' tags: "
+                + "give the images their \"tags\" in the manifest and build again with --rebuild");
     }
 
     @Test
