@@ -122,8 +122,13 @@ public final class EmbeddedNeo4j implements AutoCloseable {
             config.set(MmrSettings.models_root, modelsRoot.toAbsolutePath().normalize());
         }
         config.setRaw(settings);
-        DatabaseManagementService dbms = new DatabaseManagementServiceFactory(DbmsInfo.COMMUNITY, CommunityEditionModule::new)
-                .build(config.build(), web, GraphDatabaseDependencies.newDependencies());
+        DatabaseManagementService dbms;
+        try {
+            dbms = new DatabaseManagementServiceFactory(DbmsInfo.COMMUNITY, CommunityEditionModule::new)
+                    .build(config.build(), web, GraphDatabaseDependencies.newDependencies());
+        } catch (RuntimeException e) {
+            throw startFailure(abs, e);
+        }
         EmbeddedNeo4j neo4j = new EmbeddedNeo4j(dbms, abs);
         try {
             GlobalProcedures procedures = ((GraphDatabaseAPI) neo4j.db).getDependencyResolver()
@@ -134,6 +139,22 @@ public final class EmbeddedNeo4j implements AutoCloseable {
             throw new IllegalStateException("cannot register procedures in the embedded database: " + e.getMessage(), e);
         }
         return neo4j;
+    }
+
+    /**
+     * Neo4j's "Error starting Neo4j database server at …" with the reason from its causes: most often the
+     * store is held by another process (another serve, a Neo4j server on the same folder).
+     */
+    static RuntimeException startFailure(Path home, RuntimeException e) {
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals("FileLockException")) {
+                return new IllegalStateException("the database in " + home + " is in use by another process (another mmr serve, "
+                        + "import or a Neo4j server on the same folder); stop it, or use another folder", e);
+            }
+            root = t;
+        }
+        return root == e ? e : new IllegalStateException(e.getMessage() + ": " + root.getMessage(), e);
     }
 
     /**

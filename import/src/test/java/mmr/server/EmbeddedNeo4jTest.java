@@ -1,6 +1,7 @@
 package mmr.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,6 +72,10 @@ class EmbeddedNeo4jTest {
             // `file` sources are confined to <home>/import, not the home with its logs and store files.
             assertThat(config.get(org.neo4j.configuration.GraphDatabaseSettings.load_csv_file_url_root))
                     .isEqualTo(home.toAbsolutePath().normalize().resolve("import"));
+            // a second start on a folder in use names the reason, not only "Error starting Neo4j database server"
+            assertThatThrownBy(() -> EmbeddedNeo4j.start(home, EmbeddedNeo4j.OFF, EmbeddedNeo4j.OFF))
+                    .hasMessage("the database in " + home.toAbsolutePath().normalize() + " is in use by another process (another mmr "
+                            + "serve, import or a Neo4j server on the same folder); stop it, or use another folder");
         }
     }
 
