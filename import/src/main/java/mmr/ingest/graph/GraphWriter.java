@@ -8,10 +8,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import mmr.ingest.manifest.ManifestReader;
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.encode.ModelChecksum;
 import mmr.model.tag.TagFeatures;
@@ -135,8 +135,7 @@ public final class GraphWriter {
      * for a feature or a tag.
      */
     public static String evaluationProperty(String key) {
-        String clean = key.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        return "eval_" + clean;
+        return "eval_" + ManifestReader.metadataKey(key);
     }
 
     /** Sets every tag's features to the unit mean of its images' features; returns tags updated. */

@@ -243,7 +243,19 @@ public final class ManifestReader implements Iterator<ManifestEntry>, Closeable 
         if (path != null && features != null) {
             return problem(id, "has both 'path' and 'features'; give one");
         }
-        return new ManifestEntry.Record(lineNo, id, path, tags, features, metadata);
+        Map<String, String> keyed = new LinkedHashMap<>();
+        metadata.forEach((k, v) -> keyed.put(metadataKey(k), v));
+        return new ManifestEntry.Record(lineNo, id, path, tags, features, keyed);
+    }
+
+    /**
+     * One spelling per metadata key, whoever wrote the manifest: trimmed, lower-cased, anything but
+     * {@code a-z 0-9 _} as {@code _}, and a leading {@code eval_} dropped — {@code "Concept"}, {@code "eval_concept"}
+     * and a CSV column {@code concept} are the key {@code mmr eval} reads, stored as {@code eval_concept}.
+     */
+    public static String metadataKey(String key) {
+        String clean = key.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return clean.startsWith("eval_") && clean.length() > 5 ? clean.substring(5) : clean;
     }
 
     private ManifestEntry.Problem problem(String id, String reason) {

@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import mmr.ingest.graph.GraphWriter;
 
 class ManifestReaderTest {
     @TempDir
@@ -48,6 +51,16 @@ class ManifestReaderTest {
         assertThat(entries.get(2)).isInstanceOf(ManifestEntry.Problem.class);
         assertThat(((ManifestEntry.Problem) entries.get(2)).reason())
                 .isEqualTo("needs a 'path' to an image file or precomputed 'features'");
+    }
+
+    @Test
+    void metadataKeysHaveOneSpellingWhoeverWroteThem() throws Exception {
+        List<ManifestEntry> entries = read("m.jsonl", "{\"id\": \"a\", \"path\": \"a.png\", \"metadata\": "
+                + "{\"Concept\": \"c1\", \"eval_category\": \"animals\", \" Sub Category \": \"sea\", \"eval_\": \"kept\"}}\n");
+        assertThat(((ManifestEntry.Record) entries.get(0)).metadata())
+                .containsExactly(Map.entry("concept", "c1"), Map.entry("category", "animals"), Map.entry("sub_category", "sea"),
+                        Map.entry("eval_", "kept"));
+        assertThat(GraphWriter.evaluationProperty("eval_Concept")).isEqualTo("eval_concept");
     }
 
     @Test
