@@ -105,9 +105,10 @@ public final class EvalCommand implements Callable<Integer> {
             options = options.withManifest(source);
         }
         List<Map<String, Object>> rows;
+        Evaluation evaluation = new Evaluation(options, o, new Evaluation.EncoderSource(encoder, () -> cache.encoder(encoder),
+                cache.modelsRoot(encoder)));
         try {
-            rows = new Evaluation(options, o, new Evaluation.EncoderSource(encoder, () -> cache.encoder(encoder),
-                    cache.modelsRoot(encoder))).run();
+            rows = evaluation.run();
         } catch (IllegalArgumentException e) {
             err.println("mmr eval: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -115,7 +116,7 @@ public final class EvalCommand implements Callable<Integer> {
         String header = String.format(Locale.ROOT, "`mmr eval --manifest %s --holdout %s --dropout %s --seed %d --train \"%s\" "
                         + "--tag-init %s --knn-top-k %d --knn-cutoff %s%s%s`", manifest == null ? "(emoji)" : manifest.getFileName(),
                 holdout, options.dropouts().stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""), seed,
-                train, init, knnTopK, knnCutoff, " --encoder " + encoder, quick ? " --quick" : "");
+                train, init, knnTopK, knnCutoff, " --encoder " + encoder, quick ? " --quick" : "") + "\n\n" + evaluation.splitSummary() + ".";
         for (Path p : EvalReport.write(out, rows, header)) {
             o.println("wrote " + p);
         }

@@ -76,6 +76,7 @@ public final class Evaluation {
 
     private final Options options;
     private final PrintWriter out;
+    private String splitSummary;
     private final EncoderSource encoders;
     private final EvalRows rows;
 
@@ -98,6 +99,11 @@ public final class Evaluation {
         return EvalRows.label(row);
     }
 
+    /** After {@link #run}: the catalog's size, the queries' count and how they were held out, as the run printed it. */
+    public String splitSummary() {
+        return splitSummary;
+    }
+
     public List<Map<String, Object>> run() throws IOException {
         long t0 = System.nanoTime();
         List<Item> all = Holdout.read(options.manifest());
@@ -106,9 +112,10 @@ public final class Evaluation {
             Holdout.encode(all, encoder);
             progress("encoded %d images with %s in %.1f s", all.size(), encoder.identity(), (System.nanoTime() - e0) / 1e9);
             Split split = Holdout.split(all, options.holdout(), options.seed(), options.maxQueries());
-            out.printf(Locale.ROOT, "mmr eval: %d catalog images, %d held-out queries (%s), dropout %s, train %s%n",
-                    split.catalog().size(), split.queries().size(), split.byConcept() ? "one image of " + pct(options.holdout())
-                            + " of the concepts with two or more images" : pct(options.holdout()) + " of images", options.dropouts(),
+            splitSummary = String.format(Locale.ROOT, "%d catalog images, %d held-out queries (%s)", split.catalog().size(),
+                    split.queries().size(), split.byConcept() ? "one image of " + pct(options.holdout())
+                            + " of the concepts with two or more images" : pct(options.holdout()) + " of images");
+            out.printf(Locale.ROOT, "mmr eval: %s, dropout %s, train %s%n", splitSummary, options.dropouts(),
                     TrainConfigText.format(options.trainConfig()));
             for (double p : options.dropouts()) {
                 evaluate(split, p, encoder);

@@ -91,7 +91,9 @@ class EvalCommandTest {
         Map<String, Object> visual = rows.stream().filter(x -> "image".equals(x.get("setting")) && "visual".equals(x.get("method")))
                 .findFirst().orElseThrow();
         assertThat(((Number) visual.get("ndcg5")).doubleValue()).isBetween(0.0, 1.0);
-        assertThat(Files.readString(out.resolve("results.md"))).contains("| image | 0.0 | visual |");
+        assertThat(Files.readString(out.resolve("results.md"))).contains("| image | 0.0 | visual |")
+                .containsPattern("\n\\d+ catalog images, \\d+ held-out queries \\((one image of \\d+ % of the concepts with two or more "
+                        + "images|\\d+ % of images)\\)\\.\n");
         for (String png : List.of("slider.png", "ndcg5.png", "keyword-recall-dropout.png")) {
             byte[] head = Files.readAllBytes(out.resolve(png));
             assertThat(head).startsWith(0x89, 'P', 'N', 'G');
