@@ -76,9 +76,9 @@ public final class Evaluation {
 
     private final Options options;
     private final PrintWriter out;
-    private String splitSummary;
     private final EncoderSource encoders;
     private final EvalRows rows;
+    private String splitSummary;
 
     public Evaluation(Options options, PrintWriter out) {
         this(options, out, EncoderSource.DESCRIPTOR);

@@ -111,13 +111,8 @@ public final class ImageDecoder {
         this.slots = slots;
     }
 
-    /** The JVM's decoding slots (tests hold them to check the busy path). */
-    static Semaphore slots() {
-        return SLOTS;
-    }
-
-    /** This decoder's slots: the JVM's, or a batch decoder's own (tests hold them to check the wait). */
-    Semaphore slotsOf() {
+    /** This decoder's slots: the JVM's, or a batch decoder's own (tests hold them to check the busy path and the wait). */
+    Semaphore slots() {
         return slots;
     }
 

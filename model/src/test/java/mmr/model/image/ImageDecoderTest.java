@@ -139,7 +139,7 @@ class ImageDecoderTest {
     /** When every decoding slot stays taken, a decode waits its bounded time and is told the server is busy. */
     @Test
     void aDecodeWithNoFreeSlotIsToldTheServerIsBusy() throws Exception {
-        java.util.concurrent.Semaphore slots = ImageDecoder.slots();
+        java.util.concurrent.Semaphore slots = decoder.slots();
         slots.acquire(ImageDecoder.MAX_CONCURRENT_DECODES);
         try {
             long t0 = System.nanoTime();
@@ -162,21 +162,21 @@ class ImageDecoderTest {
     void aBatchDecoderWaitsItsTurnAndIsNeverRefusedAsBusy() throws Exception {
         byte[] png = TestImages.bytes(TestImages.circle(16, Color.RED, 0, true), "png");
         ImageDecoder batch = ImageDecoder.forBatch(ImageDecoder.DEFAULT_MAX_PIXELS, 1);
-        java.util.concurrent.Semaphore jvm = ImageDecoder.slots();
+        java.util.concurrent.Semaphore jvm = new ImageDecoder().slots();
         jvm.acquire(ImageDecoder.MAX_CONCURRENT_DECODES);
         try {
             assertThat(batch.decode(png, "x").getWidth()).isEqualTo(16);
         } finally {
             jvm.release(ImageDecoder.MAX_CONCURRENT_DECODES);
         }
-        batch.slotsOf().acquire();
+        batch.slots().acquire();
         Thread release = new Thread(() -> {
             try {
                 Thread.sleep(ImageDecoder.BUSY_WAIT_MILLIS + 500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            batch.slotsOf().release();
+            batch.slots().release();
         });
         release.start();
         long t0 = System.nanoTime();
