@@ -153,6 +153,14 @@ final class EvalSearch {
         return out.stream().limit(RANKED).mapToInt(Integer::intValue).toArray();
     }
 
+    /** The current model's vote weight in tag prediction, chosen when it was trained. */
+    double predictVoteWeight() {
+        List<Double> weight = new ArrayList<>();
+        cypher.read("MATCH (m:MmrModel {current: true}) RETURN m.predictVoteWeight AS w", Map.of(),
+                row -> weight.add(row.get("w") == null ? Double.NaN : ((Number) row.get("w")).doubleValue()));
+        return weight.isEmpty() ? Double.NaN : weight.get(0);
+    }
+
     /** The current model's count of tag voters, chosen when it was trained. */
     int predictVoters() {
         List<Long> voters = new ArrayList<>();

@@ -98,9 +98,11 @@ public final class SageTrainer {
      * @param validationLosses loss of the validation images queried as new images: before training, then per epoch
      *                         (empty without a validation split)
      * @param bestEpoch        the epoch whose weights are returned (0: the initial weights)
+     * @param validation       the validation images' indices in the graph: never a training target nor in a
+     *                         step's graph (empty without a validation split)
      */
     public record Result(SageWeights weights, List<Double> epochLosses, List<Double> validationLosses, int bestEpoch,
-                         long millis) {}
+                         long millis, int[] validation) {}
 
 
     private final Graph g;
@@ -175,6 +177,21 @@ public final class SageTrainer {
         return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * The validation split {@link #train} holds out: a seeded {@code share} of the tagged images (at most
+     * 2,000, at most half), by node index. A trainer's inputs fitted on the catalog (the tag space) must
+     * leave them out too, or their validation loss — and what is chosen on them — flatters the model.
+     */
+    public static int[] validationImages(boolean[] tag, int[][] tagged, double share, long seed) {
+        if (share <= 0) {
+            return new int[0];
+        }
+        int[] images = IntStream.range(0, tag.length).filter(i -> !tag[i] && tagged[i].length > 0).toArray();
+        int[] order = shuffled(images, new SplittableRandom(seed ^ 0x7A11DA7EL));
+        int count = (int) Math.min(Math.round(share * images.length), Math.min(2000, images.length / 2));
+        return Arrays.copyOf(order, Math.max(0, count));
+    }
+
     public static Result train(Graph graph, Config config, Consumer<String> progress) {
         return train(graph, config, progress, null);
     }
@@ -193,18 +210,13 @@ public final class SageTrainer {
                     + tagged.length + " tagged image(s) and " + tags.length + " tag(s)");
         }
         SplittableRandom rng = new SplittableRandom(c.seed());
-        int[] validation = new int[0];
-        if (c.validationShare() > 0) {
-            int[] order = shuffled(tagged, new SplittableRandom(c.seed() ^ 0x7A11DA7EL));
-            int count = (int) Math.min(Math.round(c.validationShare() * tagged.length), Math.min(2000, tagged.length / 2));
-            if (count > 0) {
-                validation = Arrays.copyOf(order, count);
-                Set<Integer> v = new HashSet<>();
-                for (int i : validation) {
-                    v.add(i);
-                }
-                tagged = Arrays.stream(tagged).filter(i -> !v.contains(i)).toArray();
+        int[] validation = validationImages(g.tag(), g.tagged(), c.validationShare(), c.seed());
+        if (validation.length > 0) {
+            Set<Integer> v = new HashSet<>();
+            for (int i : validation) {
+                v.add(i);
             }
+            tagged = Arrays.stream(tagged).filter(i -> !v.contains(i)).toArray();
         }
         int batch = Math.min(c.batchSize(), Math.max(1, tagged.length / 2));
         int perEpoch = Math.min(tagged.length, c.queriesPerEpoch());
@@ -294,7 +306,7 @@ public final class SageTrainer {
                     new SageWeights.Layer(c.sampleSizes().get(0), transposed(best1, 2 * d, hidden)),
                     new SageWeights.Layer(c.sampleSizes().get(1), transposed(best2, 2 * hidden, h))),
                     SageWeights.Activation.RELU, Map.of(), SageWeights.Aggregator.CONCAT);
-            return new Result(weights, losses, validationLosses, bestEpoch, (System.nanoTime() - t0) / 1_000_000);
+            return new Result(weights, losses, validationLosses, bestEpoch, (System.nanoTime() - t0) / 1_000_000, validation.clone());
         }
     }
 

@@ -183,6 +183,10 @@ class SageTrainerTest {
         assertThat(r.validationLosses().get(r.bestEpoch())).isEqualTo(best);
         assertThat(r.epochLosses().size() - r.bestEpoch()).as("stopped within patience of the best epoch")
                 .isLessThanOrEqualTo(r.epochLosses().size() < 12 ? 2 : 12);
+        // the held-out images are reported (mmr.train scores its vote weight on them): a quarter of the 40, all images
+        assertThat(r.validation()).hasSize(10).doesNotHaveDuplicates()
+                .isEqualTo(SageTrainer.validationImages(fourTagGraph().tag(), fourTagGraph().tagged(), 0.25, 3));
+        assertThat(java.util.Arrays.stream(r.validation()).max().orElseThrow()).as("images, not tags").isLessThan(40);
     }
 
     /** 40 images of random features, each tagged with one of 4 tags (image i: tag i mod 4), linked to image i + 4. */

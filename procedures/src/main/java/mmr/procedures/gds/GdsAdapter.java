@@ -156,7 +156,7 @@ public final class GdsAdapter {
             SageWeights weights = GraphSageExport.export(model);
             return new TrainedSage(embeddings, weights, counts[0], counts[1],
                     ((Number) metrics.getOrDefault("ranEpochs", (long) losses.size())).longValue(),
-                    Boolean.TRUE.equals(metrics.get("didConverge")), losses, trainMillis, null, null, Double.NaN);
+                    Boolean.TRUE.equals(metrics.get("didConverge")), losses, trainMillis, null, null, Double.NaN, new long[0]);
         } catch (RuntimeException e) {
             failure = e;
             throw e;

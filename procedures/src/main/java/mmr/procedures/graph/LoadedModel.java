@@ -9,6 +9,7 @@ import org.neo4j.graphdb.Transaction;
 
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.SageWeightsCodec;
+import mmr.model.tag.VoteWeight;
 import mmr.model.tag.VoterCount;
 
 /**
@@ -25,11 +26,17 @@ import mmr.model.tag.VoterCount;
  * @param key           identifies this version for good: element id, version and creation time
  * @param predictVoters visual neighbours that vote a new image's tags, chosen when it was trained
  *                      ({@link VoterCount#DEFAULT} for versions trained before the choice)
+ * @param predictVoteWeight how much a new image's predicted tags follow its neighbours' votes rather than
+ *                      the model, chosen when it was trained ({@link VoteWeight#DEFAULT} for versions trained
+ *                      before the choice)
  */
 public record LoadedModel(String name, long version, String elementId, GraphSage sage, long randomSeed,
-                          long featureDimension, boolean multiLabel, String encoder, String key, int predictVoters) {
+                          long featureDimension, boolean multiLabel, String encoder, String key, int predictVoters,
+                          double predictVoteWeight) {
     /** The model node's property holding {@link #predictVoters()}. */
     public static final String PREDICT_VOTERS = "predictVoters";
+    /** The model node's property holding {@link #predictVoteWeight()}. */
+    public static final String PREDICT_VOTE_WEIGHT = "predictVoteWeight";
 
     /**
      * Decoded models kept per JVM, least recently used dropped first: a server with many stored
@@ -70,7 +77,8 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
                 new GraphSage(SageWeightsCodec.fromProperties(props)), (Long) props.getOrDefault("randomSeed", 42L),
                 (Long) props.get("featureDimension"), Boolean.TRUE.equals(props.get("multiLabel")),
                 (String) props.get("encoder"), key,
-                ((Number) props.getOrDefault(PREDICT_VOTERS, (long) VoterCount.DEFAULT)).intValue());
+                ((Number) props.getOrDefault(PREDICT_VOTERS, (long) VoterCount.DEFAULT)).intValue(),
+                ((Number) props.getOrDefault(PREDICT_VOTE_WEIGHT, VoteWeight.DEFAULT)).doubleValue());
         synchronized (CACHE) {
             LoadedModel raced = CACHE.get(key);
             if (raced != null) {
@@ -81,6 +89,19 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
             evictBeyondBudget();
         }
         return model;
+    }
+
+    /**
+     * Drops a version decoded before its node was complete (mmr.train embeds with the new version
+     * before it stores the vote weight chosen with those embeddings), so the next use reads it again.
+     */
+    public static void forget(String key) {
+        synchronized (CACHE) {
+            LoadedModel dropped = CACHE.remove(key);
+            if (dropped != null) {
+                cachedBytes -= dropped.sage().decodedBytes();
+            }
+        }
     }
 
     /** Drops the least recently used versions until the rest fit the budget, keeping at least the newest. */

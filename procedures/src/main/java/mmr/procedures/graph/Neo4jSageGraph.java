@@ -53,9 +53,19 @@ public final class Neo4jSageGraph implements SageGraph {
         this.dense = dense;
     }
 
+    /** The seed of {@code node}'s neighbour sample under a model of seed {@code seed}. */
+    public static long sampleSeed(long seed, long node) {
+        return seed * 0x9E3779B97F4A7C15L + node;
+    }
+
+    /** Every neighbour of {@code node}, sorted (the list its samples are drawn from). */
+    public long[] allNeighbours(long node) {
+        return adjacency.computeIfAbsent(node, this::readNeighbours);
+    }
+
     @Override
     public long[] neighbours(long node, int sampleSize) {
-        long sampleSeed = seed * 0x9E3779B97F4A7C15L + node;
+        long sampleSeed = sampleSeed(seed, node);
         long[] all = adjacency.get(node);
         if (dense == null || (all != null && all.length < DenseSamples.MIN_DEGREE)) {
             if (all == null) {

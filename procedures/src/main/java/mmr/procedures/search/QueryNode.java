@@ -165,15 +165,8 @@ public final class QueryNode {
                 tags.forEach(t -> attached.add(t.getId()));
             }
             attachedIds = attached.stream().mapToLong(Long::longValue).toArray();
-            QueryPass attachedPass = embedQuery(model, ownFeatures, attachedIds, null);
-            imageEmbedding = attachedPass.embedding();
-            if (image != null && config.connect() == SearchConfig.Connect.BOTH && tags.isEmpty() && !links.isEmpty()) {
-                // An image without tags, connect 'both': the mean of the two views the other modes take — attached
-                // to its visual neighbours (and liked images) as 'images' does, and from its own pixels as 'tags'
-                // does without tags. Which view ranks higher depends on the catalog (docs/evaluation.md).
-                float[] ownPixels = embedQuery(model, ownFeatures, new long[0], attachedPass.projectedInput()).embedding();
-                imageEmbedding = QueryVectors.meanOfUnits(List.of(imageEmbedding, ownPixels));
-            }
+            imageEmbedding = embedImage(model, ownFeatures, attachedIds,
+                    image != null && config.connect() == SearchConfig.Connect.BOTH && tags.isEmpty() && !links.isEmpty());
         }
         float[] tagEmbedding = tagEmbedding(tags, without, config.withoutWeight());
         float[] embedding = QueryVectors.combine(imageEmbedding, tagEmbedding, config.visualWeight(), config.tagWeight());
@@ -209,6 +202,31 @@ public final class QueryNode {
         return counts.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<Long, long[]> e) -> -e.getValue()[0]).thenComparingLong(Map.Entry::getKey))
                 .limit(max).map(e -> nodes.get(e.getKey())).toList();
+    }
+
+    /**
+     * E_i of a query image attached to {@code ids}; with {@code bothViews} (an image without tags,
+     * connect 'both') the mean of the two views the other modes take — attached to its visual neighbours
+     * (and liked images) as 'images' does, and from its own pixels as 'tags' does without tags. Which
+     * view ranks higher depends on the catalog (docs/evaluation.md).
+     */
+    private float[] embedImage(LoadedModel model, float[] features, long[] ids, boolean bothViews) {
+        QueryPass attachedPass = embedQuery(model, features, ids, null);
+        if (!bothViews) {
+            return attachedPass.embedding();
+        }
+        float[] ownPixels = embedQuery(model, features, new long[0], attachedPass.projectedInput()).embedding();
+        return QueryVectors.meanOfUnits(List.of(attachedPass.embedding(), ownPixels));
+    }
+
+    /**
+     * E_i of an image without tags attached to its visual neighbours {@code neighbours}, as
+     * mmr.predictTags embeds a new image at connect {@code connect}: what mmr.train scores its choice of
+     * vote weight on.
+     */
+    public float[] embedUntagged(LoadedModel model, float[] features, long[] neighbours, SearchConfig.Connect connect) {
+        return embedImage(model, features, connect.images() ? neighbours : new long[0],
+                connect == SearchConfig.Connect.BOTH && neighbours.length > 0);
     }
 
     /** E_i: the transient node with {@code features}, attached to {@code ids}, through the stored model. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import mmr.model.tag.VoteWeight;
 import mmr.procedures.config.ConfigMap;
 import mmr.procedures.geodesic.PathProc;
 import mmr.procedures.graph.JointGraph;
@@ -83,6 +84,8 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
 
     /** Default of {@code neighbors} for mmr.search; mmr.predictTags defaults to the model's own count. */
     public static final int DEFAULT_NEIGHBORS = 5;
+    /** Results returned when {@code k} is not given. */
+    public static final int DEFAULT_K = 10;
     /** Default of {@code similarityCutoff}. */
     public static final double DEFAULT_SIMILARITY_CUTOFF = 0.65;
 
@@ -123,21 +126,22 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
     public static final List<String> PREDICT_KEYS = Stream.concat(KEYS.stream(), Stream.of("voteWeight")).toList();
 
     /**
-     * Weight of the attached neighbours' votes in mmr.predictTags, against the tag embeddings' cosine
-     * (docs/evaluation.md, "Tag prediction": the one weight not below neighbour votes on both catalogs).
-     */
-    public static final double DEFAULT_VOTE_WEIGHT = 1.0;
-
-    /**
      * mmr.predictTags's config and its vote weight; {@code modelVoters}: {@code neighbors} was not given,
-     * so the model's own count of voters applies (chosen at training time, docs/evaluation.md "Who votes").
+     * so the model's own count of voters applies (chosen at training time, docs/evaluation.md "Who votes");
+     * {@code modelVoteWeight}: {@code voteWeight} was not given, so the model's own weight applies (chosen
+     * at training time, docs/evaluation.md "How much the votes count").
      */
-    public record Prediction(SearchConfig search, double voteWeight, boolean modelVoters) {}
+    public record Prediction(SearchConfig search, double voteWeight, boolean modelVoters, boolean modelVoteWeight) {
+        /** As the model trained on the catalog chose: its voters and its vote weight. */
+        public static Prediction modelChoices(SearchConfig search) {
+            return new Prediction(search, VoteWeight.DEFAULT, true, true);
+        }
+    }
 
     public static Prediction parsePrediction(String procedure, Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(procedure, raw, PREDICT_KEYS);
-        double voteWeight = c.number("voteWeight", DEFAULT_VOTE_WEIGHT, 0, 1);
-        return new Prediction(parse(procedure, c), voteWeight, !c.has("neighbors"));
+        double voteWeight = c.number("voteWeight", VoteWeight.DEFAULT, 0, 1);
+        return new Prediction(parse(procedure, c), voteWeight, !c.has("neighbors"), !c.has("voteWeight"));
     }
 
     private static SearchConfig parse(String procedure, ConfigMap c) {
@@ -155,7 +159,7 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
                 c.integer("maxExpanded", DEFAULT_MAX_EXPANDED, 1, PathProc.MAX_EXPANDED)),
                 c.integer("tagFanout", DEFAULT_TAG_FANOUT, 1, PathProc.MAX_TAG_FANOUT));
         return new SearchConfig(
-                c.integer("k", 10, 1, 1000),
+                c.integer("k", DEFAULT_K, 1, 1000),
                 c.number("visualWeight", 0.5, 0, 1),
                 Connect.valueOf(c.choice("connect", "both", List.of("both", "images", "tags")).toUpperCase(Locale.ROOT)),
                 c.integer("neighbors", DEFAULT_NEIGHBORS, 1, 100),

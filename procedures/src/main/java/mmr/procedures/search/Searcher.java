@@ -187,13 +187,15 @@ public final class Searcher {
      * with its cosine, as a share of all votes (two hops: query → neighbour → tag) — and the model's, the
      * cosine of each tag's embedding to the query's image-side embedding. Candidates are the voted tags and
      * the nearest tags by embedding; {@code voteWeight} mixes the two, and the cosine orders equal scores.
-     * Unless {@code neighbors} is given, the model's own count of voters ({@link LoadedModel#predictVoters()}).
+     * Unless {@code neighbors} is given, the model's own count of voters ({@link LoadedModel#predictVoters()});
+     * unless {@code voteWeight} is given, the model's own weight ({@link LoadedModel#predictVoteWeight()}).
      */
     public List<Hit> predictTags(Query query, SearchConfig.Prediction prediction) {
         SearchConfig config = prediction.modelVoters()
                 ? prediction.search().withNeighbors(queryNode.model(prediction.search().model()).predictVoters())
                 : prediction.search();
-        double voteWeight = prediction.voteWeight();
+        double voteWeight = prediction.modelVoteWeight() ? queryNode.model(prediction.search().model()).predictVoteWeight()
+                : prediction.voteWeight();
         Attachment a = queryNode.attach(query, config, false);
         queryNode.requireIndex(Schema.TAG_EMBEDDING_INDEX);
         float[] ei = a.imageEmbedding();

@@ -3,9 +3,11 @@ package mmr.procedures.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import org.neo4j.graphdb.Result;
@@ -99,7 +101,11 @@ final class DjlTraining {
         boolean tagSpace = config.inputs().equals(TrainConfig.TAG_SPACE);
         if (tagSpace) {
             progress.phase("tag space", 0);
-            TagSpace.Maps maps = tagSpace(tx, inputs, tag, taggedArrays, config, log);
+            // to choose the vote weight on them, the trainer's validation images stay out of the fit, as they stay
+            // out of its steps: inputs fitted on their tags would flatter the model's cosine to those tags
+            int[] validation = !config.choosesVoteWeight() ? new int[0]
+                    : SageTrainer.validationImages(tag, taggedArrays, config.djlTrainer().validationShare(), config.djlTrainer().seed());
+            TagSpace.Maps maps = tagSpace(tx, inputs, tag, taggedArrays, validation, config, log);
             projections = Map.of("Image", maps.image(), "Tag", maps.tag());
             ridgeLambda = maps.lambda();
             for (int i = 0; i < n; i++) {
@@ -132,8 +138,9 @@ final class DjlTraining {
         }
         log.info("mmr.train: embedded %d nodes in memory on %d threads in %d ms", n, EMBED_THREADS,
                 (System.nanoTime() - e0) / 1_000_000);
+        long[] heldOut = Arrays.stream(result.validation()).mapToLong(ids::get).toArray();
         return new TrainedSage(embeddings, weights, n, relationships, result.epochLosses().size(), false,
-                result.epochLosses(), result.millis(), states, projected, ridgeLambda);
+                result.epochLosses(), result.millis(), states, projected, ridgeLambda, heldOut);
     }
 
     /**
@@ -178,10 +185,12 @@ final class DjlTraining {
 
     /**
      * The tag-space input maps (see {@link TagSpace}), fitted on the images' features and TAGGED edges;
-     * tags enter through their centroid features, so the catalog must have been imported with them.
+     * tags enter through their centroid features, so the catalog must have been imported with them. The
+     * images {@code heldOut} (node indices: the trainer's validation split, when the vote weight is chosen on
+     * it) are left out of the fit.
      */
     private static TagSpace.Maps tagSpace(Transaction tx, float[][] features, boolean[] tag,
-                                                           int[][] tagged, TrainConfig config, Log log) {
+                                          int[][] tagged, int[] heldOut, TrainConfig config, Log log) {
         String init = null;
         try (Result r = tx.execute("MATCH (c:" + Schema.CATALOG + " {" + Schema.NAME + ": '" + Schema.DEFAULT_NAME + "'}) RETURN c.tagFeatureInit AS init")) {
             if (r.hasNext()) {
@@ -197,11 +206,15 @@ final class DjlTraining {
         List<float[]> tagFeatures = new ArrayList<>();
         List<float[]> imageFeatures = new ArrayList<>();
         List<Integer> images = new ArrayList<>();
+        Set<Integer> held = new HashSet<>();
+        for (int i : heldOut) {
+            held.add(i);
+        }
         for (int i = 0; i < tag.length; i++) {
             if (tag[i]) {
                 column[i] = tagFeatures.size();
                 tagFeatures.add(features[i]);
-            } else {
+            } else if (!held.contains(i)) {
                 images.add(i);
                 imageFeatures.add(features[i]);
             }
@@ -216,8 +229,9 @@ final class DjlTraining {
         }
         TagSpace.Maps maps = TagSpace.fit(imageFeatures.toArray(new float[0][]), imageTags,
                 tagFeatures.toArray(new float[0][]), config.embeddingDimension(), config.ridgeLambda(), config.randomSeed());
-        log.info("mmr.train: tag space fitted on %d images and %d tags in %d ms (rank %d, ridge lambda %.4g%s)",
-                imageFeatures.size(), tagFeatures.size(), maps.millis(), maps.image().rows(), maps.lambda(),
+        log.info("mmr.train: tag space fitted on %d images (%d held out for validation) and %d tags in %d ms "
+                        + "(rank %d, ridge lambda %.4g%s)",
+                imageFeatures.size(), heldOut.length, tagFeatures.size(), maps.millis(), maps.image().rows(), maps.lambda(),
                 maps.choice() == null ? "" : ", chosen: " + maps.choice());
         return maps;
     }

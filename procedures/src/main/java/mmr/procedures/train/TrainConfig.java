@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import mmr.model.sage.SageTrainer;
 import mmr.model.sage.TagSpace;
+import mmr.model.tag.VoteWeight;
 import mmr.procedures.config.ConfigLists;
 import mmr.procedures.config.ConfigMap;
 import mmr.procedures.gds.GdsAdapter;
@@ -29,7 +30,8 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                           int epochs, int maxIterations, int batchSize, double learningRate, int searchDepth,
                           int negativeSampleWeight, double tolerance, long randomSeed, int concurrency,
                           int projectedFeatureDimension, double batchSamplingRatio, String trainer, String inputs,
-                          double ridgeLambda, SageTrainer.Config djlTrainer, int writeBatchSize, List<String> warnings) {
+                          double ridgeLambda, SageTrainer.Config djlTrainer, int writeBatchSize, double predictVoteWeight,
+                          List<String> warnings) {
     public static final String GDS = "gds";
     public static final String DJL = "djl";
     public static final String PROCEDURE = "mmr.train";
@@ -38,7 +40,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             "maxIterations", "batchSize", "learningRate", "searchDepth", "negativeSampleWeight", "tolerance",
             "randomSeed", "concurrency", "projectedFeatureDimension", "batchSamplingRatio", "trainer", "temperature",
             "keywordShare", "weightDecay", "inputs", "ridgeLambda", "validationShare", "patience", "neighborInit",
-            "keywordLossWeight", "queriesPerEpoch", "imageLossWeight", "writeBatchSize");
+            "keywordLossWeight", "queriesPerEpoch", "imageLossWeight", "writeBatchSize", "predictVoteWeight");
     /** Keys renamed for one spelling ("neighbor", as in search's 'neighbors'): the old name is accepted with a warning. */
     static final Map<String, String> RENAMED = Map.of("neighbourInit", "neighborInit");
     /** Keys only GDS's trainer reads, and keys only mmr's (djl) trainer reads: the other trainer refuses them. */
@@ -87,7 +89,8 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         double temperature = c.number("temperature", DJL_TEMPERATURE, 1e-3, 10);
         double keywordShare = c.number("keywordShare", DJL_KEYWORD_SHARE, 0, 1);
         double weightDecay = c.number("weightDecay", DJL_WEIGHT_DECAY, 0, 1);
-        double ridgeLambda = ridgeLambda(raw);
+        double ridgeLambda = numberOrAuto(raw, "ridgeLambda", DJL_RIDGE_LAMBDA, RIDGE_LAMBDA_MIN, RIDGE_LAMBDA_MAX);
+        double predictVoteWeight = numberOrAuto(raw, "predictVoteWeight", VoteWeight.DEFAULT, 0, 1);
         double validationShare = c.number("validationShare", DJL_VALIDATION_SHARE, 0, 0.5);
         int patience = c.integer("patience", DJL_PATIENCE, 0, 1000);
         List<Double> neighborInit = ConfigLists.numbers(PROCEDURE, "neighborInit", raw == null ? null : raw.get("neighborInit"),
@@ -95,6 +98,11 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         double keywordLossWeight = c.number("keywordLossWeight", DJL_KEYWORD_LOSS_WEIGHT, 0, 1);
         int queriesPerEpoch = c.integer("queriesPerEpoch", DJL_QUERIES_PER_EPOCH, 1, 100_000_000);
         double imageLossWeight = c.number("imageLossWeight", DJL_IMAGE_LOSS_WEIGHT, 0, 10);
+        if (Double.isNaN(predictVoteWeight) && (!djl || validationShare == 0)) {
+            throw new IllegalArgumentException(PROCEDURE + ": 'predictVoteWeight' 'auto' is chosen on the images trainer 'djl' "
+                    + "holds out (validationShare above 0); got trainer '" + trainer + "' with validationShare " + validationShare
+                    + "; give a number from 0 to 1 instead");
+        }
         SageTrainer.Config djlConfig = !djl ? null : new SageTrainer.Config(embeddingDimension, sampleSizes, epochs, batchSize,
                 learningRate, temperature, keywordShare, weightDecay, randomSeed, inputs.equals(TAG_SPACE), validationShare, patience,
                 neighborInit.stream().mapToDouble(Double::doubleValue).toArray(), keywordLossWeight, queriesPerEpoch,
@@ -120,7 +128,13 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
                 ridgeLambda,
                 djlConfig,
                 c.integer("writeBatchSize", 0, 0, 1_000_000),
+                predictVoteWeight,
                 List.copyOf(warnings));
+    }
+
+    /** Whether mmr.train chooses the vote weight of mmr.predictTags on held-out images ('auto'). */
+    public boolean choosesVoteWeight() {
+        return Double.isNaN(predictVoteWeight);
     }
 
     /** The trainer used when none is named (chosen by mmr eval; docs/evaluation.md). */
@@ -144,20 +158,22 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
     static final double DJL_IMAGE_LOSS_WEIGHT = 0;
     static final int DJL_QUERIES_PER_EPOCH = 5_000;
 
-    /** The given penalty, {@link #DJL_RIDGE_LAMBDA} when none, or {@link TagSpace#AUTO} for 'auto' (chosen on held-out catalog images). */
-    private static double ridgeLambda(Map<String, Object> raw) {
-        ConfigMap.read(PROCEDURE, "ridgeLambda", "number or 'auto'", DJL_RIDGE_LAMBDA, RIDGE_LAMBDA_MIN, RIDGE_LAMBDA_MAX, null);
-        Object v = raw == null ? null : raw.get("ridgeLambda");
+    /**
+     * The number given for {@code key}, {@code fallback} when none, or NaN for 'auto' — chosen on held-out
+     * catalog images ({@link TagSpace#AUTO} for ridgeLambda; {@link #choosesVoteWeight()}).
+     */
+    private static double numberOrAuto(Map<String, Object> raw, String key, double fallback, double min, double max) {
+        ConfigMap.read(PROCEDURE, key, "number or 'auto'", fallback, min, max, null);
+        Object v = raw == null ? null : raw.get(key);
         if (v == null) {
-            return DJL_RIDGE_LAMBDA;
+            return fallback;
         }
         if (v instanceof String s && s.strip().equalsIgnoreCase(RIDGE_AUTO)) {
-            return TagSpace.AUTO;
+            return Double.NaN;
         }
-        if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() < RIDGE_LAMBDA_MIN
-                || n.doubleValue() > RIDGE_LAMBDA_MAX) {
-            throw new IllegalArgumentException(PROCEDURE + ": 'ridgeLambda' must be 'auto' or a number from "
-                    + RIDGE_LAMBDA_MIN + " to " + RIDGE_LAMBDA_MAX + ", got " + ConfigMap.describe(v));
+        if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
+            throw new IllegalArgumentException(PROCEDURE + ": '" + key + "' must be 'auto' or a number from "
+                    + min + " to " + max + ", got " + ConfigMap.describe(v));
         }
         return n.doubleValue();
     }
@@ -173,6 +189,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         train.remove("trainer");
         train.remove("projectedFeatureDimension");
         train.remove("writeBatchSize");
+        train.remove("predictVoteWeight");
         if (batchSamplingRatio == 0) {
             train.remove("batchSamplingRatio");   // GDS's default: batchSize × concurrency / nodes
         }
@@ -213,6 +230,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             m.put("queriesPerEpoch", (long) djlTrainer.queriesPerEpoch());
             m.put("imageLossWeight", djlTrainer.imageLossWeight());
         }
+        m.put("predictVoteWeight", choosesVoteWeight() ? RIDGE_AUTO : predictVoteWeight);
         return m;
     }
 }

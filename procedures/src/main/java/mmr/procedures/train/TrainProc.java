@@ -26,6 +26,7 @@ import org.neo4j.procedure.Procedure;
 import mmr.model.progress.Progress;
 import mmr.model.sage.GraphSage;
 import mmr.model.sage.TrainedSage;
+import mmr.model.tag.VoteWeight;
 import mmr.model.tag.VoterCount;
 import mmr.model.vector.Vectors;
 import mmr.procedures.gds.GdsAdapter;
@@ -37,6 +38,7 @@ import mmr.procedures.graph.Schema;
 import mmr.procedures.graph.TagCarriers;
 import mmr.procedures.graph.VectorIndexes;
 import mmr.procedures.progress.RunningTasks;
+import mmr.procedures.search.QueryNode;
 
 /** {@code mmr.train} and {@code mmr.model.info}: GraphSAGE embeddings for the catalog graph. */
 public class TrainProc {
@@ -140,7 +142,8 @@ public class TrainProc {
                 : gds.trainGraphSage(config.gdsParameters(), labels, types, multiLabel);
         progress.phase("choosing how many neighbours vote tags", 0);
         long v0 = System.nanoTime();
-        VoterCount.Choice voters = VoterSamples.choose(tx, config.randomSeed());
+        List<VoterSamples.LeftOut> leftOut = VoterSamples.read(tx, config.randomSeed());
+        VoterCount.Choice voters = VoterSamples.chooseVoters(tx, leftOut);
         log.info("mmr.train: %d visual neighbours will vote a new image's tags (left-out precision@%d of %d tagged images, "
                         + "by count %s: %s) in %d ms", voters.voters(), VoterSamples.TOP, voters.samples(), voters.candidates(),
                 Arrays.toString(Arrays.stream(voters.precision()).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toArray()),
@@ -159,6 +162,7 @@ public class TrainProc {
         metadata.put("config", effective.toString());
         metadata.put("trainer", config.trainer());
         metadata.put(LoadedModel.PREDICT_VOTERS, (long) voters.voters());
+        metadata.put(LoadedModel.PREDICT_VOTE_WEIGHT, config.choosesVoteWeight() ? VoteWeight.DEFAULT : config.predictVoteWeight());
         // The new version becomes current when this transaction commits, whichever way the nodes are written.
         Node model = new ModelStore(tx).publish(config.modelName(), trained.weights(), metadata);
         LoadedModel loaded = LoadedModel.of(TrainConfig.PROCEDURE, tx, model);
@@ -175,6 +179,29 @@ public class TrainProc {
         long lists = inBatches(tx, tags, config.writeBatchSize(), (into, batch) -> TagCarriers.write(into, loaded.key(), batch,
                 trained.embeddings()::get, TagCarriers.MIN_DEGREE, TagCarriers.STORED), done -> { });
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
+        if (config.choosesVoteWeight()) {
+            progress.phase("choosing how much the votes count against the model", 0);
+            long m0 = System.nanoTime();
+            Map<Long, float[]> tagEmbeddings = new HashMap<>();
+            for (long t : tags) {
+                float[] e = trained.embeddings().get(t);
+                if (e != null) {
+                    tagEmbeddings.put(t, e);
+                }
+            }
+            // The images the trainer held out are as new to the model's weights and its tag space as a user's;
+            // their own tags are scored without them (VoterSamples.chooseVoteWeight).
+            List<VoterSamples.LeftOut> unseen = VoterSamples.read(tx, trained.heldOutImages());
+            VoteWeight.Choice voteWeight = VoterSamples.chooseVoteWeight(tx, unseen, voters.voters(),
+                    new QueryNode(TrainConfig.PROCEDURE, tx, log, null, null), loaded, tagEmbeddings);
+            model.setProperty(LoadedModel.PREDICT_VOTE_WEIGHT, voteWeight.weight());
+            LoadedModel.forget(loaded.key());   // decoded before the weight was stored
+            log.info("mmr.train: a new image's predicted tags weigh its neighbours' votes %s against the model (precision@%d "
+                            + "of %d images the trainer held out, embedded as new, by vote weight %s: %s) in %d ms",
+                    voteWeight.weight(), VoterSamples.TOP, voteWeight.samples(), voteWeight.candidates(),
+                    Arrays.toString(Arrays.stream(voteWeight.precision()).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toArray()),
+                    (System.nanoTime() - m0) / 1_000_000);
+        }
         log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written in %d ms (%s); "
                         + "nearest carriers of %d tags in %d ms",
                 config.modelName(), model.getProperty("version"), ids.length, states, (c0 - s0) / 1_000_000,
@@ -266,7 +293,8 @@ public class TrainProc {
                     (String) n.getProperty("activation", null), toList((long[]) n.getProperty("sampleSizes", new long[0])),
                     (Boolean) n.getProperty("multiLabel", false), (String) n.getProperty("trainer", null),
                     ModelStore.formatVersion(n), parameters(n),
-                    ((Number) n.getProperty(LoadedModel.PREDICT_VOTERS, (long) VoterCount.DEFAULT)).longValue()));
+                    ((Number) n.getProperty(LoadedModel.PREDICT_VOTERS, (long) VoterCount.DEFAULT)).longValue(),
+                    ((Number) n.getProperty(LoadedModel.PREDICT_VOTE_WEIGHT, VoteWeight.DEFAULT)).doubleValue()));
         }
         return out.stream();
     }
@@ -365,10 +393,13 @@ public class TrainProc {
         @Description("Visual neighbours that vote a new image's tags in mmr.predictTags, chosen when it was trained ("
                 + VoterCount.DEFAULT + " for a version trained before the choice).")
         public final long predictVoters;
+        @Description("How much mmr.predictTags weighs the neighbours' votes against the model's cosine (voteWeight), chosen "
+                + "when it was trained (" + VoteWeight.DEFAULT + " for a version trained before the choice).")
+        public final double predictVoteWeight;
 
         public ModelInfo(String name, long version, boolean current, String createdAt, String encoder,
                          Long embeddingDimension, String activation, List<Long> sampleSizes, boolean multiLabel, String trainer,
-                         long formatVersion, long parameters, long predictVoters) {
+                         long formatVersion, long parameters, long predictVoters, double predictVoteWeight) {
             this.name = name;
             this.version = version;
             this.current = current;
@@ -379,6 +410,7 @@ public class TrainProc {
             this.sampleSizes = sampleSizes;
             this.multiLabel = multiLabel;
             this.predictVoters = predictVoters;
+            this.predictVoteWeight = predictVoteWeight;
             this.trainer = trainer;
             this.formatVersion = formatVersion;
             this.parameters = parameters;

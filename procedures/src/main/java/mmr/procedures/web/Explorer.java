@@ -18,6 +18,7 @@ import org.neo4j.logging.Log;
 import mmr.model.encode.EncoderGrammar;
 import mmr.model.encode.EncoderIdentity;
 import mmr.model.tag.TagNames;
+import mmr.model.tag.VoteWeight;
 import mmr.model.text.Bounded;
 import mmr.procedures.config.ConfigMap;
 import mmr.procedures.graph.CatalogGraph;
@@ -234,9 +235,9 @@ final class Explorer {
             Query imageOnly = q.imageOnly();
             SearchConfig pc = c.withK(PREDICTED_TAGS);
             List<Map<String, Object>> predicted = new ArrayList<>();
-            // As mmr.predictTags: the model's count of voters unless the request names its neighbours.
-            SearchConfig.Prediction prediction = new SearchConfig.Prediction(pc, SearchConfig.DEFAULT_VOTE_WEIGHT,
-                    !config.containsKey("neighbors"));
+            // As mmr.predictTags: the model's count of voters unless the request names its neighbours, and its vote weight.
+            SearchConfig.Prediction prediction = new SearchConfig.Prediction(pc, VoteWeight.DEFAULT,
+                    !config.containsKey("neighbors"), true);
             for (Searcher.Hit h : searcher.predictTags(imageOnly, prediction)) {
                 predicted.add(Map.of("name", h.node().getProperty("name", ""), "score", h.score()));
             }

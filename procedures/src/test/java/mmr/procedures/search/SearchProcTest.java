@@ -208,6 +208,21 @@ class SearchProcTest extends TrainedEmojiGraph {
     }
 
     @Test
+    void predictTagsWeighsTheVotesAsTheModelChose() {
+        Object stored = rows("MATCH (m:MmrModel {current: true}) RETURN m.predictVoteWeight AS w", Map.of()).get(0).get("w");
+        assertThat(stored).as("chosen by mmr.train among the weights tried").isIn(0.0, 0.25, 0.5, 0.75, 1.0);
+        double weight = (Double) stored;
+        String q = "CALL mmr.predictTags({id: $id}, $c) YIELD name, score RETURN name, score";
+        List<Map<String, Object>> byDefault = rows(q, Map.of("id", QUERY_ID, "c", Map.of("k", 8)));
+        assertThat(rows(q, Map.of("id", QUERY_ID, "c", Map.of("k", 8, "voteWeight", weight)))).isEqualTo(byDefault);
+        double other = weight == 1.0 ? 0.0 : 1.0;
+        assertThat(rows(q, Map.of("id", QUERY_ID, "c", Map.of("k", 8, "voteWeight", other)))).as("the weight matters")
+                .isNotEqualTo(byDefault);
+        assertThat(rows("CALL mmr.model.info() YIELD current, predictVoteWeight WHERE current RETURN predictVoteWeight", Map.of())
+                .get(0).get("predictVoteWeight")).isEqualTo(weight);
+    }
+
+    @Test
     void sameQuerySameRanking() {
         Map<String, Object> q = Map.of("id", QUERY_ID, "tags", List.of("symbol"));
         List<String> first = ids(q, Map.of("k", 20));

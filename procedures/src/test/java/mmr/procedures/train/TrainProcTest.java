@@ -195,6 +195,17 @@ class TrainProcTest extends HarnessTest {
         }
     }
 
+    /** The vote weight mmr.predictTags uses by default: given, or chosen on the images the trainer held out. */
+    @Test
+    void theVoteWeightIsStoredAsGivenOrChosen() {
+        single("CALL mmr.train({inputs: 'features', embeddingDimension: 8, epochs: 1, predictVoteWeight: 0.25})");
+        assertThat(single("CALL mmr.model.info() YIELD current, predictVoteWeight WHERE current RETURN predictVoteWeight")
+                .get("predictVoteWeight")).isEqualTo(0.25);
+        single("CALL mmr.train({inputs: 'features', embeddingDimension: 8, epochs: 1, validationShare: 0.5, predictVoteWeight: 'auto'})");
+        assertThat(single("CALL mmr.model.info() YIELD current, predictVoteWeight WHERE current RETURN predictVoteWeight")
+                .get("predictVoteWeight")).isIn(0.0, 0.25, 0.5, 0.75, 1.0);
+    }
+
     @Test
     void retrainingPublishesANewCurrentVersion() {
         single("CALL mmr.train({inputs: 'features', embeddingDimension: 8, epochs: 1})");   // the djl trainer
@@ -221,6 +232,8 @@ class TrainProcTest extends HarnessTest {
                 .containsEntry("formatVersion", ModelStore.FORMAT_VERSION);
         // both trainers choose the count of tag voters on the graph (a test graph: too small to prefer one but by chance)
         assertThat(infos).extracting(m -> m.get("predictVoters")).allSatisfy(v -> assertThat(v).isIn(3L, 5L, 7L, 10L));
+        // and how much the votes count against the model: the votes alone unless asked otherwise
+        assertThat(infos).extracting(m -> m.get("predictVoteWeight")).containsOnly(1.0);
         // what a version takes decoded is reported without decoding it, and is what decoding it takes
         for (Map<String, Object> info : infos) {
             long decoded;
@@ -267,6 +280,10 @@ class TrainProcTest extends HarnessTest {
         assertError("CALL mmr.train({writeBatchSize: -1})", "mmr.train: 'writeBatchSize' must be an integer from 0 to 1000000, got -1 (Integer)");
         assertError("CALL mmr.train({ridgeLambda: 0})", "mmr.train: 'ridgeLambda' must be 'auto' or a number from 1.0E-6 to 1000000.0, got 0 (Integer)");
         assertError("CALL mmr.train({ridgeLambda: 'big'})", "mmr.train: 'ridgeLambda' must be 'auto' or a number from 1.0E-6 to 1000000.0, got 'big' (String)");
+        assertError("CALL mmr.train({predictVoteWeight: 2})", "mmr.train: 'predictVoteWeight' must be 'auto' or a number from 0.0 to 1.0, got 2 (Integer)");
+        assertError("CALL mmr.train({trainer: 'gds', predictVoteWeight: 'auto'})", "mmr.train: 'predictVoteWeight' 'auto' is chosen on "
+                + "the images trainer 'djl' holds out (validationShare above 0); got trainer 'gds' with validationShare 0.05; give a number from 0 to 1 instead");
+        assertError("CALL mmr.train({validationShare: 0, predictVoteWeight: 'auto'})", "got trainer 'djl' with validationShare 0.0");
         assertError("CALL mmr.train({queriesPerEpoch: 0})", "mmr.train: 'queriesPerEpoch' must be an integer from 1 to 100000000, got 0");
         assertError("CALL mmr.train({neighborInit: [0.5]})", "mmr.train: 'neighborInit' must be a list of 2 numbers from 0.0 to 10.0, got [0.5] (List)");
         // the old spelling is still read (with a warning in the log), and names the new one when wrong
