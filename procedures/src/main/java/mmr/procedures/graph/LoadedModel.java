@@ -27,8 +27,8 @@ import mmr.model.tag.VoterCount;
  * @param predictVoters visual neighbours that vote a new image's tags, chosen when it was trained
  *                      ({@link VoterCount#DEFAULT} for versions trained before the choice)
  * @param predictVoteWeight how much a new image's predicted tags follow its neighbours' votes rather than
- *                      the model, chosen when it was trained ({@link VoteWeight#DEFAULT} for versions trained
- *                      before the choice)
+ *                      the model, as given to or chosen by its training ({@link VoteWeight#DEFAULT} for versions
+ *                      stored before it was kept)
  */
 public record LoadedModel(String name, long version, String elementId, GraphSage sage, long randomSeed,
                           long featureDimension, boolean multiLabel, String encoder, String key, int predictVoters,

@@ -131,12 +131,7 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
      * {@code modelVoteWeight}: {@code voteWeight} was not given, so the model's own weight applies (chosen
      * at training time, docs/evaluation.md "How much the votes count").
      */
-    public record Prediction(SearchConfig search, double voteWeight, boolean modelVoters, boolean modelVoteWeight) {
-        /** As the model trained on the catalog chose: its voters and its vote weight. */
-        public static Prediction modelChoices(SearchConfig search) {
-            return new Prediction(search, VoteWeight.DEFAULT, true, true);
-        }
-    }
+    public record Prediction(SearchConfig search, double voteWeight, boolean modelVoters, boolean modelVoteWeight) {}
 
     public static Prediction parsePrediction(String procedure, Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(procedure, raw, PREDICT_KEYS);

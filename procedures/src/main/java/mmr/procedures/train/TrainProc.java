@@ -393,8 +393,8 @@ public class TrainProc {
         @Description("Visual neighbours that vote a new image's tags in mmr.predictTags, chosen when it was trained ("
                 + VoterCount.DEFAULT + " for a version trained before the choice).")
         public final long predictVoters;
-        @Description("How much mmr.predictTags weighs the neighbours' votes against the model's cosine (voteWeight), chosen "
-                + "when it was trained (" + VoteWeight.DEFAULT + " for a version trained before the choice).")
+        @Description("How much mmr.predictTags weighs the neighbours' votes against the model's cosine (voteWeight) unless "
+                + "told: as given to mmr.train, or chosen by it ('auto'); " + VoteWeight.DEFAULT + " for a version stored before it was kept.")
         public final double predictVoteWeight;
 
         public ModelInfo(String name, long version, boolean current, String createdAt, String encoder,
