@@ -20,10 +20,19 @@ import mmr.model.vector.Vectors;
 public final class TagWithoutImage {
     /** Carriers beyond which the stored centroid is kept: one image moves it by less than this share. */
     static final int CENTROID_CARRIERS = 64;
+    /**
+     * Neighbours beyond which a tag is not recomputed at all: one image moves its centroid by less than
+     * 0.1 % and is in its 25-neighbour sample with a chance below 2.5 %, while listing them all for every
+     * image left out would cost as much as the tag is large.
+     */
+    public static final int EXACT_NEIGHBOURS = 1_000;
 
     private TagWithoutImage() {}
 
-    /** {@code tag}'s unit embedding without {@code image}; null when no other image carries it. */
+    /**
+     * {@code tag}'s unit embedding without {@code image}; null when no other image carries it. Callers keep
+     * the stored embedding of a tag with more than {@link #EXACT_NEIGHBOURS} neighbours.
+     */
     public static float[] embed(Transaction tx, LoadedModel model, Neo4jSageGraph stored, long tag, long image) {
         long[] all = stored.allNeighbours(tag);
         long[] others = Arrays.stream(all).filter(n -> n != image).toArray();

@@ -148,7 +148,7 @@ final class VoterSamples {
             Neo4jSageGraph stored = new Neo4jSageGraph(tx, model.randomSeed());   // per image: its cache stays small
             for (long own : v.own()) {
                 int t = Arrays.binarySearch(tagIds, own);
-                if (t >= 0) {
+                if (t >= 0 && tx.getNodeById(own).getDegree() <= TagWithoutImage.EXACT_NEIGHBOURS) {
                     float[] without = TagWithoutImage.embed(tx, model, stored, own, l.image());
                     cos[t] = without == null ? Double.NEGATIVE_INFINITY : Vectors.dot(e, Vectors.normalised(without));
                 }
