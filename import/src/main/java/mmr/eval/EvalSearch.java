@@ -153,20 +153,16 @@ final class EvalSearch {
         return out.stream().limit(RANKED).mapToInt(Integer::intValue).toArray();
     }
 
-    /** The current model's vote weight in tag prediction, chosen when it was trained. */
-    double predictVoteWeight() {
-        List<Double> weight = new ArrayList<>();
-        cypher.read("MATCH (m:MmrModel {current: true}) RETURN m.predictVoteWeight AS w", Map.of(),
-                row -> weight.add(row.get("w") == null ? Double.NaN : ((Number) row.get("w")).doubleValue()));
-        return weight.isEmpty() ? Double.NaN : weight.get(0);
-    }
+    /** What the current model predicts tags with: its count of voters (chosen when it was trained) and its vote weight. */
+    record TagVoting(int voters, double voteWeight) {}
 
-    /** The current model's count of tag voters, chosen when it was trained. */
-    int predictVoters() {
-        List<Long> voters = new ArrayList<>();
-        cypher.read("MATCH (m:MmrModel {current: true}) RETURN m.predictVoters AS v", Map.of(),
-                row -> voters.add(((Number) row.get("v")).longValue()));
-        return voters.isEmpty() ? 0 : voters.get(0).intValue();
+    /** The current model's {@link TagVoting}, as mmr.model.info lists it; null without a current model. */
+    TagVoting tagVoting() {
+        List<TagVoting> voting = new ArrayList<>();
+        cypher.read("CALL mmr.model.info() YIELD current, predictVoters, predictVoteWeight WHERE current "
+                + "RETURN predictVoters, predictVoteWeight", Map.of(), row -> voting.add(new TagVoting(
+                ((Number) row.get("predictVoters")).intValue(), ((Number) row.get("predictVoteWeight")).doubleValue())));
+        return voting.isEmpty() ? null : voting.get(0);
     }
 
     /** mmr.predictTags' top 5 for a new image attached by its visual neighbours; {@code settings} beside the defaults. */

@@ -21,8 +21,9 @@ final class TagPrediction {
     private TagPrediction() {}
 
     static void run(Round round) {
+        EvalSearch.TagVoting voting = round.search.tagVoting();
         round.progress("the model's tag voters: %d visual neighbours (chosen at training), their votes weighed %s against the model",
-                round.search.predictVoters(), round.search.predictVoteWeight());
+                voting.voters(), voting.voteWeight());
         for (HeldOutQuery q : round.queries()) {
             float[] f = Vectors.normaliseInPlace(q.item().features().clone());
             round.addPrediction("neighbourVotes", round.baselines.neighbourVotes(f, 5, 5));

@@ -58,9 +58,13 @@ public final class Neo4jSageGraph implements SageGraph {
         return seed * 0x9E3779B97F4A7C15L + node;
     }
 
-    /** Every neighbour of {@code node}, sorted (the list its samples are drawn from). */
+    /**
+     * Every neighbour of {@code node}, sorted (the list its samples are drawn from). Kept like the lists
+     * {@link #neighbours} reads, but not beside a dense view, whose lists are kept with the generation read.
+     */
     public long[] allNeighbours(long node) {
-        return adjacency.computeIfAbsent(node, this::readNeighbours);
+        long[] all = adjacency.get(node);
+        return all != null ? all : dense == null ? adjacency.computeIfAbsent(node, this::readNeighbours) : readNeighbours(node);
     }
 
     @Override

@@ -182,18 +182,11 @@ public class TrainProc {
         if (config.choosesVoteWeight()) {
             progress.phase("choosing how much the votes count against the model", 0);
             long m0 = System.nanoTime();
-            Map<Long, float[]> tagEmbeddings = new HashMap<>();
-            for (long t : tags) {
-                float[] e = trained.embeddings().get(t);
-                if (e != null) {
-                    tagEmbeddings.put(t, e);
-                }
-            }
             // The images the trainer held out are as new to the model's weights and its tag space as a user's;
             // their own tags are scored without them (VoterSamples.chooseVoteWeight).
             List<VoterSamples.LeftOut> unseen = VoterSamples.read(tx, trained.heldOutImages());
             VoteWeight.Choice voteWeight = VoterSamples.chooseVoteWeight(tx, unseen, voters.voters(),
-                    new QueryNode(TrainConfig.PROCEDURE, tx, log, null, null), loaded, tagEmbeddings);
+                    new QueryNode(TrainConfig.PROCEDURE, tx, log, null, null), loaded, tags, trained.embeddings()::get);
             model.setProperty(LoadedModel.PREDICT_VOTE_WEIGHT, voteWeight.weight());
             LoadedModel.forget(loaded.key());   // decoded before the weight was stored
             log.info("mmr.train: a new image's predicted tags weigh its neighbours' votes %s against the model (precision@%d "

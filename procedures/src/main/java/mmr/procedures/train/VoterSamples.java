@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.LongFunction;
 
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
@@ -108,16 +109,16 @@ final class VoterSamples {
      * The vote weight chosen on the images left out, each embedded by the newly trained {@code model} as
      * mmr.predictTags embeds a new image attached by its visual neighbours (connect 'images', as mmr eval
      * measures tag prediction: its first {@code voters} neighbours above the cutoff), its candidate tags
-     * scored against {@code tagEmbeddings} (the trained tags' embeddings by node id) — the image's own tags
+     * scored against the trained embeddings of {@code tags} (node ids) — the image's own tags
      * against their embeddings without it ({@link TagWithoutImage}; a tag no other image carries is not a
      * candidate, as it would not be in the catalog). {@link VoteWeight#DEFAULT} without any image left out.
      */
     static VoteWeight.Choice chooseVoteWeight(Transaction tx, List<LeftOut> leftOut, int voters, QueryNode queryNode,
-                                              LoadedModel model, Map<Long, float[]> tagEmbeddings) {
-        long[] tagIds = tagEmbeddings.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+                                              LoadedModel model, long[] tags, LongFunction<float[]> embeddings) {
+        long[] tagIds = Arrays.stream(tags).filter(t -> embeddings.apply(t) != null).sorted().toArray();
         float[][] units = new float[tagIds.length][];
         for (int t = 0; t < tagIds.length; t++) {
-            units[t] = Vectors.normalised(tagEmbeddings.get(tagIds[t]));
+            units[t] = Vectors.normalised(embeddings.apply(tagIds[t]));
         }
         int nearest = Math.max(2 * SearchConfig.DEFAULT_K, 20);   // the nearest tags mmr.predictTags asks the index for
         List<VoteWeight.Sample> samples = new ArrayList<>();
