@@ -13,7 +13,7 @@ import java.util.Set;
  * scores are ordered by the cosine, then by id. Where a catalog's tags are complete the nearest few
  * images carry them and the votes alone are best; where many are missing the votes are thin and the
  * model, which has seen every image's tags, fills in — which weight is best depends on the catalog.
- * Sampled catalog images are embedded as new images (attached to their nearest other images, without
+ * Images the training held out are embedded as new images (attached to their nearest other images, without
  * their own tags) and the weight whose top tags hold most of each image's own stored tags wins.
  */
 public final class VoteWeight {

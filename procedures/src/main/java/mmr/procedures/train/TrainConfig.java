@@ -90,8 +90,10 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         double keywordShare = c.number("keywordShare", DJL_KEYWORD_SHARE, 0, 1);
         double weightDecay = c.number("weightDecay", DJL_WEIGHT_DECAY, 0, 1);
         double ridgeLambda = numberOrAuto(raw, "ridgeLambda", DJL_RIDGE_LAMBDA, RIDGE_LAMBDA_MIN, RIDGE_LAMBDA_MAX);
-        double predictVoteWeight = numberOrAuto(raw, "predictVoteWeight", VoteWeight.DEFAULT, 0, 1);
         double validationShare = c.number("validationShare", DJL_VALIDATION_SHARE, 0, 0.5);
+        // Chosen where the trainer holds images out to choose it on (docs/evaluation.md, "How much the votes count").
+        double predictVoteWeight = numberOrAuto(raw, "predictVoteWeight", djl && validationShare > 0 ? Double.NaN
+                : VoteWeight.DEFAULT, 0, 1);
         int patience = c.integer("patience", DJL_PATIENCE, 0, 1000);
         List<Double> neighborInit = ConfigLists.numbers(PROCEDURE, "neighborInit", raw == null ? null : raw.get("neighborInit"),
                 DJL_NEIGHBOR_INIT, 2, 0, 10);
@@ -149,7 +151,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
     static final double DJL_RIDGE_LAMBDA = 1;
     static final double RIDGE_LAMBDA_MIN = 1e-6;
     static final double RIDGE_LAMBDA_MAX = 1e6;
-    static final String RIDGE_AUTO = "auto";
+    static final String AUTO = "auto";
     static final double DJL_VALIDATION_SHARE = 0.05;
     static final int DJL_PATIENCE = 3;
     static final List<Double> DJL_NEIGHBOR_INIT = List.of(0.25, 0.0);
@@ -163,12 +165,12 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
      * catalog images ({@link TagSpace#AUTO} for ridgeLambda; {@link #choosesVoteWeight()}).
      */
     private static double numberOrAuto(Map<String, Object> raw, String key, double fallback, double min, double max) {
-        ConfigMap.read(PROCEDURE, key, "number or 'auto'", fallback, min, max, null);
+        ConfigMap.read(PROCEDURE, key, "number or 'auto'", Double.isNaN(fallback) ? AUTO : fallback, min, max, null);
         Object v = raw == null ? null : raw.get(key);
         if (v == null) {
             return fallback;
         }
-        if (v instanceof String s && s.strip().equalsIgnoreCase(RIDGE_AUTO)) {
+        if (v instanceof String s && s.strip().equalsIgnoreCase(AUTO)) {
             return Double.NaN;
         }
         if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
@@ -222,7 +224,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             m.put("keywordShare", djlTrainer.keywordShare());
             m.put("weightDecay", djlTrainer.weightDecay());
             m.put("inputs", inputs);
-            m.put("ridgeLambda", Double.isNaN(ridgeLambda) ? RIDGE_AUTO : ridgeLambda);
+            m.put("ridgeLambda", Double.isNaN(ridgeLambda) ? AUTO : ridgeLambda);
             m.put("validationShare", djlTrainer.validationShare());
             m.put("patience", (long) djlTrainer.patience());
             m.put("neighborInit", Arrays.stream(djlTrainer.neighbourInit()).boxed().toList());
@@ -230,7 +232,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
             m.put("queriesPerEpoch", (long) djlTrainer.queriesPerEpoch());
             m.put("imageLossWeight", djlTrainer.imageLossWeight());
         }
-        m.put("predictVoteWeight", choosesVoteWeight() ? RIDGE_AUTO : predictVoteWeight);
+        m.put("predictVoteWeight", choosesVoteWeight() ? AUTO : predictVoteWeight);
         return m;
     }
 }

@@ -178,6 +178,7 @@ public class TrainProc {
         // Every large tag's nearest carriers, from the trained embeddings in memory.
         long lists = inBatches(tx, tags, config.writeBatchSize(), (into, batch) -> TagCarriers.write(into, loaded.key(), batch,
                 trained.embeddings()::get, TagCarriers.MIN_DEGREE, TagCarriers.STORED), done -> { });
+        long listsMillis = (System.nanoTime() - c0) / 1_000_000;
         long writeMillis = (System.nanoTime() - w0) / 1_000_000;
         if (config.choosesVoteWeight()) {
             progress.phase("choosing how much the votes count against the model", 0);
@@ -188,6 +189,8 @@ public class TrainProc {
             VoteWeight.Choice voteWeight = VoterSamples.chooseVoteWeight(tx, unseen, voters.voters(),
                     new QueryNode(TrainConfig.PROCEDURE, tx, log, null, null), loaded, tags, trained.embeddings()::get);
             model.setProperty(LoadedModel.PREDICT_VOTE_WEIGHT, voteWeight.weight());
+            effective.put("predictVoteWeight", voteWeight.weight());   // the weight chosen, as for ridgeLambda
+            model.setProperty("config", effective.toString());
             LoadedModel.forget(loaded.key());   // decoded before the weight was stored
             log.info("mmr.train: a new image's predicted tags weigh its neighbours' votes %s against the model (precision@%d "
                             + "of %d images the trainer held out, embedded as new, by vote weight %s: %s) in %d ms",
@@ -198,8 +201,7 @@ public class TrainProc {
         log.info("mmr.train: model %s version %s stored; %d embeddings and %d first-layer states written in %d ms (%s); "
                         + "nearest carriers of %d tags in %d ms",
                 config.modelName(), model.getProperty("version"), ids.length, states, (c0 - s0) / 1_000_000,
-                config.writeBatchSize() == 0 ? "one transaction" : "batches of " + config.writeBatchSize(), lists,
-                (System.nanoTime() - c0) / 1_000_000);
+                config.writeBatchSize() == 0 ? "one transaction" : "batches of " + config.writeBatchSize(), lists, listsMillis);
         return new TrainResult(config.modelName(), (Long) model.getProperty("version"), trained.nodes(),
                 trained.relationships(), trained.ranEpochs(), trained.epochLosses(), trained.didConverge(), trained.weights().multiLabel(),
                 trained.trainMillis(), writeMillis, effective);
