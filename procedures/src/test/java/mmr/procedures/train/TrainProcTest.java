@@ -212,6 +212,11 @@ class TrainProcTest extends HarnessTest {
         single("CALL mmr.train({inputs: 'features', embeddingDimension: 8, epochs: 1, validationShare: 0})");
         assertThat(single("CALL mmr.model.info() YIELD current, predictVoteWeight WHERE current RETURN predictVoteWeight")
                 .get("predictVoteWeight")).isEqualTo(1.0);
+        // a catalog with only a few tagged images holds out one or none: trained all the same, a weight chosen or the votes alone
+        db.executeTransactionally("MATCH (i:Image)-[r:TAGGED]->() WHERE NOT i.id IN ['i1', 'i2', 'i3'] DELETE r");
+        single("CALL mmr.train({inputs: 'features', embeddingDimension: 8, epochs: 1})");
+        assertThat(single("CALL mmr.model.info() YIELD current, predictVoteWeight WHERE current RETURN predictVoteWeight")
+                .get("predictVoteWeight")).isIn(0.0, 0.25, 0.5, 0.75, 1.0);
     }
 
     @Test
