@@ -91,9 +91,8 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
         double weightDecay = c.number("weightDecay", DJL_WEIGHT_DECAY, 0, 1);
         double ridgeLambda = numberOrAuto(raw, "ridgeLambda", DJL_RIDGE_LAMBDA, RIDGE_LAMBDA_MIN, RIDGE_LAMBDA_MAX);
         double validationShare = c.number("validationShare", DJL_VALIDATION_SHARE, 0, 0.5);
-        // Chosen where the trainer holds images out to choose it on (docs/evaluation.md, "How much the votes count").
-        double predictVoteWeight = numberOrAuto(raw, "predictVoteWeight", djl && validationShare > 0 ? Double.NaN
-                : VoteWeight.DEFAULT, 0, 1);
+        // 'auto' is not the default: its choice was measured noisy (docs/evaluation.md, "How much the votes count").
+        double predictVoteWeight = numberOrAuto(raw, "predictVoteWeight", VoteWeight.DEFAULT, 0, 1);
         int patience = c.integer("patience", DJL_PATIENCE, 0, 1000);
         List<Double> neighborInit = ConfigLists.numbers(PROCEDURE, "neighborInit", raw == null ? null : raw.get("neighborInit"),
                 DJL_NEIGHBOR_INIT, 2, 0, 10);
@@ -165,7 +164,7 @@ public record TrainConfig(String modelName, int embeddingDimension, List<Integer
      * catalog images ({@link TagSpace#AUTO} for ridgeLambda; {@link #choosesVoteWeight()}).
      */
     private static double numberOrAuto(Map<String, Object> raw, String key, double fallback, double min, double max) {
-        ConfigMap.read(PROCEDURE, key, "number or 'auto'", Double.isNaN(fallback) ? AUTO : fallback, min, max, null);
+        ConfigMap.read(PROCEDURE, key, "number or 'auto'", fallback, min, max, null);
         Object v = raw == null ? null : raw.get(key);
         if (v == null) {
             return fallback;
