@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * How much a new image's predicted tags follow its neighbours' votes rather than the model
- * (mmr.predictTags's {@code voteWeight}), chosen per catalog at training time. Each tag scores
+ * (mmr.predictTags's {@code voteWeight}), chosen per catalog at training time when asked (mmr.train's
+ * {@code predictVoteWeight: 'auto'}). Each tag scores
  * {@code w · its share of the votes + (1 − w) · the cosine of its embedding to the image's}; equal
  * scores are ordered by the cosine, then by id. Where a catalog's tags are complete the nearest few
  * images carry them and the votes alone are best; where many are missing the votes are thin and the

@@ -77,8 +77,7 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
                 new GraphSage(SageWeightsCodec.fromProperties(props)), (Long) props.getOrDefault("randomSeed", 42L),
                 (Long) props.get("featureDimension"), Boolean.TRUE.equals(props.get("multiLabel")),
                 (String) props.get("encoder"), key,
-                ((Number) props.getOrDefault(PREDICT_VOTERS, (long) VoterCount.DEFAULT)).intValue(),
-                ((Number) props.getOrDefault(PREDICT_VOTE_WEIGHT, VoteWeight.DEFAULT)).doubleValue());
+                predictVoters(props), predictVoteWeight(props));
         synchronized (CACHE) {
             LoadedModel raced = CACHE.get(key);
             if (raced != null) {
@@ -89,6 +88,16 @@ public record LoadedModel(String name, long version, String elementId, GraphSage
             evictBeyondBudget();
         }
         return model;
+    }
+
+    /** {@link #predictVoters()} from a model node's properties: {@link VoterCount#DEFAULT} for a version trained before the choice. */
+    public static int predictVoters(Map<String, Object> props) {
+        return ((Number) props.getOrDefault(PREDICT_VOTERS, (long) VoterCount.DEFAULT)).intValue();
+    }
+
+    /** {@link #predictVoteWeight()} from a model node's properties: {@link VoteWeight#DEFAULT} for a version stored before it was kept. */
+    public static double predictVoteWeight(Map<String, Object> props) {
+        return ((Number) props.getOrDefault(PREDICT_VOTE_WEIGHT, VoteWeight.DEFAULT)).doubleValue();
     }
 
     /**

@@ -128,8 +128,8 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
     /**
      * mmr.predictTags's config and its vote weight; {@code modelVoters}: {@code neighbors} was not given,
      * so the model's own count of voters applies (chosen at training time, docs/evaluation.md "Who votes");
-     * {@code modelVoteWeight}: {@code voteWeight} was not given, so the model's own weight applies (chosen
-     * at training time, docs/evaluation.md "How much the votes count").
+     * {@code modelVoteWeight}: {@code voteWeight} was not given, so the model's own weight applies (as given
+     * to or chosen by its training, docs/evaluation.md "How much the votes count").
      */
     public record Prediction(SearchConfig search, double voteWeight, boolean modelVoters, boolean modelVoteWeight) {}
 

@@ -282,14 +282,14 @@ public class TrainProc {
     public Stream<ModelInfo> info() {
         List<ModelInfo> out = new ArrayList<>();
         for (Node n : new ModelStore(tx).all()) {
+            Map<String, Object> voting = n.getProperties(LoadedModel.PREDICT_VOTERS, LoadedModel.PREDICT_VOTE_WEIGHT);
             out.add(new ModelInfo((String) n.getProperty("name"), (Long) n.getProperty("version"),
                     (Boolean) n.getProperty("current", false), String.valueOf(n.getProperty("createdAt", "")),
                     (String) n.getProperty("encoder", null), (Long) n.getProperty("embeddingDimension", null),
                     (String) n.getProperty("activation", null), toList((long[]) n.getProperty("sampleSizes", new long[0])),
                     (Boolean) n.getProperty("multiLabel", false), (String) n.getProperty("trainer", null),
                     ModelStore.formatVersion(n), parameters(n),
-                    ((Number) n.getProperty(LoadedModel.PREDICT_VOTERS, (long) VoterCount.DEFAULT)).longValue(),
-                    ((Number) n.getProperty(LoadedModel.PREDICT_VOTE_WEIGHT, VoteWeight.DEFAULT)).doubleValue()));
+                    LoadedModel.predictVoters(voting), LoadedModel.predictVoteWeight(voting)));
         }
         return out.stream();
     }
