@@ -8,21 +8,28 @@ import mmr.model.vector.Vectors;
 /**
  * Setting {@code tagPrediction}: five tags for a held-out image, scored against its own full tag
  * list. Baselines {@code neighbourVotes} (the tags of its 5 — or 3, 7, 10 — nearest images by features, voted)
- * and {@code tagProjection}; mmr.predictTags attached by its visual neighbours, at its default (the model's
- * count of voters and vote weight), with the 5 voters every model had before the count was chosen per catalog, across
- * the vote weight (0: tag embeddings only, 1: the neighbours' votes only) and with other voters
- * ({@link EvalSearch#ATTACHMENTS}).
+ * and {@code tagProjection}; mmr.predictTags at its defaults (connect both, the catalog images nearest the query's
+ * embedding voting, the model's count of voters and vote weight) and at connect images, at each count of voters; and
+ * with the attached visual neighbours voting (the default before), at each count, across the vote weight (0: tag
+ * embeddings only, 1: the neighbours' votes only) and with other attachments ({@link EvalSearch#ATTACHMENTS}).
  */
 final class TagPrediction {
     static final double[] VOTE_WEIGHTS = {0.0, 0.25, 0.5, 0.75, 1.0};
     /** Counts of voters the training chooses from, but 10 (an attachment row already): each as a row beside the choice. */
     static final long[] VOTERS = {3, 5, 7};
 
+    /** The attached visual neighbours as voters: the rows that measured them keep their names. */
+    private static final Map<String, Object> ATTACHED = Map.of("voters", "attached");
+
     private TagPrediction() {}
+
+    private static Map<String, Object> attached(String key, Object value) {
+        return Map.of("voters", "attached", key, value);
+    }
 
     static void run(Round round) {
         EvalSearch.TagVoting voting = round.search.tagVoting();
-        round.progress("the model's tag voters: %d visual neighbours (chosen at training), their votes weighed %s against the model",
+        round.progress("the model's tag voters: %d (chosen at training), their votes weighed %s against the model",
                 voting.voters(), voting.voteWeight());
         for (HeldOutQuery q : round.queries()) {
             float[] f = Vectors.normaliseInPlace(q.item().features().clone());
@@ -34,15 +41,27 @@ final class TagPrediction {
                 }
             }
             round.addPrediction("tagProjection", round.projection.predict(q.item().features(), 5));
+            // mmr.predictTags as a user calls it: connect both, the catalog images nearest the query's embedding voting.
+            round.addPrediction("mmr|both|1.0", round.search.predictTags(q.bytes(), Map.of("connect", "both")));
             round.addPrediction("mmr|images|1.0", round.search.predictTags(q.bytes(), Map.of()));
             for (long voters : VOTERS) {
-                round.addPrediction("mmr(neighbors " + voters + ")|images|1.0", round.search.predictTags(q.bytes(), Map.of("neighbors", voters)));
+                round.addPrediction("mmr(neighbors " + voters + ")|both|1.0",
+                        round.search.predictTags(q.bytes(), Map.of("connect", "both", "neighbors", voters)));
+            }
+            // The attached visual neighbours voting (the default before voters: 'embedding'), and its ablations.
+            round.addPrediction("mmr(voters attached)|both|1.0",
+                    round.search.predictTags(q.bytes(), Map.of("connect", "both", "voters", "attached")));
+            round.addPrediction("mmr(voters attached)|images|1.0", round.search.predictTags(q.bytes(), ATTACHED));
+            for (long voters : VOTERS) {
+                round.addPrediction("mmr(neighbors " + voters + ")|images|1.0", round.search.predictTags(q.bytes(), attached("neighbors", voters)));
             }
             for (double w : VOTE_WEIGHTS) {
-                round.addPrediction("mmr(voteWeight " + w + ")|images|1.0", round.search.predictTags(q.bytes(), Map.of("voteWeight", w)));
+                round.addPrediction("mmr(voteWeight " + w + ")|images|1.0", round.search.predictTags(q.bytes(), attached("voteWeight", w)));
             }
             for (Map.Entry<String, Map<String, Object>> voters : EvalSearch.ATTACHMENTS.entrySet()) {
-                round.addPrediction("mmr(" + voters.getKey() + ")|images|1.0", round.search.predictTags(q.bytes(), voters.getValue()));
+                Map<String, Object> settings = new java.util.HashMap<>(voters.getValue());
+                settings.putAll(ATTACHED);
+                round.addPrediction("mmr(" + voters.getKey() + ")|images|1.0", round.search.predictTags(q.bytes(), settings));
             }
         }
         round.progress("%d tag predictions", round.queries().size());

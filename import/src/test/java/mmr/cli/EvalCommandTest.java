@@ -67,7 +67,7 @@ class EvalCommandTest {
                     "mmr+tagProjection", "mmr+tagProjection(lambda 0.001)", "mmr+tagProjection(lambda 0.003)",
                     "mmr+tagProjection(lambda 0.01)", "mmr+tagProjection(lambda 0.03)", "mmr+tagProjection(lambda 0.1)",
                     "mmr+tagProjection(lambda 0.3)", "mmr+tagProjection(lambda 3.0)", "mmr(voteWeight 0.0)", "mmr(voteWeight 0.25)", "mmr(voteWeight 0.5)", "mmr(voteWeight 0.75)", "mmr(voteWeight 1.0)", "mmr(concept embedding)",
-                    "mmr(neighbors 3)", "mmr(neighbors 5)", "mmr(neighbors 7)", "mmr(neighbors 10)", "mmr(similarityCutoff 0)", "mmr(similarityCutoff 0, neighbors 10)"),
+                    "mmr(neighbors 3)", "mmr(neighbors 5)", "mmr(neighbors 7)", "mmr(neighbors 10)", "mmr(voters attached)", "mmr(similarityCutoff 0)", "mmr(similarityCutoff 0, neighbors 10)"),
                     java.util.stream.Stream.concat(walks.stream(),
                     java.util.stream.Stream.concat(keywordWalks.stream(), mmr.eval.Evaluation.RERANK_VARIANTS.keySet().stream()
                             .flatMap(v -> java.util.stream.Stream.of(v + "(hardFilter)", v + "(mmr)"))))).toList());

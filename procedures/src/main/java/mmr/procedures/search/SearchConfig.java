@@ -122,8 +122,21 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
         return parse(procedure, ConfigMap.of(procedure, raw, KEYS));
     }
 
-    /** mmr.predictTags's keys: the search keys and {@code voteWeight}. */
-    public static final List<String> PREDICT_KEYS = Stream.concat(KEYS.stream(), Stream.of("voteWeight")).toList();
+    /** mmr.predictTags's keys: the search keys, {@code voteWeight} and {@code voters}. */
+    public static final List<String> PREDICT_KEYS = Stream.concat(KEYS.stream(), Stream.of("voteWeight", "voters")).toList();
+
+    /**
+     * Which images vote their tags in mmr.predictTags. ATTACHED: the visual neighbours the query node is
+     * attached to; EMBEDDING: the catalog images nearest the query's image-side embedding E_i (the query
+     * image itself excluded), as many as the attachment would poll.
+     */
+    public enum Voters { ATTACHED, EMBEDDING }
+
+    /**
+     * Default of mmr.predictTags' {@code voters}: the embedding's nearest images predicted the held-out images' tags
+     * better than the attached ones on both catalogs (docs/evaluation.md, "Who votes: the embedding's nearest images").
+     */
+    public static final Voters DEFAULT_VOTERS = Voters.EMBEDDING;
 
     /**
      * mmr.predictTags's config and its vote weight; {@code modelVoters}: {@code neighbors} was not given,
@@ -131,12 +144,15 @@ public record SearchConfig(int k, double visualWeight, Connect connect, int neig
      * {@code modelVoteWeight}: {@code voteWeight} was not given, so the model's own weight applies (as given
      * to or chosen by its training, docs/evaluation.md "How much the votes count").
      */
-    public record Prediction(SearchConfig search, double voteWeight, boolean modelVoters, boolean modelVoteWeight) {}
+    public record Prediction(SearchConfig search, double voteWeight, boolean modelVoters, boolean modelVoteWeight,
+                             Voters voters) {}
 
     public static Prediction parsePrediction(String procedure, Map<String, Object> raw) {
         ConfigMap c = ConfigMap.of(procedure, raw, PREDICT_KEYS);
         double voteWeight = c.number("voteWeight", VoteWeight.DEFAULT, 0, 1);
-        return new Prediction(parse(procedure, c), voteWeight, !c.has("neighbors"), !c.has("voteWeight"));
+        Voters voters = Voters.valueOf(c.choice("voters", DEFAULT_VOTERS.name().toLowerCase(Locale.ROOT),
+                List.of("attached", "embedding")).toUpperCase(Locale.ROOT));
+        return new Prediction(parse(procedure, c), voteWeight, !c.has("neighbors"), !c.has("voteWeight"), voters);
     }
 
     private static SearchConfig parse(String procedure, ConfigMap c) {

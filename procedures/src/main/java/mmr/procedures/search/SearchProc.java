@@ -47,7 +47,9 @@ public class SearchProc {
 
     @Procedure(name = "mmr.predictTags", mode = Mode.READ)
     @Description("Tags for an image (node, id, bytes, base64, file or features): the transient query node is attached to "
-            + "its visual neighbours (as many as the model's training chose, unless neighbors is given) and embedded; each tag scores voteWeight x its share of the neighbours' votes (weighted by "
+            + "its visual neighbours and embedded; the catalog images nearest that embedding (voters: 'embedding', the default; "
+            + "'attached': the visual neighbours) vote their tags, as many as the model's training chose unless neighbors is given; "
+            + "each tag scores voteWeight x its share of the votes (weighted by "
             + "their cosine) + (1 - voteWeight) x the cosine of its embedding to the query's (voteWeight as the model's training chose, unless given). Read-only.")
     public Stream<TagResult> predictTags(@Name("query") Map<String, Object> query,
                                          @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {

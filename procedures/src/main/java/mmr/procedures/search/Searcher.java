@@ -187,6 +187,7 @@ public final class Searcher {
      * with its cosine, as a share of all votes (two hops: query → neighbour → tag) — and the model's, the
      * cosine of each tag's embedding to the query's image-side embedding. Candidates are the voted tags and
      * the nearest tags by embedding; {@code voteWeight} mixes the two, and the cosine orders equal scores.
+     * The voters are the attached images or, with {@code voters: 'embedding'}, as many catalog images nearest E_i.
      * Unless {@code neighbors} is given, the model's own count of voters ({@link LoadedModel#predictVoters()});
      * unless {@code voteWeight} is given, the model's own weight ({@link LoadedModel#predictVoteWeight()}).
      */
@@ -204,7 +205,8 @@ public final class Searcher {
                 a.learnedLiked());
         Map<Long, Double> votes = new HashMap<>();
         double total = 0;
-        for (QueryNode.ImageLink link : a.images()) {
+        for (QueryNode.ImageLink link : prediction.voters() == SearchConfig.Voters.EMBEDDING
+                ? embeddingVoters(a, config.neighbors()) : a.images()) {
             double weight = Math.max(0, link.similarity());
             total += weight;
             for (Relationship r : link.image().getRelationships(Direction.OUTGOING, Schema.TAGGED_TYPE)) {
@@ -230,6 +232,23 @@ public final class Searcher {
         }
         // Equal scores (tags carried by the same neighbours) are ordered by the model: the cosine of their embeddings.
         return top(scored, config.k());
+    }
+
+    /**
+     * The {@code count} catalog images nearest the query's image-side embedding, each with its cosine;
+     * the query image itself, when it is a catalog image, is not one of them.
+     */
+    private List<QueryNode.ImageLink> embeddingVoters(Attachment a, int count) {
+        queryNode.requireIndex(Schema.IMAGE_EMBEDDING_INDEX);
+        long self = a.queryImage() == null ? -1 : a.queryImage().getId();
+        List<QueryNode.ImageLink> voters = new ArrayList<>();
+        for (VectorIndexes.Nearest near : VectorIndexes.nearest(tx, Schema.IMAGE_EMBEDDING_INDEX,
+                rankCandidates(Schema.IMAGE_EMBEDDING_INDEX, count + 1), a.imageEmbedding(), Double.NEGATIVE_INFINITY, count + 1)) {
+            if (near.node().getId() != self && voters.size() < count) {
+                voters.add(new QueryNode.ImageLink(near.node(), near.cosine()));
+            }
+        }
+        return voters;
     }
 
     /** Candidates asked of an embedding index for {@code wanted} results in a large catalog. */

@@ -237,7 +237,7 @@ final class Explorer {
             List<Map<String, Object>> predicted = new ArrayList<>();
             // As mmr.predictTags: the model's count of voters unless the request names its neighbours, and its vote weight.
             SearchConfig.Prediction prediction = new SearchConfig.Prediction(pc, VoteWeight.DEFAULT,
-                    !config.containsKey("neighbors"), true);
+                    !config.containsKey("neighbors"), true, SearchConfig.DEFAULT_VOTERS);
             for (Searcher.Hit h : searcher.predictTags(imageOnly, prediction)) {
                 predicted.add(Map.of("name", h.node().getProperty("name", ""), "score", h.score()));
             }

@@ -53,6 +53,9 @@ class SearchInputErrorsTest extends TrainedEmojiGraph {
         assertError(s, Map.of("c", Map.of("similarityCutoff", 1.5)), "'similarityCutoff' must be a number from -1.0 to 1.0, got 1.5");
         assertError(s, Map.of("c", Map.of("similarityCutoff", -2)), "'similarityCutoff' must be a number from -1.0 to 1.0, got -2");
         assertError(s, Map.of("c", Map.of("model", "nope")), "unknown model 'nope'; known models: [default]");
+        String p = "CALL mmr.predictTags({id: '" + QUERY_ID + "'}, $c)";
+        assertError(p, Map.of("c", Map.of("voters", "tags")), "'voters' must be one of 'attached', 'embedding', got 'tags'");
+        assertError(s, Map.of("c", Map.of("voters", "embedding")), "Unknown config key 'voters'");
     }
 
     @Test

@@ -208,6 +208,45 @@ class SearchProcTest extends TrainedEmojiGraph {
     }
 
     @Test
+    void predictTagsPollsTheImagesNearestTheEmbedding() {
+        // The query node's E_i (connect 'images': an existing image's own tags, never attached to predict them, are not
+        // attached by mmr.attach either), then its 3 nearest catalog images in the embedding index (itself excluded), each
+        // voting its tags with its cosine: at voteWeight 1 a voted tag's score is its share of the votes.
+        List<Double> ei = (List<Double>) rows("CALL mmr.attach({id: $id}, {neighbors: 3, connect: 'images'}) YIELD imageEmbedding "
+                + "RETURN imageEmbedding",
+                Map.of("id", QUERY_ID)).get(0).get("imageEmbedding");
+        List<Map<String, Object>> near = rows("CALL db.index.vector.queryNodes('mmr_image_embedding', 20, $e) YIELD node, score "
+                + "WHERE node.id <> $id RETURN node.id AS id, score ORDER BY score DESC LIMIT 3", Map.of("e", ei, "id", QUERY_ID));
+        assertThat(near).hasSize(3);
+        Map<String, Double> share = new java.util.HashMap<>();
+        double total = 0;
+        for (Map<String, Object> v : near) {
+            double cos = (2 * (Double) v.get("score")) - 1;   // the index's similarity score is (1 + cos) / 2
+            total += cos;
+            for (Object t : (List<Object>) rows("MATCH (:Image {id: $id})-[:TAGGED]->(t) RETURN collect(t.name) AS t",
+                    Map.of("id", v.get("id"))).get(0).get("t")) {
+                share.merge((String) t, cos, Double::sum);
+            }
+        }
+        double sum = total;
+        share.replaceAll((t, c) -> c / sum);
+        List<Map<String, Object>> predicted = rows("CALL mmr.predictTags({id: $id}, {k: 5, voters: 'embedding', neighbors: 3, "
+                + "connect: 'images', voteWeight: 1.0}) YIELD name, score RETURN name, score", Map.of("id", QUERY_ID));
+        assertThat(predicted).hasSize(5);
+        double best = share.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertThat((Double) predicted.get(0).get("score")).isCloseTo(best, within(1e-4));
+        for (Map<String, Object> m : predicted) {
+            assertThat((Double) m.get("score")).as((String) m.get("name"))
+                    .isCloseTo(share.getOrDefault((String) m.get("name"), 0.0), within(1e-4));
+        }
+        assertThat(predicted).as("other voters than the attached").isNotEqualTo(rows("CALL mmr.predictTags({id: $id}, "
+                + "{k: 5, neighbors: 3, connect: 'images', voteWeight: 1.0, voters: 'attached'}) YIELD name, score RETURN name, score",
+                Map.of("id", QUERY_ID)));
+        assertThat(rows("CALL mmr.predictTags({id: $id}, {k: 5, neighbors: 3, connect: 'images', voteWeight: 1.0}) YIELD name, score "
+                + "RETURN name, score", Map.of("id", QUERY_ID))).as("the default voters").isEqualTo(predicted);
+    }
+
+    @Test
     void predictTagsWeighsTheVotesAsTheModelChose() {
         Object stored = rows("MATCH (m:MmrModel {current: true}) RETURN m.predictVoteWeight AS w", Map.of()).get(0).get("w");
         assertThat(stored).as("chosen by mmr.train among the weights tried").isIn(0.0, 0.25, 0.5, 0.75, 1.0);
