@@ -1,5 +1,6 @@
 package mmr.eval;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import mmr.eval.Holdout.HeldOutQuery;
@@ -18,13 +19,13 @@ final class TagPrediction {
     /** Counts of voters the training chooses from, but 10 (an attachment row already): each as a row beside the choice. */
     static final long[] VOTERS = {3, 5, 7};
 
-    /** The attached visual neighbours as voters: the rows that measured them keep their names. */
-    private static final Map<String, Object> ATTACHED = Map.of("voters", "attached");
-
     private TagPrediction() {}
 
-    private static Map<String, Object> attached(String key, Object value) {
-        return Map.of("voters", "attached", key, value);
+    /** {@code settings} with the attached visual neighbours voting: the rows that measured them keep their names. */
+    private static Map<String, Object> attached(Map<String, Object> settings) {
+        Map<String, Object> withVoters = new HashMap<>(settings);
+        withVoters.put("voters", "attached");
+        return withVoters;
     }
 
     static void run(Round round) {
@@ -50,18 +51,17 @@ final class TagPrediction {
             }
             // The attached visual neighbours voting (the default before voters: 'embedding'), and its ablations.
             round.addPrediction("mmr(voters attached)|both|1.0",
-                    round.search.predictTags(q.bytes(), Map.of("connect", "both", "voters", "attached")));
-            round.addPrediction("mmr(voters attached)|images|1.0", round.search.predictTags(q.bytes(), ATTACHED));
+                    round.search.predictTags(q.bytes(), attached(Map.of("connect", "both"))));
+            round.addPrediction("mmr(voters attached)|images|1.0", round.search.predictTags(q.bytes(), attached(Map.of())));
             for (long voters : VOTERS) {
-                round.addPrediction("mmr(neighbors " + voters + ")|images|1.0", round.search.predictTags(q.bytes(), attached("neighbors", voters)));
+                round.addPrediction("mmr(neighbors " + voters + ")|images|1.0", round.search.predictTags(q.bytes(), attached(Map.of("neighbors", voters))));
             }
             for (double w : VOTE_WEIGHTS) {
-                round.addPrediction("mmr(voteWeight " + w + ")|images|1.0", round.search.predictTags(q.bytes(), attached("voteWeight", w)));
+                round.addPrediction("mmr(voteWeight " + w + ")|images|1.0", round.search.predictTags(q.bytes(), attached(Map.of("voteWeight", w))));
             }
             for (Map.Entry<String, Map<String, Object>> voters : EvalSearch.ATTACHMENTS.entrySet()) {
-                Map<String, Object> settings = new java.util.HashMap<>(voters.getValue());
-                settings.putAll(ATTACHED);
-                round.addPrediction("mmr(" + voters.getKey() + ")|images|1.0", round.search.predictTags(q.bytes(), settings));
+                round.addPrediction("mmr(" + voters.getKey() + ")|images|1.0",
+                        round.search.predictTags(q.bytes(), attached(voters.getValue())));
             }
         }
         round.progress("%d tag predictions", round.queries().size());

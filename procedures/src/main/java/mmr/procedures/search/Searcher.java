@@ -183,11 +183,11 @@ public final class Searcher {
 
     /**
      * Tags for the query image; an existing image's own tags are not attached (they are what is predicted).
-     * Two signals: the graph's — the tags of the images the query node is attached to, each image voting
-     * with its cosine, as a share of all votes (two hops: query → neighbour → tag) — and the model's, the
-     * cosine of each tag's embedding to the query's image-side embedding. Candidates are the voted tags and
-     * the nearest tags by embedding; {@code voteWeight} mixes the two, and the cosine orders equal scores.
-     * The voters are the attached images or, with {@code voters: 'embedding'}, as many catalog images nearest E_i.
+     * Two signals: the graph's — the tags of the voters, each image voting with its cosine, as a share of all
+     * votes (two hops: query → image → tag) — and the model's, the cosine of each tag's embedding to the query's
+     * image-side embedding E_i. The voters are the catalog images nearest E_i ({@code voters: 'embedding'}) or the
+     * images the query node is attached to ({@code 'attached'}). Candidates are the voted tags and the nearest
+     * tags by embedding; {@code voteWeight} mixes the two, and the cosine orders equal scores.
      * Unless {@code neighbors} is given, the model's own count of voters ({@link LoadedModel#predictVoters()});
      * unless {@code voteWeight} is given, the model's own weight ({@link LoadedModel#predictVoteWeight()}).
      */
